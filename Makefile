@@ -1,0 +1,48 @@
+# lancelot: the two set-up commands of the README, and a few helpers.
+#   make demo   build lancelot and scaffold a slice in a throwaway repository
+#   make test   formatting, lints and every test (installs pytest in target/pyenv)
+
+CARGO  ?= cargo
+PYTHON ?= python3
+PYENV  := target/pyenv
+LANCELOT := target/debug/lancelot
+
+.PHONY: all build release test lint demo install clean
+
+all: build
+
+build:
+	$(CARGO) build
+
+release:
+	$(CARGO) build --release
+
+install:
+	$(CARGO) install --path . --locked
+
+# pytest runs the Python tests that new-slice generates, to prove they pass.
+$(PYENV)/.ready:
+	$(PYTHON) -m venv $(PYENV)
+	$(PYENV)/bin/python -m pip install --quiet --disable-pip-version-check pytest
+	touch $@
+
+lint:
+	$(CARGO) fmt --check
+	$(CARGO) clippy --all-targets --locked -- -D warnings
+
+test: lint $(PYENV)/.ready
+	LANCELOT_TEST_PYTHON=$(abspath $(PYENV))/bin/python $(CARGO) test --locked
+
+demo: build
+	@repo=$$(mktemp -d "$${TMPDIR:-/tmp}/lancelot-demo.XXXXXX") && \
+	git -C "$$repo" init --quiet && \
+	echo "Throwaway repository: $$repo" && echo && \
+	$(LANCELOT) -C "$$repo" new-slice "Health Monitor" --yes \
+	  --summary "Watch the health of every service and surface it in the War Room" \
+	  --kind subsystem --kind background-process \
+	  --include "heartbeat probes" --exclude "paging on-call" && \
+	echo && echo "The spec it wrote:" && echo && \
+	cat "$$repo/docs/specs/Lancelot_vNext2_Spec_HealthMonitor.md"
+
+clean:
+	$(CARGO) clean

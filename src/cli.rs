@@ -1,0 +1,76 @@
+//! The command line: global options and the list of commands.
+//!
+//! Each command's own arguments live beside its implementation in `commands/`.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::commands::{init::InitArgs, new_slice::NewSliceArgs};
+
+const ABOUT: &str =
+    "Git-native workflow for upgrade slices: scaffold them, freeze them, release them";
+
+const LONG_ABOUT: &str = "\
+lancelot serves the engineering SOP in which every new feature is an upgrade slice:
+a versioned spec and blueprint, an architecture note, a runbook, a CHANGELOG entry,
+a FEATURE_<NAME> flag and one owning module.
+
+Start with `lancelot init` in your repository, then `lancelot new-slice <Feature>`.";
+
+const AFTER_HELP: &str = "\
+Exit codes:
+  0    success
+  1    a check ran and found problems
+  2    bad usage or input, or an operation was refused (nothing was written)
+  130  interrupted (Ctrl-C) before anything was written
+
+Documentation: docs/user-guide.md, docs/config.md, docs/templates.md";
+
+/// lancelot's command line.
+#[derive(Debug, Parser)]
+#[command(name = "lancelot", version, about = ABOUT, long_about = LONG_ABOUT, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// Run as if lancelot was started in DIR (like `git -C`)
+    #[arg(short = 'C', value_name = "DIR", global = true)]
+    pub directory: Option<PathBuf>,
+
+    /// Read this TOML file instead of the repository's lancelot.toml
+    #[arg(long, value_name = "FILE", global = true)]
+    pub config: Option<PathBuf>,
+
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Set up a repository: lancelot.toml, the docs folders, the CHANGELOG and the env file
+    Init(InitArgs),
+    /// Scaffold a new upgrade slice: spec, blueprint, notes, CHANGELOG entry, flag, module
+    #[command(name = "new-slice")]
+    NewSlice(NewSliceArgs),
+}
+
+/// Output format of commands that report results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum Format {
+    /// Human-readable text.
+    #[default]
+    Text,
+    /// One JSON document on stdout, for scripts.
+    Json,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,68 @@
+//! One module per command: its arguments and the glue between the command line, the
+//! domain modules and what the user sees. Domain modules never print; commands do.
+
+pub mod init;
+pub mod new_slice;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::cli::{Cli, Command};
+use crate::config::Config;
+use crate::repo::Workspace;
+use crate::{Error, ExitStatus};
+
+/// Where a command runs and which configuration it reads.
+#[derive(Debug, Clone)]
+pub struct Invocation {
+    /// The folder the command runs in (after `-C`).
+    pub dir: PathBuf,
+    /// The configuration file given with `--config`, resolved against `dir`.
+    pub config: Option<PathBuf>,
+}
+
+impl Invocation {
+    /// Resolves `-C` and `--config` against the process's current folder.
+    pub fn new(directory: Option<&Path>, config: Option<&Path>) -> Result<Invocation, Error> {
+        let cwd = std::env::current_dir().map_err(|error| {
+            Error::usage(
+                format!("cannot read the current folder: {error}"),
+                "run lancelot from an existing folder, or pass -C <DIR>",
+            )
+        })?;
+        let dir = match directory {
+            Some(directory) => cwd.join(directory),
+            None => cwd,
+        };
+        let config = config.map(|path| dir.join(path));
+        Ok(Invocation { dir, config })
+    }
+
+    /// The repository containing the folder, with its work tree.
+    pub fn workspace(&self) -> Result<Workspace, Error> {
+        Ok(Workspace::discover(&self.dir)?)
+    }
+
+    /// The configuration for the work tree at `root`.
+    pub fn config(&self, root: &Path) -> Result<Config, Error> {
+        Ok(Config::load(root, self.config.as_deref())?.0)
+    }
+}
+
+/// Runs the command the command line asks for.
+pub fn run(cli: Cli) -> Result<ExitStatus, Error> {
+    let invocation = Invocation::new(cli.directory.as_deref(), cli.config.as_deref())?;
+    match cli.command {
+        Command::Init(args) => init::run(&invocation, &args),
+        Command::NewSlice(args) => new_slice::run(&invocation, &args),
+    }
+}
+
+/// Prints a JSON document on stdout.
+pub(crate) fn print_json(value: &serde_json::Value) -> Result<(), Error> {
+    let mut stdout = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut stdout, value)
+        .map_err(std::io::Error::from)
+        .and_then(|()| writeln!(stdout))
+        .map_err(Error::Output)
+}

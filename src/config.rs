@@ -1,0 +1,396 @@
+//! `lancelot.toml`: the project's naming and folder conventions.
+//!
+//! Every key has a default, so a repository without the file works. Unknown keys are
+//! an error naming the key and the file: a typo must never fall back to a default
+//! silently. Each capability owns one table (`[project]`, `[paths]`, and later
+//! `[freeze]`, `[release]`), all parsed here so the rules live in one place.
+
+use std::fmt;
+use std::path::{Component, Path, PathBuf};
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// The file name lancelot reads at the repository root.
+pub const CONFIG_FILE: &str = "lancelot.toml";
+
+/// The whole configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Names used in generated file names.
+    pub project: ProjectConfig,
+    /// Where each artifact of a slice lives.
+    pub paths: PathsConfig,
+}
+
+/// `[project]`: the prefix and generation label of spec and blueprint file names.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ProjectConfig {
+    /// File-name prefix, e.g. `Lancelot` in `Lancelot_vNext2_Spec_X.md`.
+    pub name: NamePart,
+    /// Generation label, e.g. `vNext2`.
+    pub generation: NamePart,
+}
+
+impl Default for ProjectConfig {
+    fn default() -> Self {
+        ProjectConfig {
+            name: NamePart("Lancelot".into()),
+            generation: NamePart("vNext2".into()),
+        }
+    }
+}
+
+/// `[paths]`: repository-relative folders and files of a slice's artifacts.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PathsConfig {
+    /// Folder of specs.
+    pub specs: RelPath,
+    /// Folder of blueprints.
+    pub blueprints: RelPath,
+    /// Folder of architecture notes.
+    pub architecture: RelPath,
+    /// Folder of runbooks.
+    pub runbooks: RelPath,
+    /// The CHANGELOG file.
+    pub changelog: RelPath,
+    /// The env file that declares every `FEATURE_*` flag.
+    pub env_file: RelPath,
+    /// Folder of owning modules.
+    pub modules: RelPath,
+    /// Extension of owning modules and their tests (without the dot).
+    pub module_ext: Extension,
+    /// Folder of unit tests.
+    pub unit_tests: RelPath,
+    /// Folder of integration tests.
+    pub integration_tests: RelPath,
+    /// Folder whose `*.tera` files replace the built-in templates.
+    pub templates: RelPath,
+}
+
+impl Default for PathsConfig {
+    fn default() -> Self {
+        let path = |p: &str| RelPath(p.to_owned());
+        PathsConfig {
+            specs: path("docs/specs"),
+            blueprints: path("docs/blueprints"),
+            architecture: path("docs/architecture"),
+            runbooks: path("docs/operations/runbooks"),
+            changelog: path("docs/CHANGELOG.md"),
+            env_file: path(".env.example"),
+            modules: path("src/core"),
+            module_ext: Extension("py".into()),
+            unit_tests: path("tests/unit"),
+            integration_tests: path("tests/integration"),
+            templates: path(".lancelot/templates"),
+        }
+    }
+}
+
+/// The commented default configuration that `lancelot init` writes.
+pub const DEFAULT_TOML: &str = include_str!("../templates/lancelot.toml");
+
+/// Why the configuration could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read the configuration file {}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML or has unknown keys or invalid values.
+    #[error("invalid configuration in {origin}: {message}")]
+    Parse {
+        /// Where the text came from (a path, or a path in a commit).
+        origin: String,
+        /// The parser's message, naming the key and line.
+        message: String,
+    },
+}
+
+impl ConfigError {
+    /// What to do about the error.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            ConfigError::Read { .. } => Some(
+                "check the path given to --config, or remove the option to use lancelot.toml"
+                    .into(),
+            ),
+            ConfigError::Parse { .. } => Some(
+                "fix the key or value named above; docs/config.md lists every key and its default"
+                    .into(),
+            ),
+        }
+    }
+}
+
+impl Config {
+    /// Parses configuration text; `origin` names its source in error messages.
+    pub fn from_toml(text: &str, origin: &str) -> Result<Config, ConfigError> {
+        toml::from_str(text).map_err(|error| ConfigError::Parse {
+            origin: origin.to_owned(),
+            message: error.to_string().trim_end().to_owned(),
+        })
+    }
+
+    /// Loads the configuration for a repository whose work tree is `root`.
+    ///
+    /// `explicit` (from `--config`) wins; otherwise `lancelot.toml` at the root is read
+    /// when present, and the defaults are used when it is not. Returns the file read.
+    pub fn load(
+        root: &Path,
+        explicit: Option<&Path>,
+    ) -> Result<(Config, Option<PathBuf>), ConfigError> {
+        let path = match explicit {
+            Some(path) => path.to_path_buf(),
+            None => {
+                let path = root.join(CONFIG_FILE);
+                if !path.exists() {
+                    return Ok((Config::default(), None));
+                }
+                path
+            }
+        };
+        let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        let config = Config::from_toml(&text, &path.display().to_string())?;
+        Ok((config, Some(path)))
+    }
+}
+
+/// A path relative to the repository root, using `/`, that cannot leave the repository.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct RelPath(String);
+
+impl RelPath {
+    /// Validates a repository-relative path: not empty, not absolute, no `..`, no
+    /// backslashes or control characters. A trailing `/` is dropped.
+    pub fn parse(text: &str) -> Result<RelPath, String> {
+        let trimmed = text.trim_end_matches('/');
+        if trimmed.is_empty() {
+            return Err("the path is empty".into());
+        }
+        if trimmed.chars().any(|c| c.is_control() || c == '\\') {
+            return Err(format!(
+                "`{text}` contains a backslash or a control character"
+            ));
+        }
+        if trimmed.starts_with('/') || Path::new(trimmed).is_absolute() {
+            return Err(format!(
+                "`{text}` is absolute; give a path relative to the repository root"
+            ));
+        }
+        let mut parts = Vec::new();
+        for component in Path::new(trimmed).components() {
+            match component {
+                Component::Normal(part) => parts.push(part.to_string_lossy().into_owned()),
+                Component::CurDir => {}
+                _ => {
+                    return Err(format!(
+                        "`{text}` leaves the repository (`..` is not allowed)"
+                    ));
+                }
+            }
+        }
+        if parts.is_empty() {
+            return Err(format!("`{text}` names the repository root itself"));
+        }
+        Ok(RelPath(parts.join("/")))
+    }
+
+    /// `lancelot.toml` at the repository root.
+    pub fn config_file() -> RelPath {
+        RelPath(CONFIG_FILE.to_owned())
+    }
+
+    /// The path as text, with `/` separators.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// This path followed by `name`.
+    pub fn join(&self, name: &str) -> RelPath {
+        RelPath(format!("{}/{}", self.0, name))
+    }
+
+    /// The folder holding this path, if it is not at the root.
+    pub fn parent(&self) -> Option<RelPath> {
+        self.0
+            .rsplit_once('/')
+            .map(|(parent, _)| RelPath(parent.to_owned()))
+    }
+
+    /// The last component.
+    pub fn file_name(&self) -> &str {
+        self.0.rsplit('/').next().unwrap_or(&self.0)
+    }
+
+    /// The relative link from the file `from` to this path, as written in Markdown
+    /// (spaces are percent-encoded).
+    pub fn link_from(&self, from: &RelPath) -> String {
+        let base = from
+            .parent()
+            .map(|parent| PathBuf::from(parent.0))
+            .unwrap_or_default();
+        let relative =
+            pathdiff::diff_paths(&self.0, base).unwrap_or_else(|| PathBuf::from(&self.0));
+        relative.to_string_lossy().replace(' ', "%20")
+    }
+
+    /// The path on disk under `root`.
+    pub fn under(&self, root: &Path) -> PathBuf {
+        root.join(&self.0)
+    }
+}
+
+impl fmt::Display for RelPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for RelPath {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        RelPath::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A piece of a file name (project name, generation label): letters, digits, `-`, `.`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct NamePart(String);
+
+impl NamePart {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for NamePart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for NamePart {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        let valid = !text.is_empty()
+            && text
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
+        if valid {
+            Ok(NamePart(text))
+        } else {
+            Err(serde::de::Error::custom(format!(
+                "`{text}` cannot be part of a file name: use letters, digits, `-` or `.`"
+            )))
+        }
+    }
+}
+
+/// A file extension without the dot, e.g. `py`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Extension(String);
+
+impl Extension {
+    /// The extension without the dot.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Extension {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        let ext = text.strip_prefix('.').unwrap_or(&text);
+        if !ext.is_empty() && ext.chars().all(|c| c.is_ascii_alphanumeric()) {
+            Ok(Extension(ext.to_owned()))
+        } else {
+            Err(serde::de::Error::custom(format!(
+                "`{text}` is not a file extension: use letters and digits, like `py`"
+            )))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_match_the_documented_file() {
+        let parsed = Config::from_toml(DEFAULT_TOML, "default").unwrap();
+        assert_eq!(parsed, Config::default());
+    }
+
+    #[test]
+    fn empty_file_gives_defaults() {
+        assert_eq!(Config::from_toml("", "x").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn partial_tables_keep_other_defaults() {
+        let config = Config::from_toml("[paths]\nspecs = \"specs/\"\n", "x").unwrap();
+        assert_eq!(config.paths.specs.as_str(), "specs");
+        assert_eq!(config.paths.blueprints.as_str(), "docs/blueprints");
+    }
+
+    #[test]
+    fn unknown_keys_name_the_key_and_the_file() {
+        let error = Config::from_toml("[paths]\nspecz = \"x\"\n", "lancelot.toml").unwrap_err();
+        let message = error.to_string();
+        assert!(message.contains("specz"), "{message}");
+        assert!(message.contains("lancelot.toml"), "{message}");
+    }
+
+    #[test]
+    fn unknown_tables_are_refused() {
+        let error = Config::from_toml("[projekt]\nname = \"x\"\n", "f").unwrap_err();
+        assert!(error.to_string().contains("projekt"));
+    }
+
+    #[test]
+    fn paths_may_not_leave_the_repository() {
+        for bad in ["../x", "/etc", "a/../../b", "", "a\\b"] {
+            assert!(RelPath::parse(bad).is_err(), "{bad:?} accepted");
+        }
+        assert_eq!(RelPath::parse("./a//b/").unwrap().as_str(), "a/b");
+    }
+
+    #[test]
+    fn project_names_must_fit_in_a_file_name() {
+        assert!(Config::from_toml("[project]\nname = \"a/b\"\n", "f").is_err());
+        assert!(Config::from_toml("[project]\nname = \"\"\n", "f").is_err());
+        assert!(Config::from_toml("[project]\ngeneration = \"v3.1-beta\"\n", "f").is_ok());
+    }
+
+    #[test]
+    fn links_are_relative_to_the_linking_file() {
+        let spec = RelPath::parse("docs/specs/A.md").unwrap();
+        let from = |p: &str| spec.link_from(&RelPath::parse(p).unwrap());
+        assert_eq!(from("docs/CHANGELOG.md"), "specs/A.md");
+        assert_eq!(from("docs/blueprints/B.md"), "../specs/A.md");
+        assert_eq!(from("docs/specs/C.md"), "A.md");
+        assert_eq!(from("README.md"), "docs/specs/A.md");
+        assert_eq!(from("docs/operations/runbooks/a.md"), "../../specs/A.md");
+    }
+
+    #[test]
+    fn module_ext_accepts_a_leading_dot() {
+        let config = Config::from_toml("[paths]\nmodule_ext = \".rs\"\n", "f").unwrap();
+        assert_eq!(config.paths.module_ext.as_str(), "rs");
+    }
+}

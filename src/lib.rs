@@ -1,0 +1,42 @@
+//! lancelot: a git-native workflow tool for teams that introduce every feature as an
+//! *upgrade slice* (spec, blueprint, architecture note, runbook, CHANGELOG entry, flag,
+//! owning module). The library holds every capability; `main.rs` only calls [`main`].
+//!
+//! Data flows one way: [`cli`] → [`commands`] → domain modules ([`scaffold`]) →
+//! [`config`], [`repo`], [`slice`], [`changelog`], [`envfile`] → [`apply`].
+
+pub mod apply;
+pub mod changelog;
+pub mod cli;
+pub mod clock;
+pub mod commands;
+pub mod config;
+pub mod envfile;
+pub mod error;
+pub mod feature;
+pub mod repo;
+pub mod scaffold;
+pub mod slice;
+pub mod ui;
+pub mod wizard;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+pub use error::{Error, ExitStatus};
+
+/// Parses the process arguments, runs the command and reports the outcome.
+///
+/// Errors are printed to stderr as `error: …` with a `help: …` line when there is
+/// something the user can do; the exit code follows [`ExitStatus`].
+pub fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match commands::run(cli) {
+        Ok(status) => status.into(),
+        Err(error) => {
+            ui::report_error(&error);
+            error.exit_status().into()
+        }
+    }
+}

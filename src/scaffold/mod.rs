@@ -1,0 +1,378 @@
+//! Scaffolding: turn a [`SliceRequest`] into a [`Plan`] that creates every artifact of
+//! a new upgrade slice (spec, blueprint, architecture note, runbook, module and tests)
+//! and adds its CHANGELOG entry and flag.
+//!
+//! Planning reads the repository but writes nothing; every refusal (the slice exists,
+//! a target exists, the flag is taken) happens here, before a single byte is written.
+
+mod context;
+mod templates;
+
+use std::path::{Path, PathBuf};
+
+pub use templates::{Artifact, BUILTIN, Templates};
+
+use crate::apply::{FileChange, Plan};
+use crate::changelog::{Changelog, NEW_CHANGELOG};
+use crate::config::{Config, RelPath};
+use crate::envfile;
+use crate::feature::FeatureName;
+use crate::slice::{Bump, ExistingSlice, Flag, Kind, SliceLayout, existing_slices, find_slice};
+use context::SliceContext;
+
+/// Everything needed to create a slice, validated.
+#[derive(Debug, Clone)]
+pub struct SliceRequest {
+    /// The feature.
+    pub feature: FeatureName,
+    /// One-line summary.
+    pub summary: String,
+    /// Slices this one builds on.
+    pub depends_on: Vec<ExistingSlice>,
+    /// What the slice explicitly includes.
+    pub included: Vec<String>,
+    /// What the slice explicitly leaves out.
+    pub excluded: Vec<String>,
+    /// Why it is a slice (SOP 2.2).
+    pub kinds: Vec<Kind>,
+    /// The owning module, when not the conventional one.
+    pub module: Option<RelPath>,
+    /// The flag that gates it.
+    pub flag: Flag,
+    /// The version bump it declares.
+    pub bump: Bump,
+}
+
+/// Why a slice cannot be created.
+#[derive(Debug, thiserror::Error)]
+pub enum ScaffoldError {
+    /// The feature name is not acceptable.
+    #[error(transparent)]
+    Name(#[from] crate::feature::FeatureNameError),
+    /// A slice with this name (under any spelling) exists.
+    #[error("the slice {feature} already exists: {spec}")]
+    SliceExists {
+        /// The name asked for.
+        feature: String,
+        /// The existing spec.
+        spec: RelPath,
+    },
+    /// A file the slice would create is already there.
+    #[error("{path} already exists; nothing was written")]
+    TargetExists {
+        /// The file.
+        path: RelPath,
+    },
+    /// The flag is already declared in the env file.
+    #[error("the flag {flag} is already declared in {env_file}")]
+    FlagDeclared {
+        /// The flag.
+        flag: String,
+        /// The env file.
+        env_file: RelPath,
+    },
+    /// `--depends-on` names no existing slice.
+    #[error("--depends-on {name}: no such slice")]
+    UnknownDependency {
+        /// The name given.
+        name: String,
+        /// The slices that exist.
+        known: Vec<String>,
+    },
+    /// A slice cannot depend on itself.
+    #[error("the slice {0} cannot depend on itself")]
+    SelfDependency(String),
+    /// An answer (flag value or wizard input) is not acceptable.
+    #[error("{option}: {message}")]
+    InvalidAnswer {
+        /// The option it came from, e.g. `--summary`.
+        option: &'static str,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A file could not be read.
+    #[error("cannot read {path}")]
+    Read {
+        /// The file.
+        path: String,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A template is missing for the configured module extension.
+    #[error("no template {name}: built-in module templates exist for Python only")]
+    MissingTemplate {
+        /// The template file name.
+        name: String,
+        /// The templates folder.
+        folder: String,
+    },
+    /// A template failed to parse or render.
+    #[error("template error in {origin}: {message}")]
+    Template {
+        /// The template file (or `built-in`).
+        origin: String,
+        /// Tera's message.
+        message: String,
+    },
+}
+
+impl ScaffoldError {
+    /// What to do about the error.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            ScaffoldError::Name(error) => error.hint(),
+            ScaffoldError::SliceExists { .. } => Some(
+                "a frozen or active slice is never extended: pick a new feature name for the follow-up slice".into(),
+            ),
+            ScaffoldError::TargetExists { .. } => {
+                Some("move the file away, or pass --module / --flag to use other names".into())
+            }
+            ScaffoldError::FlagDeclared { .. } => Some("pass --flag <NAME> to gate the slice with another flag".into()),
+            ScaffoldError::UnknownDependency { known, .. } if known.is_empty() => {
+                Some("there are no slices yet; drop --depends-on".into())
+            }
+            ScaffoldError::UnknownDependency { known, .. } => {
+                Some(format!("existing slices: {}", known.join(", ")))
+            }
+            ScaffoldError::SelfDependency(_) => Some("drop that --depends-on".into()),
+            ScaffoldError::InvalidAnswer { .. } => None,
+            ScaffoldError::Read { .. } => None,
+            ScaffoldError::MissingTemplate { name, folder } => {
+                Some(format!("add {folder}/{name}, or set [paths] module_ext = \"py\""))
+            }
+            ScaffoldError::Template { .. } => {
+                Some("fix the template; docs/templates.md lists every variable a template can use".into())
+            }
+        }
+    }
+}
+
+/// Plans new slices in one repository.
+pub struct Scaffolder {
+    root: PathBuf,
+    config: Config,
+    existing: Vec<ExistingSlice>,
+    templates: Templates,
+}
+
+impl Scaffolder {
+    /// Reads what scaffolding needs from the work tree at `root`: the existing slices
+    /// and the templates.
+    pub fn new(root: &Path, config: Config) -> Result<Scaffolder, ScaffoldError> {
+        let existing = existing_slices(root, &config).map_err(|source| ScaffoldError::Read {
+            path: config.paths.specs.to_string(),
+            source,
+        })?;
+        let templates = Templates::load(root, &config)?;
+        Ok(Scaffolder {
+            root: root.to_path_buf(),
+            config,
+            existing,
+            templates,
+        })
+    }
+
+    /// The configuration in use.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The slices that already exist.
+    pub fn existing(&self) -> &[ExistingSlice] {
+        &self.existing
+    }
+
+    /// Parses a feature name and refuses one that exists under any spelling.
+    pub fn new_feature(&self, input: &str) -> Result<FeatureName, ScaffoldError> {
+        let feature = FeatureName::parse(input)?;
+        if let Some(slice) = find_slice(&self.existing, &feature) {
+            return Err(ScaffoldError::SliceExists {
+                feature: feature.pascal(),
+                spec: slice.spec.clone(),
+            });
+        }
+        Ok(feature)
+    }
+
+    /// Resolves a `--depends-on` name to an existing slice.
+    pub fn dependency(
+        &self,
+        feature: &FeatureName,
+        name: &str,
+    ) -> Result<ExistingSlice, ScaffoldError> {
+        let unknown = || ScaffoldError::UnknownDependency {
+            name: name.to_owned(),
+            known: self.existing.iter().map(|s| s.feature.pascal()).collect(),
+        };
+        let wanted = FeatureName::parse(name).map_err(|_| unknown())?;
+        if wanted.key() == feature.key() {
+            return Err(ScaffoldError::SelfDependency(feature.pascal()));
+        }
+        find_slice(&self.existing, &wanted)
+            .cloned()
+            .ok_or_else(unknown)
+    }
+
+    /// Parses `--module`: a file ending in the module extension, or a package folder
+    /// (ending in `/` or without an extension) whose `__init__` file is the module.
+    pub fn module_path(&self, text: &str) -> Result<RelPath, ScaffoldError> {
+        let invalid = |message: String| ScaffoldError::InvalidAnswer {
+            option: "--module",
+            message,
+        };
+        let path = RelPath::parse(text).map_err(invalid)?;
+        let ext = self.config.paths.module_ext.as_str();
+        let is_folder = text.trim_end().ends_with('/') || !path.file_name().contains('.');
+        if is_folder {
+            return Ok(path.join(&format!("__init__.{ext}")));
+        }
+        if !path.file_name().ends_with(&format!(".{ext}")) {
+            return Err(invalid(format!(
+                "`{text}` is neither a .{ext} file nor a package folder (end it with /)"
+            )));
+        }
+        Ok(path)
+    }
+
+    /// Where the slice's artifacts go.
+    pub fn layout(&self, request: &SliceRequest) -> SliceLayout {
+        SliceLayout::new(&self.config, &request.feature, request.module.clone())
+    }
+
+    /// Plans every write the slice needs, refusing if any target already exists or the
+    /// flag is already declared.
+    pub fn plan(&self, request: &SliceRequest, today: String) -> Result<Plan, ScaffoldError> {
+        let config = &self.config;
+        let layout = self.layout(request);
+        let shared = SliceContext::new(config, request, &layout, today);
+        let render = |artifact: Artifact, file: &RelPath| -> Result<String, ScaffoldError> {
+            let context = shared
+                .for_file(config, request, &layout, file)
+                .map_err(|error| ScaffoldError::Template {
+                    origin: "the template context".into(),
+                    message: error.to_string(),
+                })?;
+            self.templates.render(artifact, &context)
+        };
+
+        let mut plan = Plan::new();
+        let documents = [
+            (Artifact::Spec, &layout.spec),
+            (Artifact::Blueprint, &layout.blueprint),
+            (Artifact::Architecture, &layout.architecture),
+            (Artifact::Runbook, &layout.runbook),
+        ];
+        for (artifact, path) in documents {
+            self.create(&mut plan, path, render(artifact, path)?)?;
+        }
+
+        let changelog_path = &config.paths.changelog;
+        let entry = render(Artifact::ChangelogEntry, changelog_path)?;
+        let current = self.read_optional(changelog_path)?;
+        let mut changelog = Changelog::parse(current.as_deref().unwrap_or(NEW_CHANGELOG));
+        changelog.add_unreleased_entry("Added", &entry);
+        self.write(&mut plan, changelog_path, current, changelog.render());
+
+        let env_path = &config.paths.env_file;
+        let env = self.read_optional(env_path)?;
+        let flag = request.flag.as_str();
+        if envfile::feature_flags(env.as_deref().unwrap_or_default())
+            .iter()
+            .any(|declared| declared.name == flag)
+        {
+            return Err(ScaffoldError::FlagDeclared {
+                flag: flag.to_owned(),
+                env_file: env_path.clone(),
+            });
+        }
+        let comment = format!(
+            "{}: off until the slice ships. Spec: {}",
+            request.feature.title(),
+            layout.spec
+        );
+        let new_env = envfile::with_flag(env.as_deref().unwrap_or_default(), &comment, flag, false);
+        self.write(&mut plan, env_path, env, new_env);
+
+        let code = [
+            (Artifact::Module, &layout.module),
+            (Artifact::UnitTest, &layout.unit_test),
+            (Artifact::IntegrationTest, &layout.integration_test),
+        ];
+        for (artifact, path) in code {
+            self.create(&mut plan, path, render(artifact, path)?)?;
+        }
+        Ok(plan)
+    }
+
+    fn create(
+        &self,
+        plan: &mut Plan,
+        path: &RelPath,
+        contents: String,
+    ) -> Result<(), ScaffoldError> {
+        if std::fs::symlink_metadata(path.under(&self.root)).is_ok() {
+            return Err(ScaffoldError::TargetExists { path: path.clone() });
+        }
+        plan.push(FileChange::Create {
+            path: path.clone(),
+            contents,
+        });
+        Ok(())
+    }
+
+    fn write(&self, plan: &mut Plan, path: &RelPath, before: Option<String>, after: String) {
+        plan.push(match before {
+            Some(before) => FileChange::Update {
+                path: path.clone(),
+                before,
+                after,
+            },
+            None => FileChange::Create {
+                path: path.clone(),
+                contents: after,
+            },
+        });
+    }
+
+    /// Reads a text file of the work tree; `None` when it does not exist.
+    fn read_optional(&self, path: &RelPath) -> Result<Option<String>, ScaffoldError> {
+        match std::fs::read(path.under(&self.root)) {
+            Ok(bytes) => String::from_utf8(bytes)
+                .map(Some)
+                .map_err(|_| ScaffoldError::Read {
+                    path: path.to_string(),
+                    source: std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        "the file is not UTF-8 text",
+                    ),
+                }),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(ScaffoldError::Read {
+                path: path.to_string(),
+                source,
+            }),
+        }
+    }
+}
+
+/// Validates a one-line answer such as the summary or a scope item.
+pub fn one_line(option: &'static str, text: &str) -> Result<String, ScaffoldError> {
+    let text = text.trim();
+    let invalid = |message: &str| ScaffoldError::InvalidAnswer {
+        option,
+        message: message.to_owned(),
+    };
+    if text.is_empty() {
+        return Err(invalid("it is empty"));
+    }
+    if text.chars().any(char::is_control) {
+        return Err(invalid("it must be one line without control characters"));
+    }
+    if text.chars().count() > 300 {
+        return Err(invalid(
+            "it is over 300 characters; keep it to one sentence",
+        ));
+    }
+    Ok(text.to_owned())
+}

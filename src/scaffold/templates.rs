@@ -1,0 +1,210 @@
+//! The Tera templates a slice is rendered from: built into the binary, each one
+//! replaceable by a file of the same name in the repository's templates folder.
+
+use std::collections::BTreeMap;
+use std::error::Error as _;
+use std::path::Path;
+
+use tera::Tera;
+
+use super::ScaffoldError;
+use crate::config::Config;
+
+/// The built-in templates, by name.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("spec.md.tera", include_str!("../../templates/spec.md.tera")),
+    (
+        "blueprint.md.tera",
+        include_str!("../../templates/blueprint.md.tera"),
+    ),
+    (
+        "architecture.md.tera",
+        include_str!("../../templates/architecture.md.tera"),
+    ),
+    (
+        "runbook.md.tera",
+        include_str!("../../templates/runbook.md.tera"),
+    ),
+    (
+        "changelog_entry.md.tera",
+        include_str!("../../templates/changelog_entry.md.tera"),
+    ),
+    (
+        "module.py.tera",
+        include_str!("../../templates/module.py.tera"),
+    ),
+    (
+        "unit_test.py.tera",
+        include_str!("../../templates/unit_test.py.tera"),
+    ),
+    (
+        "integration_test.py.tera",
+        include_str!("../../templates/integration_test.py.tera"),
+    ),
+];
+
+/// Which template renders which artifact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Artifact {
+    /// The spec.
+    Spec,
+    /// The blueprint.
+    Blueprint,
+    /// The architecture note.
+    Architecture,
+    /// The runbook.
+    Runbook,
+    /// The CHANGELOG entry.
+    ChangelogEntry,
+    /// The owning module.
+    Module,
+    /// The unit tests.
+    UnitTest,
+    /// The integration tests.
+    IntegrationTest,
+}
+
+impl Artifact {
+    /// Every artifact, in the order they are written.
+    pub const ALL: [Artifact; 8] = [
+        Artifact::Spec,
+        Artifact::Blueprint,
+        Artifact::Architecture,
+        Artifact::Runbook,
+        Artifact::ChangelogEntry,
+        Artifact::Module,
+        Artifact::UnitTest,
+        Artifact::IntegrationTest,
+    ];
+
+    /// The template file name for modules with extension `ext`.
+    pub fn template_name(self, ext: &str) -> String {
+        match self {
+            Artifact::Spec => "spec.md.tera".into(),
+            Artifact::Blueprint => "blueprint.md.tera".into(),
+            Artifact::Architecture => "architecture.md.tera".into(),
+            Artifact::Runbook => "runbook.md.tera".into(),
+            Artifact::ChangelogEntry => "changelog_entry.md.tera".into(),
+            Artifact::Module => format!("module.{ext}.tera"),
+            Artifact::UnitTest => format!("unit_test.{ext}.tera"),
+            Artifact::IntegrationTest => format!("integration_test.{ext}.tera"),
+        }
+    }
+}
+
+/// The loaded templates and where each came from.
+pub struct Templates {
+    tera: Tera,
+    origins: BTreeMap<String, String>,
+    ext: String,
+}
+
+impl Templates {
+    /// Loads the built-in templates, replaced by the repository's own where present.
+    ///
+    /// Every `*.tera` file of the templates folder is loaded, so overrides can include
+    /// or import partials of their own.
+    pub fn load(root: &Path, config: &Config) -> Result<Templates, ScaffoldError> {
+        let folder = config.paths.templates.under(root);
+        let mut sources: BTreeMap<String, (String, String)> = BUILTIN
+            .iter()
+            .map(|(name, text)| {
+                (
+                    (*name).to_owned(),
+                    ((*text).to_owned(), "built-in".to_owned()),
+                )
+            })
+            .collect();
+        for (name, text) in read_folder(&folder)? {
+            let origin = config.paths.templates.join(&name).to_string();
+            sources.insert(name, (text, origin));
+        }
+        let ext = config.paths.module_ext.as_str().to_owned();
+        for artifact in Artifact::ALL {
+            let name = artifact.template_name(&ext);
+            if !sources.contains_key(&name) {
+                return Err(ScaffoldError::MissingTemplate {
+                    name,
+                    folder: config.paths.templates.to_string(),
+                });
+            }
+        }
+        let mut tera = Tera::default();
+        tera.autoescape_on(Vec::new());
+        let origins = sources
+            .iter()
+            .map(|(name, (_, origin))| (name.clone(), origin.clone()))
+            .collect();
+        tera.add_raw_templates(
+            sources
+                .iter()
+                .map(|(name, (text, _))| (name.as_str(), text.as_str())),
+        )
+        .map_err(|error| template_error(&error, &origins))?;
+        Ok(Templates { tera, origins, ext })
+    }
+
+    /// Renders the template of `artifact` with `context`.
+    pub fn render(
+        &self,
+        artifact: Artifact,
+        context: &tera::Context,
+    ) -> Result<String, ScaffoldError> {
+        let name = artifact.template_name(&self.ext);
+        self.tera
+            .render(&name, context)
+            .map_err(|error| template_error(&error, &self.origins))
+    }
+
+    /// Where each template comes from: `built-in` or a repository path.
+    pub fn origins(&self) -> &BTreeMap<String, String> {
+        &self.origins
+    }
+}
+
+/// Reads the `*.tera` files of the templates folder; a missing folder has none.
+fn read_folder(folder: &Path) -> Result<Vec<(String, String)>, ScaffoldError> {
+    let read_error = |source| ScaffoldError::Read {
+        path: folder.display().to_string(),
+        source,
+    };
+    let entries = match std::fs::read_dir(folder) {
+        Ok(entries) => entries,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(error) => return Err(read_error(error)),
+    };
+    let mut templates = Vec::new();
+    for entry in entries {
+        let path = entry.map_err(read_error)?.path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        if !name.ends_with(".tera") || !path.is_file() {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).map_err(|source| ScaffoldError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        templates.push((name.to_owned(), text));
+    }
+    Ok(templates)
+}
+
+/// Turns a Tera error and its causes into one message naming the template file.
+fn template_error(error: &tera::Error, origins: &BTreeMap<String, String>) -> ScaffoldError {
+    let mut message = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    let origin = origins
+        .iter()
+        .filter(|(name, _)| message.contains(name.as_str()))
+        .map(|(_, origin)| origin.clone())
+        .next()
+        .unwrap_or_else(|| "a template".into());
+    ScaffoldError::Template { origin, message }
+}

@@ -1,0 +1,476 @@
+//! The `new-slice` questions, answered by flags or, on a terminal, by the user.
+//!
+//! Every answer goes through the same validator whether it came from a flag or a
+//! prompt. Prompts go through the [`Prompter`] trait: dialoguer in production, a
+//! scripted prompter in tests. Without a terminal a missing required answer fails at
+//! once, naming the flag to pass; lancelot never waits for input that cannot come.
+
+use std::collections::VecDeque;
+
+use crate::scaffold::{ScaffoldError, Scaffolder, SliceRequest, one_line};
+use crate::slice::{Bump, Flag, Kind, SliceLayout};
+
+/// Why asking failed.
+#[derive(Debug, thiserror::Error)]
+pub enum PromptError {
+    /// The user pressed Ctrl-C or Esc.
+    #[error("interrupted; nothing was written")]
+    Interrupted,
+    /// A required answer is missing and there is no terminal to ask on.
+    #[error("missing {option}: {what} is required and there is no terminal to ask on")]
+    Missing {
+        /// The flag or argument that gives it.
+        option: &'static str,
+        /// What it is.
+        what: &'static str,
+    },
+    /// The user declined the plan.
+    #[error("cancelled; nothing was written")]
+    Declined,
+    /// The terminal failed.
+    #[error("cannot talk to the terminal")]
+    Terminal(#[source] std::io::Error),
+}
+
+impl PromptError {
+    /// What to do about the error.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            PromptError::Missing { option, .. } => Some(format!(
+                "pass {option} (see `lancelot new-slice --help`), or run in a terminal to be asked"
+            )),
+            _ => None,
+        }
+    }
+}
+
+/// Asks the user questions.
+pub trait Prompter {
+    /// Asks for a line of text. `default` is offered and returned on an empty answer;
+    /// `validate` rejects answers (the message is shown and the question asked again).
+    fn text(
+        &mut self,
+        prompt: &str,
+        default: Option<&str>,
+        validate: &dyn Fn(&str) -> Result<(), String>,
+    ) -> Result<String, PromptError>;
+
+    /// Asks to pick any number of `items`; returns their indexes.
+    fn choose_many(&mut self, prompt: &str, items: &[String]) -> Result<Vec<usize>, PromptError>;
+
+    /// Asks to pick one of `items`; returns its index.
+    fn choose_one(
+        &mut self,
+        prompt: &str,
+        items: &[String],
+        default: usize,
+    ) -> Result<usize, PromptError>;
+
+    /// Asks a yes/no question.
+    fn confirm(&mut self, prompt: &str, default: bool) -> Result<bool, PromptError>;
+}
+
+/// The answers given as flags; `None` or empty means "not given".
+#[derive(Debug, Clone, Default)]
+pub struct Answers {
+    /// `<FEATURE>`.
+    pub feature: Option<String>,
+    /// `--summary`.
+    pub summary: Option<String>,
+    /// `--depends-on`.
+    pub depends_on: Vec<String>,
+    /// `--include`.
+    pub include: Vec<String>,
+    /// `--exclude`.
+    pub exclude: Vec<String>,
+    /// `--kind`.
+    pub kinds: Vec<Kind>,
+    /// `--module`.
+    pub module: Option<String>,
+    /// `--flag`.
+    pub flag: Option<String>,
+    /// `--bump`.
+    pub bump: Option<Bump>,
+}
+
+/// Turns flag answers into a request, asking `prompter` (when there is one) for what
+/// the flags did not give.
+pub fn resolve(
+    scaffolder: &Scaffolder,
+    answers: &Answers,
+    mut prompter: Option<&mut dyn Prompter>,
+) -> Result<SliceRequest, crate::Error> {
+    let feature = match (&answers.feature, prompter.as_deref_mut()) {
+        (Some(input), _) => scaffolder.new_feature(input)?,
+        (None, Some(prompter)) => {
+            let input = prompter.text("Feature name (e.g. Health Monitor)", None, &|text| {
+                scaffolder
+                    .new_feature(text)
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
+            })?;
+            scaffolder.new_feature(&input)?
+        }
+        (None, None) => return Err(missing("<FEATURE>", "the feature name")),
+    };
+
+    let summary = match (&answers.summary, prompter.as_deref_mut()) {
+        (Some(text), _) => one_line("--summary", text)?,
+        (None, Some(prompter)) => {
+            let text = prompter.text("One-line summary", None, &|text| {
+                check(one_line("--summary", text))
+            })?;
+            one_line("--summary", &text)?
+        }
+        (None, None) => return Err(missing("--summary", "a one-line summary")),
+    };
+
+    let kinds = match prompter.as_deref_mut() {
+        Some(prompter) if answers.kinds.is_empty() => {
+            let labels: Vec<String> = Kind::ALL
+                .iter()
+                .map(|kind| kind.label().to_owned())
+                .collect();
+            let chosen = prompter.choose_many(
+                "Why is this a new slice? (SOP 2.2; space to select)",
+                &labels,
+            )?;
+            chosen
+                .into_iter()
+                .filter_map(|index| Kind::ALL.get(index).copied())
+                .collect()
+        }
+        _ => dedup(answers.kinds.clone()),
+    };
+
+    let depends_on = match prompter.as_deref_mut() {
+        Some(prompter) if answers.depends_on.is_empty() && !scaffolder.existing().is_empty() => {
+            let names: Vec<String> = scaffolder
+                .existing()
+                .iter()
+                .map(|s| s.feature.pascal())
+                .collect();
+            let chosen =
+                prompter.choose_many("Depends on (space to select, enter when done)", &names)?;
+            chosen
+                .into_iter()
+                .filter_map(|index| scaffolder.existing().get(index).cloned())
+                .collect()
+        }
+        _ => {
+            let mut slices = Vec::new();
+            for name in &answers.depends_on {
+                let slice = scaffolder.dependency(&feature, name)?;
+                if !slices.contains(&slice) {
+                    slices.push(slice);
+                }
+            }
+            slices
+        }
+    };
+
+    let included = scope_items(
+        "--include",
+        &answers.include,
+        prompter.as_deref_mut(),
+        "Included in scope (separate items with ;, or leave empty to write them later)",
+    )?;
+    let excluded = scope_items(
+        "--exclude",
+        &answers.exclude,
+        prompter.as_deref_mut(),
+        "Excluded from scope (separate items with ;, or leave empty to write them later)",
+    )?;
+
+    let bump = match (answers.bump, prompter.as_deref_mut()) {
+        (Some(bump), _) => bump,
+        (None, Some(prompter)) => {
+            let choices = [Bump::Minor, Bump::Patch, Bump::Major];
+            let labels: Vec<String> = [
+                "minor (new, compatible behaviour)",
+                "patch (fixes only)",
+                "major (breaking)",
+            ]
+            .map(String::from)
+            .to_vec();
+            let index = prompter.choose_one("Version bump this slice declares", &labels, 0)?;
+            choices.get(index).copied().unwrap_or(Bump::Minor)
+        }
+        (None, None) => Bump::Minor,
+    };
+
+    let conventional = SliceLayout::new(scaffolder.config(), &feature, None).module;
+    let module = match (&answers.module, prompter.as_deref_mut()) {
+        (Some(text), _) => Some(scaffolder.module_path(text)?),
+        (None, Some(prompter)) => {
+            let text = prompter.text("Owning module", Some(conventional.as_str()), &|text| {
+                check(scaffolder.module_path(text))
+            })?;
+            Some(scaffolder.module_path(&text)?).filter(|path| *path != conventional)
+        }
+        (None, None) => None,
+    };
+
+    let parse_flag = |text: &str| {
+        text.parse::<Flag>()
+            .map_err(|message| ScaffoldError::InvalidAnswer {
+                option: "--flag",
+                message,
+            })
+    };
+    let flag = match (&answers.flag, prompter) {
+        (Some(text), _) => parse_flag(text)?,
+        (None, Some(prompter)) => {
+            let text = prompter.text("Feature flag", Some(&feature.flag()), &|text| {
+                check(parse_flag(text))
+            })?;
+            parse_flag(&text)?
+        }
+        (None, None) => Flag::for_feature(&feature),
+    };
+
+    Ok(SliceRequest {
+        feature,
+        summary,
+        depends_on,
+        included,
+        excluded,
+        kinds,
+        module,
+        flag,
+        bump,
+    })
+}
+
+fn missing(option: &'static str, what: &'static str) -> crate::Error {
+    PromptError::Missing { option, what }.into()
+}
+
+/// Adapts a validation result to the prompter's validator signature.
+fn check<T>(result: Result<T, ScaffoldError>) -> Result<(), String> {
+    result.map(|_| ()).map_err(|error| error.to_string())
+}
+
+fn dedup<T: PartialEq>(items: Vec<T>) -> Vec<T> {
+    let mut unique = Vec::new();
+    for item in items {
+        if !unique.contains(&item) {
+            unique.push(item);
+        }
+    }
+    unique
+}
+
+/// Scope items from flags, or from one `;`-separated answer.
+fn scope_items<P: Prompter + ?Sized>(
+    option: &'static str,
+    given: &[String],
+    prompter: Option<&mut P>,
+    prompt: &str,
+) -> Result<Vec<String>, crate::Error> {
+    let validate_all = |items: &[&str]| -> Result<Vec<String>, ScaffoldError> {
+        items.iter().map(|item| one_line(option, item)).collect()
+    };
+    match prompter {
+        Some(prompter) if given.is_empty() => {
+            let split = |text: &str| -> Vec<String> {
+                text.split(';')
+                    .map(str::trim)
+                    .filter(|item| !item.is_empty())
+                    .map(String::from)
+                    .collect()
+            };
+            let text = prompter.text(prompt, Some(""), &|text| {
+                let items = split(text);
+                check(validate_all(
+                    &items.iter().map(String::as_str).collect::<Vec<_>>(),
+                ))
+            })?;
+            let items = split(&text);
+            Ok(validate_all(
+                &items.iter().map(String::as_str).collect::<Vec<_>>(),
+            )?)
+        }
+        _ => Ok(validate_all(
+            &given.iter().map(String::as_str).collect::<Vec<_>>(),
+        )?),
+    }
+}
+
+/// The production prompter: dialoguer on stderr.
+pub struct TerminalPrompter {
+    theme: dialoguer::theme::ColorfulTheme,
+}
+
+impl TerminalPrompter {
+    /// A prompter on the process's terminal.
+    pub fn new() -> TerminalPrompter {
+        TerminalPrompter {
+            theme: dialoguer::theme::ColorfulTheme::default(),
+        }
+    }
+}
+
+impl Default for TerminalPrompter {
+    fn default() -> Self {
+        TerminalPrompter::new()
+    }
+}
+
+fn terminal_error(error: dialoguer::Error) -> PromptError {
+    let dialoguer::Error::IO(error) = error;
+    if error.kind() == std::io::ErrorKind::Interrupted {
+        PromptError::Interrupted
+    } else {
+        PromptError::Terminal(error)
+    }
+}
+
+impl Prompter for TerminalPrompter {
+    fn text(
+        &mut self,
+        prompt: &str,
+        default: Option<&str>,
+        validate: &dyn Fn(&str) -> Result<(), String>,
+    ) -> Result<String, PromptError> {
+        let mut input = dialoguer::Input::<String>::with_theme(&self.theme)
+            .with_prompt(prompt)
+            .validate_with(|text: &String| validate(text));
+        if let Some(default) = default {
+            input = input
+                .default(default.to_owned())
+                .allow_empty(true)
+                .show_default(!default.is_empty());
+        }
+        input.interact_text().map_err(terminal_error)
+    }
+
+    fn choose_many(&mut self, prompt: &str, items: &[String]) -> Result<Vec<usize>, PromptError> {
+        dialoguer::MultiSelect::with_theme(&self.theme)
+            .with_prompt(prompt)
+            .items(items)
+            .interact()
+            .map_err(terminal_error)
+    }
+
+    fn choose_one(
+        &mut self,
+        prompt: &str,
+        items: &[String],
+        default: usize,
+    ) -> Result<usize, PromptError> {
+        dialoguer::Select::with_theme(&self.theme)
+            .with_prompt(prompt)
+            .items(items)
+            .default(default)
+            .interact()
+            .map_err(terminal_error)
+    }
+
+    fn confirm(&mut self, prompt: &str, default: bool) -> Result<bool, PromptError> {
+        dialoguer::Confirm::with_theme(&self.theme)
+            .with_prompt(prompt)
+            .default(default)
+            .interact()
+            .map_err(terminal_error)
+    }
+}
+
+/// Makes Ctrl-C during the wizard restore the cursor and exit 130. While a plan is
+/// being applied the interrupt is ignored, so the all-or-nothing write completes.
+pub fn install_interrupt_handler() {
+    let result = ctrlc::set_handler(|| {
+        if crate::apply::APPLYING.load(std::sync::atomic::Ordering::SeqCst) {
+            return;
+        }
+        let terminal = console::Term::stderr();
+        let _ = terminal.show_cursor();
+        let _ = terminal.write_line("");
+        let _ = terminal.write_line("interrupted; nothing was written");
+        std::process::exit(130);
+    });
+    // A handler can only be installed once per process; a second install is harmless.
+    let _ = result;
+}
+
+/// A prompter that replays scripted answers, for tests.
+#[derive(Debug, Default)]
+pub struct ScriptedPrompter {
+    answers: VecDeque<Scripted>,
+    /// The prompts asked, in order.
+    pub asked: Vec<String>,
+}
+
+/// One scripted answer.
+#[derive(Debug, Clone)]
+pub enum Scripted {
+    /// A line of text (empty takes the default).
+    Text(String),
+    /// Indexes picked in a multi-select or a select.
+    Pick(Vec<usize>),
+    /// A yes/no answer.
+    Yes(bool),
+}
+
+impl ScriptedPrompter {
+    /// A prompter that gives `answers` in order.
+    pub fn new(answers: impl IntoIterator<Item = Scripted>) -> ScriptedPrompter {
+        ScriptedPrompter {
+            answers: answers.into_iter().collect(),
+            asked: Vec::new(),
+        }
+    }
+
+    fn next(&mut self, prompt: &str) -> Result<Scripted, PromptError> {
+        self.asked.push(prompt.to_owned());
+        self.answers.pop_front().ok_or(PromptError::Interrupted)
+    }
+}
+
+impl Prompter for ScriptedPrompter {
+    fn text(
+        &mut self,
+        prompt: &str,
+        default: Option<&str>,
+        validate: &dyn Fn(&str) -> Result<(), String>,
+    ) -> Result<String, PromptError> {
+        loop {
+            let Scripted::Text(text) = self.next(prompt)? else {
+                return Err(PromptError::Interrupted);
+            };
+            let text = match default {
+                Some(default) if text.is_empty() => default.to_owned(),
+                _ => text,
+            };
+            if validate(&text).is_ok() {
+                return Ok(text);
+            }
+        }
+    }
+
+    fn choose_many(&mut self, prompt: &str, _items: &[String]) -> Result<Vec<usize>, PromptError> {
+        match self.next(prompt)? {
+            Scripted::Pick(indexes) => Ok(indexes),
+            _ => Err(PromptError::Interrupted),
+        }
+    }
+
+    fn choose_one(
+        &mut self,
+        prompt: &str,
+        _items: &[String],
+        default: usize,
+    ) -> Result<usize, PromptError> {
+        match self.next(prompt)? {
+            Scripted::Pick(indexes) => Ok(indexes.first().copied().unwrap_or(default)),
+            _ => Err(PromptError::Interrupted),
+        }
+    }
+
+    fn confirm(&mut self, prompt: &str, _default: bool) -> Result<bool, PromptError> {
+        match self.next(prompt)? {
+            Scripted::Yes(answer) => Ok(answer),
+            _ => Err(PromptError::Interrupted),
+        }
+    }
+}
