@@ -300,6 +300,9 @@ impl Scaffolder {
             (Artifact::IntegrationTest, &layout.integration_test),
         ];
         for (artifact, path) in code {
+            if artifact != Artifact::Module {
+                self.add_python_package_marker(&mut plan, path);
+            }
             self.create(&mut plan, path, render(artifact, path)?)?;
         }
         Ok(plan)
@@ -319,6 +322,26 @@ impl Scaffolder {
             contents,
         });
         Ok(())
+    }
+
+    /// pytest cannot collect two test files of the same name (the unit and the
+    /// integration test) unless their folders are packages. A new Python test folder
+    /// gets an empty `__init__.py`; an existing folder is the project's business.
+    fn add_python_package_marker(&self, plan: &mut Plan, test_file: &RelPath) {
+        let Some(folder) = test_file.parent() else {
+            return;
+        };
+        let marker = folder.join("__init__.py");
+        let already_planned = plan.changes().iter().any(|change| change.path() == &marker);
+        if self.config.paths.module_ext.as_str() == "py"
+            && !folder.under(&self.root).exists()
+            && !already_planned
+        {
+            plan.push(FileChange::Create {
+                path: marker,
+                contents: String::new(),
+            });
+        }
     }
 
     fn write(&self, plan: &mut Plan, path: &RelPath, before: Option<String>, after: String) {

@@ -1,0 +1,10 @@
+//! End-to-end tests of the lancelot binary in real git repositories.
+
+// Test helpers are `pub` for the modules of this one test binary, and a failed
+// unwrap is how a test helper reports a broken fixture.
+#![allow(unreachable_pub, clippy::unwrap_used, clippy::expect_used)]
+
+mod init;
+mod new_slice;
+mod support;
+mod wizard;

@@ -1,0 +1,270 @@
+//! Test repositories and a runner for the lancelot binary.
+//!
+//! Every run is isolated from the machine: a temporary HOME, no global or system git
+//! configuration, no colours and a fixed clock, so output is the same everywhere.
+
+use std::collections::BTreeMap;
+use std::ffi::OsStr;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use tempfile::TempDir;
+
+/// `SOURCE_DATE_EPOCH` of every run: 2026-03-01T00:00:00Z.
+pub const EPOCH: &str = "1772323200";
+/// The date that epoch gives.
+pub const TODAY: &str = "2026-03-01";
+
+/// Path of the binary under test.
+pub fn binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_lancelot"))
+}
+
+/// Applies the isolated environment to a command.
+pub fn isolate(command: &mut Command, home: &Path) {
+    command
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("NO_COLOR", "1")
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .env("GIT_AUTHOR_NAME", "Ada Tester")
+        .env("GIT_AUTHOR_EMAIL", "ada@example.com")
+        .env("GIT_COMMITTER_NAME", "Ada Tester")
+        .env("GIT_COMMITTER_EMAIL", "ada@example.com")
+        .env("GIT_AUTHOR_DATE", "2026-03-01T00:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2026-03-01T00:00:00Z");
+}
+
+/// A git repository in a temporary folder.
+pub struct TestRepo {
+    dir: TempDir,
+    home: TempDir,
+}
+
+impl TestRepo {
+    /// A new, empty repository (no commits).
+    pub fn new() -> TestRepo {
+        let dir = tempfile::tempdir().unwrap();
+        let home = tempfile::tempdir().unwrap();
+        let repo = git2::Repository::init(dir.path()).unwrap();
+        let mut config = repo.config().unwrap();
+        config.set_str("user.name", "Ada Tester").unwrap();
+        config.set_str("user.email", "ada@example.com").unwrap();
+        TestRepo { dir, home }
+    }
+
+    /// The work tree.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes a file (creating folders).
+    pub fn file(&self, path: &str, contents: &str) -> &TestRepo {
+        let target = self.path().join(path);
+        fs::create_dir_all(target.parent().unwrap()).unwrap();
+        fs::write(target, contents).unwrap();
+        self
+    }
+
+    /// Reads a file of the work tree.
+    pub fn read(&self, path: &str) -> String {
+        fs::read_to_string(self.path().join(path))
+            .unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
+    }
+
+    /// Whether a path exists in the work tree.
+    pub fn exists(&self, path: &str) -> bool {
+        self.path().join(path).exists()
+    }
+
+    /// Every file and folder of the work tree outside `.git`, with file contents.
+    pub fn snapshot(&self) -> BTreeMap<String, Option<Vec<u8>>> {
+        let mut out = BTreeMap::new();
+        let mut stack = vec![self.path().to_path_buf()];
+        while let Some(dir) = stack.pop() {
+            for entry in fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                let name = path
+                    .strip_prefix(self.path())
+                    .unwrap()
+                    .display()
+                    .to_string();
+                if name == ".git" {
+                    continue;
+                }
+                if path.is_dir() {
+                    out.insert(format!("{name}/"), None);
+                    stack.push(path);
+                } else {
+                    out.insert(name, Some(fs::read(&path).unwrap()));
+                }
+            }
+        }
+        out
+    }
+
+    /// Stages and commits everything with the git CLI.
+    pub fn commit_all(&self, message: &str) -> &TestRepo {
+        self.git(["add", "-A"]);
+        self.git(["commit", "-q", "--allow-empty", "-m", message]);
+        self
+    }
+
+    /// Runs the git CLI in the work tree; panics when it fails.
+    pub fn git<I, S>(&self, args: I) -> String
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut command = Command::new("git");
+        isolate(&mut command, self.home.path());
+        let output = command
+            .current_dir(self.path())
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "git failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    }
+
+    /// A lancelot command running in the work tree.
+    pub fn lancelot<I, S>(&self, args: I) -> Run
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        self.lancelot_in(self.path(), args)
+    }
+
+    /// A lancelot command running in `dir`.
+    pub fn lancelot_in<I, S>(&self, dir: &Path, args: I) -> Run
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut command = Command::new(binary());
+        isolate(&mut command, self.home.path());
+        command.current_dir(dir).args(args).stdin(Stdio::null());
+        Run { command }
+    }
+
+    /// The isolated HOME of this repository's runs.
+    pub fn home(&self) -> &Path {
+        self.home.path()
+    }
+}
+
+/// A prepared lancelot run.
+pub struct Run {
+    command: Command,
+}
+
+impl Run {
+    /// Runs it.
+    pub fn run(mut self) -> Outcome {
+        let output = self.command.output().unwrap();
+        Outcome::from(output)
+    }
+}
+
+/// What a run did.
+#[derive(Debug)]
+pub struct Outcome {
+    /// Exit code (-1 when killed by a signal).
+    pub code: i32,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+impl From<Output> for Outcome {
+    fn from(output: Output) -> Outcome {
+        Outcome {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+}
+
+impl Outcome {
+    /// Asserts exit 0 and returns self.
+    #[track_caller]
+    pub fn success(self) -> Outcome {
+        assert_eq!(
+            self.code, 0,
+            "expected success\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    /// Asserts exit 2 (refused) with an `error:` message and returns self.
+    #[track_caller]
+    pub fn refused(self) -> Outcome {
+        assert_eq!(
+            self.code, 2,
+            "expected exit 2\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        assert!(
+            self.stderr.starts_with("error: "),
+            "no error message:\n{}",
+            self.stderr
+        );
+        self
+    }
+
+    /// Asserts that stderr contains `text`.
+    #[track_caller]
+    pub fn stderr_has(self, text: &str) -> Outcome {
+        assert!(
+            self.stderr.contains(text),
+            "stderr lacks {text:?}:\n{}",
+            self.stderr
+        );
+        self
+    }
+
+    /// Asserts that stdout contains `text`.
+    #[track_caller]
+    pub fn stdout_has(self, text: &str) -> Outcome {
+        assert!(
+            self.stdout.contains(text),
+            "stdout lacks {text:?}:\n{}",
+            self.stdout
+        );
+        self
+    }
+
+    /// Parses stdout as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
+    }
+}
+
+/// Every Markdown link target of `text` that is a relative path (no scheme, no anchor-only).
+pub fn relative_links(text: &str) -> Vec<String> {
+    let mut links = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("](") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find(')') else { break };
+        let target = &after[..end];
+        if !target.contains("://") && !target.starts_with('#') && !target.starts_with("mailto:") {
+            links.push(target.split('#').next().unwrap().replace("%20", " "));
+        }
+        rest = &after[end..];
+    }
+    links
+}

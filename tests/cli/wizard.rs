@@ -1,0 +1,145 @@
+//! The interactive wizard, driven through a real pseudo-terminal.
+
+use std::process::Command;
+
+use rexpect::process::WaitStatus;
+use rexpect::reader::Options;
+use rexpect::session::{PtySession, spawn_with_options};
+
+use crate::support::{TestRepo, binary, isolate};
+
+const TIMEOUT_MS: u64 = 20_000;
+
+fn spawn(repo: &TestRepo, args: &[&str]) -> PtySession {
+    let mut command = Command::new(binary());
+    isolate(&mut command, repo.home());
+    command
+        .env("TERM", "xterm")
+        .current_dir(repo.path())
+        .args(args);
+    spawn_with_options(
+        command,
+        Options::new()
+            .timeout_ms(Some(TIMEOUT_MS))
+            .strip_ansi_escape_codes(true),
+    )
+    .unwrap()
+}
+
+/// Sends keys without a newline (rexpect buffers `send` until flushed).
+fn press(session: &mut PtySession, keys: &str) {
+    session.send(keys).unwrap();
+    session.flush().unwrap();
+}
+
+#[test]
+fn the_wizard_asks_what_flags_did_not_give_and_writes_the_slice() {
+    let repo = TestRepo::new();
+    repo.lancelot(["new-slice", "Alpha", "--summary", "first", "--yes"])
+        .run()
+        .success();
+
+    let mut session = spawn(&repo, &["new-slice", "--kind", "subsystem"]);
+    session.exp_string("Feature name").unwrap();
+    session.send_line("alpha").unwrap();
+    session.exp_string("already exists").unwrap();
+    session.send_line("Health Monitor").unwrap();
+    session.exp_string("One-line summary").unwrap();
+    session.send_line("Watch service health").unwrap();
+    session.exp_string("Depends on").unwrap();
+    press(&mut session, " ");
+    press(&mut session, "\r");
+    session.exp_string("Included in scope").unwrap();
+    session.send_line("heartbeats; readiness endpoint").unwrap();
+    session.exp_string("Excluded from scope").unwrap();
+    session.send_line("").unwrap();
+    session.exp_string("Version bump").unwrap();
+    press(&mut session, "\r");
+    session.exp_string("Owning module").unwrap();
+    session.send_line("").unwrap();
+    session.exp_string("Feature flag").unwrap();
+    session.send_line("").unwrap();
+    session
+        .exp_string("docs/specs/Lancelot_vNext2_Spec_HealthMonitor.md")
+        .unwrap();
+    session.exp_string("Write these files?").unwrap();
+    press(&mut session, "y");
+    session
+        .exp_string("Created the slice HealthMonitor")
+        .unwrap();
+    session.exp_eof().unwrap();
+    assert!(matches!(
+        session.process().wait().unwrap(),
+        WaitStatus::Exited(_, 0)
+    ));
+
+    let spec = repo.read("docs/specs/Lancelot_vNext2_Spec_HealthMonitor.md");
+    assert!(
+        spec.contains("**Depends on:** [Alpha](Lancelot_vNext2_Spec_Alpha.md)"),
+        "{spec}"
+    );
+    assert!(
+        spec.contains("    - heartbeats\n    - readiness endpoint\n"),
+        "{spec}"
+    );
+    assert!(spec.contains("- new subsystem"));
+    assert!(spec.contains("**Version bump:** minor"));
+    assert!(
+        repo.read(".env.example")
+            .contains("FEATURE_HEALTH_MONITOR=false")
+    );
+}
+
+#[test]
+fn ctrl_c_in_the_wizard_exits_130_and_writes_nothing() {
+    let repo = TestRepo::new();
+    repo.file("docs/CHANGELOG.md", "# Changelog\n");
+    let before = repo.snapshot();
+    let mut session = spawn(&repo, &["new-slice", "Health Monitor"]);
+    session.exp_string("One-line summary").unwrap();
+    session.send_control('c').unwrap();
+    session
+        .exp_string("interrupted; nothing was written")
+        .unwrap();
+    session.exp_eof().unwrap();
+    let status = session.process().wait().unwrap();
+    assert!(matches!(status, WaitStatus::Exited(_, 130)), "{status:?}");
+    assert_eq!(repo.snapshot(), before);
+}
+
+#[test]
+fn declining_the_plan_writes_nothing() {
+    let repo = TestRepo::new();
+    let mut session = spawn(
+        &repo,
+        &[
+            "new-slice",
+            "Alpha",
+            "--summary",
+            "x",
+            "--kind",
+            "subsystem",
+            "--include",
+            "a",
+            "--exclude",
+            "b",
+            "--bump",
+            "patch",
+            "--module",
+            "src/core/alpha.py",
+            "--flag",
+            "FEATURE_ALPHA",
+        ],
+    );
+    session.exp_string("Write these files?").unwrap();
+    press(&mut session, "n");
+    session
+        .exp_string("cancelled; nothing was written")
+        .unwrap();
+    session.exp_eof().unwrap();
+    assert!(matches!(
+        session.process().wait().unwrap(),
+        WaitStatus::Exited(_, 2)
+    ));
+    assert!(repo.snapshot().is_empty());
+}
