@@ -474,3 +474,114 @@ impl Prompter for ScriptedPrompter {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    fn scaffolder_with(slices: &[&str]) -> (tempfile::TempDir, Scaffolder) {
+        let dir = tempfile::tempdir().unwrap();
+        let specs = dir.path().join("docs/specs");
+        std::fs::create_dir_all(&specs).unwrap();
+        for slice in slices {
+            std::fs::write(specs.join(format!("Lancelot_vNext2_Spec_{slice}.md")), "x").unwrap();
+        }
+        let scaffolder = Scaffolder::new(dir.path(), Config::default()).unwrap();
+        (dir, scaffolder)
+    }
+
+    fn text(answer: &str) -> Scripted {
+        Scripted::Text(answer.into())
+    }
+
+    #[test]
+    fn flags_alone_make_a_request_with_defaults() {
+        let (_dir, scaffolder) = scaffolder_with(&[]);
+        let answers = Answers {
+            feature: Some("health-monitor".into()),
+            summary: Some("  Watch health ".into()),
+            ..Answers::default()
+        };
+        let request = resolve(&scaffolder, &answers, None).unwrap();
+        assert_eq!(request.feature.pascal(), "HealthMonitor");
+        assert_eq!(request.summary, "Watch health");
+        assert_eq!(request.flag.as_str(), "FEATURE_HEALTH_MONITOR");
+        assert_eq!(request.bump, Bump::Minor);
+        assert!(
+            request.module.is_none() && request.kinds.is_empty() && request.included.is_empty()
+        );
+    }
+
+    #[test]
+    fn without_a_prompter_the_summary_is_required() {
+        let (_dir, scaffolder) = scaffolder_with(&[]);
+        let answers = Answers {
+            feature: Some("x".into()),
+            ..Answers::default()
+        };
+        let error = resolve(&scaffolder, &answers, None).unwrap_err();
+        assert!(error.to_string().contains("missing --summary"), "{error}");
+    }
+
+    #[test]
+    fn the_wizard_asks_only_what_flags_did_not_give_and_re_asks_invalid_answers() {
+        let (_dir, scaffolder) = scaffolder_with(&["Alpha", "Beta"]);
+        let mut prompter = ScriptedPrompter::new([
+            text("alpha"),            // refused: exists
+            text("Health Monitor"),   // feature
+            text(""),                 // refused: empty summary
+            text("Watch health"),     // summary
+            Scripted::Pick(vec![1]),  // depends on Beta
+            text("probes; ; ready "), // included
+            text(""),                 // excluded: none
+            Scripted::Pick(vec![2]),  // major
+            text("src/core/hm/"),     // module package
+            text(""),                 // default flag
+        ]);
+        let answers = Answers {
+            kinds: vec![Kind::Subsystem, Kind::Subsystem],
+            ..Answers::default()
+        };
+        let request = resolve(&scaffolder, &answers, Some(&mut prompter)).unwrap();
+        assert_eq!(request.feature.pascal(), "HealthMonitor");
+        assert_eq!(request.summary, "Watch health");
+        assert_eq!(request.kinds, [Kind::Subsystem]);
+        assert_eq!(request.depends_on.len(), 1);
+        assert_eq!(request.depends_on[0].feature.pascal(), "Beta");
+        assert_eq!(request.included, ["probes", "ready"]);
+        assert!(request.excluded.is_empty());
+        assert_eq!(request.bump, Bump::Major);
+        assert_eq!(request.module.unwrap().as_str(), "src/core/hm/__init__.py");
+        assert_eq!(request.flag.as_str(), "FEATURE_HEALTH_MONITOR");
+        assert!(
+            !prompter
+                .asked
+                .iter()
+                .any(|prompt| prompt.contains("Why is this")),
+            "kinds came from flags"
+        );
+    }
+
+    #[test]
+    fn the_conventional_module_is_not_recorded_as_an_override() {
+        let (_dir, scaffolder) = scaffolder_with(&[]);
+        let mut prompter = ScriptedPrompter::new([
+            Scripted::Pick(vec![]),
+            text(""),
+            text(""),
+            Scripted::Pick(vec![0]),
+            text(""),
+            text("feature_hm"),
+        ]);
+        let answers = Answers {
+            feature: Some("hm".into()),
+            summary: Some("s".into()),
+            ..Answers::default()
+        };
+        let request = resolve(&scaffolder, &answers, Some(&mut prompter)).unwrap();
+        assert!(request.module.is_none());
+        assert_eq!(request.flag.as_str(), "FEATURE_HM");
+        assert_eq!(request.bump, Bump::Minor);
+    }
+}
