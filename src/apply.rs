@@ -28,6 +28,8 @@ pub enum FileChange {
         path: RelPath,
         /// What.
         contents: String,
+        /// Whether the file is a program (mode 0755 less the umask).
+        executable: bool,
     },
     /// A new, empty folder; the path must not exist.
     Folder {
@@ -42,10 +44,58 @@ pub enum FileChange {
         before: String,
         /// The new contents.
         after: String,
+        /// Whether the file must end up executable (otherwise its mode is kept).
+        executable: bool,
     },
 }
 
 impl FileChange {
+    /// A new, non-executable file.
+    pub fn create(path: RelPath, contents: impl Into<String>) -> FileChange {
+        FileChange::Create {
+            path,
+            contents: contents.into(),
+            executable: false,
+        }
+    }
+
+    /// A change to an existing file, keeping its mode.
+    pub fn update(
+        path: RelPath,
+        before: impl Into<String>,
+        after: impl Into<String>,
+    ) -> FileChange {
+        FileChange::Update {
+            path,
+            before: before.into(),
+            after: after.into(),
+            executable: false,
+        }
+    }
+
+    /// The same change, making the file executable.
+    pub fn executable(self) -> FileChange {
+        match self {
+            FileChange::Create { path, contents, .. } => FileChange::Create {
+                path,
+                contents,
+                executable: true,
+            },
+            FileChange::Update {
+                path,
+                before,
+                after,
+                ..
+            } => FileChange::Update {
+                path,
+                before,
+                after,
+                executable: true,
+            },
+            folder @ FileChange::Folder { .. } => folder,
+        }
+    }
+
     /// The file written.
     pub fn path(&self) -> &RelPath {
         match self {
@@ -254,13 +304,22 @@ impl Plan {
                 .map_err(|(dir, e)| ("create the folder", dir.display().to_string(), e))?;
             let failed = |e| (change.action(), change.path().to_string(), e);
             match change {
-                FileChange::Create { contents, .. } => {
-                    write_new(&target, contents.as_bytes()).map_err(failed)?;
+                FileChange::Create {
+                    contents,
+                    executable,
+                    ..
+                } => {
+                    write_new(&target, contents.as_bytes(), *executable).map_err(failed)?;
                     done.push(Done::CreatedFile(target));
                 }
                 FileChange::Folder { .. } => {}
-                FileChange::Update { before, after, .. } => {
-                    replace(&target, after.as_bytes()).map_err(failed)?;
+                FileChange::Update {
+                    before,
+                    after,
+                    executable,
+                    ..
+                } => {
+                    replace(&target, after.as_bytes(), *executable).map_err(failed)?;
                     done.push(Done::UpdatedFile {
                         path: target,
                         before: before.clone().into_bytes(),
@@ -313,18 +372,29 @@ fn temp_file_beside(target: &Path, mode: u32) -> std::io::Result<tempfile::Named
 }
 
 /// Writes a new file via a temporary file; fails if something appeared at `target`.
-/// The file gets the permissions any new file of the user gets (0666 less the umask).
-fn write_new(target: &Path, contents: &[u8]) -> std::io::Result<()> {
-    let mut temp = temp_file_beside(target, 0o666)?;
+/// The file gets the permissions any new file of the user gets (0666, or 0777 for a
+/// program, less the umask).
+fn write_new(target: &Path, contents: &[u8], executable: bool) -> std::io::Result<()> {
+    let mut temp = temp_file_beside(target, if executable { 0o777 } else { 0o666 })?;
     temp.write_all(contents)?;
     temp.as_file().sync_all()?;
     temp.persist_noclobber(target).map_err(|e| e.error)?;
     Ok(())
 }
 
-/// Replaces a file's contents via a temporary file, keeping its permissions.
-fn replace(target: &Path, contents: &[u8]) -> std::io::Result<()> {
-    let permissions = fs::metadata(target)?.permissions();
+/// Replaces a file's contents via a temporary file, keeping its permissions (adding
+/// the execute bits where read bits are set when `executable`).
+fn replace(target: &Path, contents: &[u8], executable: bool) -> std::io::Result<()> {
+    #[allow(unused_mut)]
+    let mut permissions = fs::metadata(target)?.permissions();
+    #[cfg(unix)]
+    if executable {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = permissions.mode();
+        permissions.set_mode(mode | ((mode & 0o444) >> 2));
+    }
+    #[cfg(not(unix))]
+    let _ = executable;
     let mut temp = temp_file_beside(target, 0o600)?;
     temp.write_all(contents)?;
     temp.as_file().sync_all()?;
@@ -343,7 +413,7 @@ fn undo(done: Vec<Done>) -> Vec<String> {
                 (path, result)
             }
             Done::UpdatedFile { path, before } => {
-                let result = replace(&path, &before);
+                let result = replace(&path, &before, false);
                 (path, result)
             }
             Done::CreatedDir(path) => {
@@ -390,15 +460,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join("log.md"), "old\n").unwrap();
         let mut plan = Plan::new();
-        plan.push(FileChange::Create {
-            path: rel("a/b/new.md"),
-            contents: "new\n".into(),
-        });
-        plan.push(FileChange::Update {
-            path: rel("log.md"),
-            before: "old\n".into(),
-            after: "old\nmore\n".into(),
-        });
+        plan.push(FileChange::create(rel("a/b/new.md"), "new\n"));
+        plan.push(FileChange::update(rel("log.md"), "old\n", "old\nmore\n"));
         plan.apply(dir.path()).unwrap();
         assert_eq!(
             fs::read_to_string(dir.path().join("a/b/new.md")).unwrap(),
@@ -418,19 +481,9 @@ mod tests {
         fs::write(dir.path().join("blocker"), "x").unwrap();
         let before = snapshot(dir.path());
         let mut plan = Plan::new();
-        plan.push(FileChange::Create {
-            path: rel("deep/er/new.md"),
-            contents: "new\n".into(),
-        });
-        plan.push(FileChange::Update {
-            path: rel("log.md"),
-            before: "old\n".into(),
-            after: "changed\n".into(),
-        });
-        plan.push(FileChange::Create {
-            path: rel("blocker/sub/file.py"),
-            contents: "x".into(),
-        });
+        plan.push(FileChange::create(rel("deep/er/new.md"), "new\n"));
+        plan.push(FileChange::update(rel("log.md"), "old\n", "changed\n"));
+        plan.push(FileChange::create(rel("blocker/sub/file.py"), "x"));
         let error = plan.apply(dir.path()).unwrap_err();
         assert!(matches!(error, ApplyError::Write { .. }), "{error:?}");
         assert_eq!(snapshot(dir.path()), before);
@@ -441,21 +494,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join("log.md"), "edited by someone\n").unwrap();
         let mut plan = Plan::new();
-        plan.push(FileChange::Update {
-            path: rel("log.md"),
-            before: "old\n".into(),
-            after: "new\n".into(),
-        });
+        plan.push(FileChange::update(rel("log.md"), "old\n", "new\n"));
         assert!(matches!(
             plan.apply(dir.path()),
             Err(ApplyError::Conflict { .. })
         ));
         fs::write(dir.path().join("new.md"), "x").unwrap();
         let mut plan = Plan::new();
-        plan.push(FileChange::Create {
-            path: rel("new.md"),
-            contents: "y".into(),
-        });
+        plan.push(FileChange::create(rel("new.md"), "y"));
         assert!(matches!(
             plan.apply(dir.path()),
             Err(ApplyError::Conflict { .. })
@@ -470,11 +516,7 @@ mod tests {
         fs::write(&path, "a").unwrap();
         fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
         let mut plan = Plan::new();
-        plan.push(FileChange::Update {
-            path: rel("run.sh"),
-            before: "a".into(),
-            after: "b".into(),
-        });
+        plan.push(FileChange::update(rel("run.sh"), "a", "b"));
         plan.apply(dir.path()).unwrap();
         assert_eq!(
             fs::metadata(&path).unwrap().permissions().mode() & 0o777,

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::commands::{init::InitArgs, new_slice::NewSliceArgs};
+use crate::commands::{check::CheckArgs, hook::HookArgs, init::InitArgs, new_slice::NewSliceArgs};
 
 const ABOUT: &str =
     "Git-native workflow for upgrade slices: scaffold them, freeze them, release them";
@@ -52,6 +52,10 @@ pub enum Command {
     /// Scaffold a new upgrade slice: spec, blueprint, notes, CHANGELOG entry, flag, module
     #[command(name = "new-slice")]
     NewSlice(NewSliceArgs),
+    /// Refuse changes to frozen specs and blueprints: the staged changes or a range of commits
+    Check(CheckArgs),
+    /// Run or install the git hooks (pre-commit, pre-push, server-side pre-receive)
+    Hook(HookArgs),
 }
 
 /// Output format of commands that report results.

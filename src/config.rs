@@ -21,6 +21,8 @@ pub struct Config {
     pub project: ProjectConfig,
     /// Where each artifact of a slice lives.
     pub paths: PathsConfig,
+    /// Which documents are frozen and which changes to them are allowed.
+    pub freeze: FreezeConfig,
 }
 
 /// `[project]`: the prefix and generation label of spec and blueprint file names.
@@ -85,6 +87,55 @@ impl Default for PathsConfig {
             unit_tests: path("tests/unit"),
             integration_tests: path("tests/integration"),
             templates: path(".lancelot/templates"),
+        }
+    }
+}
+
+/// `[freeze]`: the rule that keeps In Progress specs and blueprints unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FreezeConfig {
+    /// Globs over repository-relative paths: `*` stops at `/`, `**` crosses folders.
+    pub paths: Vec<String>,
+    /// The header field holding a document's status.
+    pub status_field: String,
+    /// Statuses that freeze a document.
+    pub frozen: Vec<String>,
+    /// Status changes allowed on a frozen document (nothing else may change).
+    pub transitions: Vec<Transition>,
+    /// Header fields an allowed transition may change besides nothing else.
+    pub mutable_fields: Vec<String>,
+    /// Whether `git push -o lancelot-override=<reason>` may push past a refusal.
+    pub allow_override: bool,
+}
+
+/// An allowed status change of a frozen document.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Transition {
+    /// The status before.
+    pub from: String,
+    /// The status after.
+    pub to: String,
+}
+
+impl Default for FreezeConfig {
+    fn default() -> Self {
+        let transition = |from: &str, to: &str| Transition {
+            from: from.into(),
+            to: to.into(),
+        };
+        FreezeConfig {
+            paths: vec!["docs/specs/**".into(), "docs/blueprints/**".into()],
+            status_field: "Status".into(),
+            frozen: vec!["In Progress".into(), "Done".into(), "Superseded".into()],
+            transitions: vec![
+                transition("In Progress", "Done"),
+                transition("In Progress", "Superseded"),
+                transition("Done", "Superseded"),
+            ],
+            mutable_fields: vec!["Status".into(), "Superseded by".into()],
+            allow_override: false,
         }
     }
 }
@@ -163,6 +214,32 @@ impl Config {
         })?;
         let config = Config::from_toml(&text, &path.display().to_string())?;
         Ok((config, Some(path)))
+    }
+}
+
+impl Config {
+    /// Loads the configuration committed in `tree` (its root `lancelot.toml`), or the
+    /// defaults when the tree has none. `origin` names the tree in error messages.
+    pub fn from_tree(
+        repo: &git2::Repository,
+        tree: &git2::Tree<'_>,
+        origin: &str,
+    ) -> Result<Config, ConfigError> {
+        let Some(entry) = tree.get_name(CONFIG_FILE) else {
+            return Ok(Config::default());
+        };
+        let origin = format!("{CONFIG_FILE} at {origin}");
+        let unreadable = |message: String| ConfigError::Parse {
+            origin: origin.clone(),
+            message,
+        };
+        let blob = entry
+            .to_object(repo)
+            .and_then(|object| object.peel_to_blob())
+            .map_err(|error| unreadable(format!("not a readable file ({})", error.message())))?;
+        let text =
+            std::str::from_utf8(blob.content()).map_err(|_| unreadable("not UTF-8 text".into()))?;
+        Config::from_toml(text, &origin)
     }
 }
 

@@ -8,6 +8,8 @@ use std::process::ExitCode;
 use crate::apply::ApplyError;
 use crate::config::ConfigError;
 use crate::feature::FeatureNameError;
+use crate::freeze::FreezeError;
+use crate::hooks::HookError;
 use crate::repo::RepoError;
 use crate::scaffold::ScaffoldError;
 use crate::wizard::PromptError;
@@ -58,6 +60,12 @@ pub enum Error {
     /// A slice could not be planned.
     #[error(transparent)]
     Scaffold(#[from] ScaffoldError),
+    /// The freeze check could not run.
+    #[error(transparent)]
+    Freeze(#[from] FreezeError),
+    /// Hooks could not be installed.
+    #[error(transparent)]
+    Hook(#[from] HookError),
     /// Files could not be written (everything was rolled back).
     #[error(transparent)]
     Apply(#[from] ApplyError),
@@ -94,6 +102,8 @@ impl Error {
             Error::Feature(e) => e.hint(),
             Error::Scaffold(e) => e.hint(),
             Error::Apply(e) => e.hint(),
+            Error::Freeze(e) => e.hint(),
+            Error::Hook(e) => e.hint(),
             Error::Prompt(e) => e.hint(),
             Error::Usage { hint, .. } => hint.clone(),
             Error::Output(_) => None,

@@ -46,6 +46,21 @@ impl RepoError {
     }
 }
 
+/// Finds the repository containing `start` (searching upward); it may be bare.
+pub fn discover(start: &Path) -> Result<Repository, RepoError> {
+    if !start.is_dir() {
+        return Err(RepoError::NoSuchDir {
+            dir: start.to_path_buf(),
+        });
+    }
+    Repository::discover(start).map_err(|error| match error.code() {
+        git2::ErrorCode::NotFound => RepoError::NotFound {
+            dir: start.to_path_buf(),
+        },
+        _ => RepoError::Git(error),
+    })
+}
+
 /// A repository with a work tree.
 pub struct Workspace {
     /// The opened repository.
@@ -57,17 +72,7 @@ pub struct Workspace {
 impl Workspace {
     /// Finds the repository containing `start` (searching upward) and its work tree.
     pub fn discover(start: &Path) -> Result<Workspace, RepoError> {
-        if !start.is_dir() {
-            return Err(RepoError::NoSuchDir {
-                dir: start.to_path_buf(),
-            });
-        }
-        let repo = Repository::discover(start).map_err(|error| match error.code() {
-            git2::ErrorCode::NotFound => RepoError::NotFound {
-                dir: start.to_path_buf(),
-            },
-            _ => RepoError::Git(error),
-        })?;
+        let repo = discover(start)?;
         let root = match repo.workdir() {
             Some(root) => root.to_path_buf(),
             None => {

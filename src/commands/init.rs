@@ -36,13 +36,11 @@ pub struct InitArgs {
 pub fn run(invocation: &Invocation, args: &InitArgs) -> Result<ExitStatus, Error> {
     let workspace = invocation.workspace()?;
     let root = &workspace.root;
-    if let Some(path) = &invocation.config {
-        if !path.exists() {
-            return Err(Error::usage(
-                format!("the configuration file {} does not exist", path.display()),
-                "init creates lancelot.toml at the repository root; drop --config, or create the file first",
-            ));
-        }
+    if let Some(path) = invocation.config.as_ref().filter(|path| !path.exists()) {
+        return Err(Error::usage(
+            format!("the configuration file {} does not exist", path.display()),
+            "init creates lancelot.toml at the repository root; drop --config, or create the file first",
+        ));
     }
     let config = invocation.config(root)?;
     let paths = &config.paths;
@@ -57,10 +55,10 @@ pub fn run(invocation: &Invocation, args: &InitArgs) -> Result<ExitStatus, Error
         }
     };
     if invocation.config.is_none() {
-        want(FileChange::Create {
-            path: RelPath::config_file(),
-            contents: DEFAULT_TOML.to_owned(),
-        });
+        want(FileChange::create(
+            RelPath::config_file(),
+            DEFAULT_TOML.to_owned(),
+        ));
     }
     for folder in [
         &paths.specs,
@@ -72,14 +70,14 @@ pub fn run(invocation: &Invocation, args: &InitArgs) -> Result<ExitStatus, Error
             path: folder.clone(),
         });
     }
-    want(FileChange::Create {
-        path: paths.changelog.clone(),
-        contents: NEW_CHANGELOG.to_owned(),
-    });
-    want(FileChange::Create {
-        path: paths.env_file.clone(),
-        contents: NEW_ENV_FILE.to_owned(),
-    });
+    want(FileChange::create(
+        paths.changelog.clone(),
+        NEW_CHANGELOG.to_owned(),
+    ));
+    want(FileChange::create(
+        paths.env_file.clone(),
+        NEW_ENV_FILE.to_owned(),
+    ));
 
     if !args.dry_run {
         plan.apply(root)?;

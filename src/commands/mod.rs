@@ -1,6 +1,8 @@
 //! One module per command: its arguments and the glue between the command line, the
 //! domain modules and what the user sees. Domain modules never print; commands do.
 
+pub mod check;
+pub mod hook;
 pub mod init;
 pub mod new_slice;
 
@@ -55,6 +57,8 @@ pub fn run(cli: Cli) -> Result<ExitStatus, Error> {
     match cli.command {
         Command::Init(args) => init::run(&invocation, &args),
         Command::NewSlice(args) => new_slice::run(&invocation, &args),
+        Command::Check(args) => check::run(&invocation, &args),
+        Command::Hook(args) => hook::run(&invocation, &args),
     }
 }
 

@@ -317,10 +317,7 @@ impl Scaffolder {
         if std::fs::symlink_metadata(path.under(&self.root)).is_ok() {
             return Err(ScaffoldError::TargetExists { path: path.clone() });
         }
-        plan.push(FileChange::Create {
-            path: path.clone(),
-            contents,
-        });
+        plan.push(FileChange::create(path.clone(), contents));
         Ok(())
     }
 
@@ -337,24 +334,14 @@ impl Scaffolder {
             && !folder.under(&self.root).exists()
             && !already_planned
         {
-            plan.push(FileChange::Create {
-                path: marker,
-                contents: String::new(),
-            });
+            plan.push(FileChange::create(marker, String::new()));
         }
     }
 
     fn write(&self, plan: &mut Plan, path: &RelPath, before: Option<String>, after: String) {
         plan.push(match before {
-            Some(before) => FileChange::Update {
-                path: path.clone(),
-                before,
-                after,
-            },
-            None => FileChange::Create {
-                path: path.clone(),
-                contents: after,
-            },
+            Some(before) => FileChange::update(path.clone(), before, after),
+            None => FileChange::create(path.clone(), after),
         });
     }
 

@@ -1,0 +1,85 @@
+//! `lancelot check`: run the freeze rule over the staged changes or a range of commits.
+
+use clap::{ArgGroup, Args};
+
+use super::Invocation;
+use crate::cli::Format;
+use crate::freeze::{self, Checker, Report, Rules, RulesSource, report};
+use crate::repo;
+use crate::ui;
+use crate::{Error, ExitStatus};
+
+const AFTER_HELP: &str = "\
+The rule: a commit may not change a spec or blueprint that was frozen (In Progress,
+Done, Superseded) in its parent, except to move its status along an allowed
+transition. Each commit is compared with each of its parents.
+
+The rules in force are never taken from the commits being checked: --staged uses
+the lancelot.toml committed at HEAD, --range A..B the one at A (the work tree's for a
+single revision), unless --config names a file.
+
+Exit status: 0 no violations, 1 violations found, 2 the check could not run.
+
+Examples:
+  lancelot check --staged
+  lancelot check --range origin/main..HEAD --format json";
+
+/// Arguments of `lancelot check`.
+#[derive(Debug, Args)]
+#[command(after_help = AFTER_HELP, group(ArgGroup::new("what").required(true).args(["staged", "range"])))]
+pub struct CheckArgs {
+    /// Check the staged changes (the index) against HEAD, as the pre-commit hook does
+    #[arg(long)]
+    pub staged: bool,
+
+    /// Check every commit of a range: A..B, A...B, or one revision for its whole history
+    #[arg(long, value_name = "RANGE")]
+    pub range: Option<String>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// Runs `lancelot check`.
+pub fn run(invocation: &Invocation, args: &CheckArgs) -> Result<ExitStatus, Error> {
+    let repo = repo::discover(&invocation.dir)?;
+    let explicit = invocation.config.as_deref().map(RulesSource::File);
+    let (report, rules) = match &args.range {
+        Some(range) => {
+            let (commits, base) = freeze::range_commits(&repo, range)?;
+            let source =
+                explicit.unwrap_or(base.map_or(RulesSource::WorkTree, RulesSource::Commit));
+            let mut checker = Checker::new(&repo, freeze::load_rules(&repo, source)?);
+            (checker.check_commits(&commits)?, checker.into_rules())
+        }
+        None => {
+            let rules = freeze::load_rules(&repo, explicit.unwrap_or(RulesSource::Head))?;
+            let mut checker = Checker::new(&repo, rules);
+            (checker.check_staged()?, checker.into_rules())
+        }
+    };
+    print_report(&report, &rules, args.format)
+}
+
+fn print_report(report: &Report, rules: &Rules, format: Format) -> Result<ExitStatus, Error> {
+    let status = if report.is_clean() {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Findings
+    };
+    match format {
+        Format::Json => super::print_json(&report::to_json(report))?,
+        Format::Text if report.is_clean() => ui::out(&format!(
+            "lancelot: {} checked, no frozen document changed\n",
+            plural(report.commits_checked, "commit")
+        ))?,
+        Format::Text => ui::out(&report::to_text(report, rules))?,
+    }
+    Ok(status)
+}
+
+/// `1 commit`, `3 commits`.
+pub(crate) fn plural(count: usize, noun: &str) -> String {
+    format!("{count} {noun}{}", if count == 1 { "" } else { "s" })
+}

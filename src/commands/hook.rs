@@ -1,0 +1,416 @@
+//! `lancelot hook`: the git hooks (pre-commit, pre-push, pre-receive) and installing
+//! them. Hook reports go to stderr, which git shows to the author (as `remote:` lines
+//! for pre-receive). Any error refuses: the hooks fail closed.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use git2::{Oid, Repository};
+use serde_json::json;
+
+use super::Invocation;
+use super::check::plural;
+use crate::cli::Format;
+use crate::freeze::{self, Checker, FreezeError, RefUpdate, Report, Rules, RulesSource, report};
+use crate::hooks::{self, Hook, Outcome};
+use crate::receipts::{self, Receipt};
+use crate::repo;
+use crate::ui::{self, BOLD};
+use crate::{Error, ExitStatus};
+
+/// The push option that asks to override a refusal.
+pub const OVERRIDE_OPTION: &str = "lancelot-override";
+
+/// Arguments of `lancelot hook`.
+#[derive(Debug, Args)]
+pub struct HookArgs {
+    /// The hook to run, or `install`.
+    #[command(subcommand)]
+    pub command: HookCommand,
+}
+
+/// The hooks.
+#[derive(Debug, Subcommand)]
+pub enum HookCommand {
+    /// Check the staged changes; git runs this before each commit
+    PreCommit,
+    /// Check the commits being pushed; git runs this before each push
+    PrePush {
+        /// The remote's name (git passes it)
+        remote: Option<String>,
+        /// The remote's URL (git passes it)
+        url: Option<String>,
+    },
+    /// Refuse pushes that change frozen documents; install it on the server
+    #[command(after_help = PRE_RECEIVE_HELP)]
+    PreReceive,
+    /// Install the hooks into this clone, or the pre-receive hook into a bare repository
+    Install(InstallArgs),
+}
+
+const PRE_RECEIVE_HELP: &str = "\
+Reads `<old> <new> <ref>` lines on stdin and checks every commit the push adds to
+the repository (commits it already has are not checked again). Deletions pass.
+The rules come from --config, else the git config `lancelot.config` (a path
+relative to the git folder), else the lancelot.toml committed at HEAD before the
+push. Malformed input, missing objects or any error refuse the push.
+
+With `[freeze] allow_override = true`, `git push -o lancelot-override=\"<reason>\"`
+lets a refused push through; the override is recorded as a receipt.";
+
+/// Arguments of `lancelot hook install`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Without --pre-commit or --pre-push both are installed. Hooks go where git runs them:
+core.hooksPath when set, else the hooks folder of the (common) git directory.
+A hook lancelot did not write is never replaced without --force.
+
+Examples:
+  lancelot hook install
+  lancelot hook install --server /srv/git/project.git")]
+pub struct InstallArgs {
+    /// Install the pre-commit hook
+    #[arg(long)]
+    pub pre_commit: bool,
+
+    /// Install the pre-push hook
+    #[arg(long)]
+    pub pre_push: bool,
+
+    /// Replace hooks that lancelot did not write
+    #[arg(long)]
+    pub force: bool,
+
+    /// Install the pre-receive hook into this bare repository (on the server)
+    #[arg(long, value_name = "BARE_REPO", conflicts_with_all = ["pre_commit", "pre_push"])]
+    pub server: Option<PathBuf>,
+
+    /// Show what would be written, write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// Runs `lancelot hook …`.
+pub fn run(invocation: &Invocation, args: &HookArgs) -> Result<ExitStatus, Error> {
+    match &args.command {
+        HookCommand::PreCommit => pre_commit(invocation),
+        HookCommand::PrePush { remote, .. } => pre_push(invocation, remote.as_deref()),
+        HookCommand::PreReceive => pre_receive(invocation),
+        HookCommand::Install(install_args) => install(invocation, install_args),
+    }
+}
+
+/// Opens the repository the way git hands it to a hook: from `GIT_DIR`,
+/// `GIT_INDEX_FILE` (the temporary index of `git commit -a`) and the object-directory
+/// variables (the quarantine of a push), searching upward from the folder otherwise.
+fn open_hook_repository(invocation: &Invocation) -> Result<Repository, Error> {
+    if !invocation.dir.is_dir() {
+        return Err(crate::repo::RepoError::NoSuchDir {
+            dir: invocation.dir.clone(),
+        }
+        .into());
+    }
+    // libgit2 searches from the process's folder; -C moves it there first.
+    std::env::set_current_dir(&invocation.dir).map_err(|error| {
+        Error::usage(
+            format!("cannot change to {}: {error}", invocation.dir.display()),
+            "pass an existing folder to -C",
+        )
+    })?;
+    Repository::open_from_env().map_err(|source| match source.code() {
+        git2::ErrorCode::NotFound => crate::repo::RepoError::NotFound {
+            dir: invocation.dir.clone(),
+        }
+        .into(),
+        _ => Error::Freeze(FreezeError::git(
+            "cannot open the repository git passed to the hook",
+        )(source)),
+    })
+}
+
+fn read_stdin() -> Result<String, Error> {
+    let mut input = String::new();
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .map_err(|error| FreezeError::HookInput {
+            line: String::new(),
+            reason: format!("cannot read stdin: {error}"),
+        })?;
+    Ok(input)
+}
+
+fn pre_commit(invocation: &Invocation) -> Result<ExitStatus, Error> {
+    let repo = open_hook_repository(invocation)?;
+    let source = invocation
+        .config
+        .as_deref()
+        .map_or(RulesSource::Head, RulesSource::File);
+    let mut checker = Checker::new(&repo, freeze::load_rules(&repo, source)?);
+    let report = checker.check_staged()?;
+    Ok(refuse_if_violations(&report, checker.rules()))
+}
+
+fn pre_push(invocation: &Invocation, remote: Option<&str>) -> Result<ExitStatus, Error> {
+    let repo = open_hook_repository(invocation)?;
+    let mut tips = Vec::new();
+    let mut known = Vec::new();
+    for line in read_stdin()?.lines().filter(|line| !line.trim().is_empty()) {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let [_, local, _, remote_oid] = fields[..] else {
+            return Err(FreezeError::HookInput {
+                line: line.to_owned(),
+                reason: "expected <local ref> <local oid> <remote ref> <remote oid>".into(),
+            }
+            .into());
+        };
+        let parse = |text: &str| {
+            Oid::from_str(text).map_err(|_| FreezeError::HookInput {
+                line: line.to_owned(),
+                reason: format!("`{text}` is not an object id"),
+            })
+        };
+        let (local, remote_oid) = (parse(local)?, parse(remote_oid)?);
+        if !local.is_zero() {
+            tips.push(local);
+        }
+        if !remote_oid.is_zero() {
+            known.push(remote_oid);
+        }
+    }
+    let remote_refs = remote.map(|name| format!("refs/remotes/{name}/*"));
+    // Without a remote name nothing but the remote's old values is known: every
+    // commit not reachable from them is checked.
+    let known_refs = remote_refs
+        .as_deref()
+        .unwrap_or("refs/remotes/lancelot-no-remote/*");
+    let commits = freeze::new_commits(&repo, &tips, Some(known_refs), &known)?;
+    let source = invocation
+        .config
+        .as_deref()
+        .map_or(RulesSource::WorkTree, RulesSource::File);
+    let mut checker = Checker::new(&repo, freeze::load_rules(&repo, source)?);
+    let report = checker.check_commits(&commits)?;
+    Ok(refuse_if_violations(&report, checker.rules()))
+}
+
+fn refuse_if_violations(report: &Report, rules: &Rules) -> ExitStatus {
+    if report.is_clean() {
+        return ExitStatus::Success;
+    }
+    anstream::eprint!("{}", report::to_text(report, rules));
+    ExitStatus::Findings
+}
+
+/// Who is pushing, as the hosting server tells the hook.
+fn pusher() -> String {
+    [
+        "GL_USERNAME",
+        "GITHUB_USER_LOGIN",
+        "REMOTE_USER",
+        "USER",
+        "LOGNAME",
+    ]
+    .iter()
+    .find_map(|name| std::env::var(name).ok().filter(|value| !value.is_empty()))
+    .unwrap_or_else(|| "unknown".into())
+}
+
+/// The reason given with `git push -o lancelot-override=<reason>`, if any.
+fn override_reason() -> Option<String> {
+    let count: usize = std::env::var("GIT_PUSH_OPTION_COUNT").ok()?.parse().ok()?;
+    (0..count)
+        .filter_map(|index| std::env::var(format!("GIT_PUSH_OPTION_{index}")).ok())
+        .find_map(|option| {
+            option
+                .strip_prefix(OVERRIDE_OPTION)
+                .and_then(|rest| rest.strip_prefix('='))
+                .map(|reason| reason.trim().to_owned())
+        })
+}
+
+fn pre_receive(invocation: &Invocation) -> Result<ExitStatus, Error> {
+    let repo = open_hook_repository(invocation)?;
+    let mut refs = Vec::new();
+    let result = check_push(&repo, invocation, &mut refs);
+    let (report, rules) = match result {
+        Ok(checked) => checked,
+        Err(error) => {
+            record(
+                &repo,
+                receipts::CHECK_REFUSED,
+                json!({ "refs": refs, "error": error.to_string() }),
+            );
+            anstream::eprintln!(
+                "{BOLD}lancelot: push refused: the freeze check could not run{BOLD:#}"
+            );
+            return Err(error);
+        }
+    };
+    if report.is_clean() {
+        return Ok(ExitStatus::Success);
+    }
+    anstream::eprint!("{}", report::to_text(&report, &rules));
+    let details = json!({
+        "refs": refs,
+        "commits_checked": report.commits_checked,
+        "violations": report.violations,
+        "pusher": pusher(),
+    });
+    match override_reason() {
+        Some(reason) if rules.allow_override && !reason.is_empty() => {
+            let mut details = details;
+            details["reason"] = json!(reason);
+            record(&repo, receipts::CHECK_OVERRIDDEN, details);
+            anstream::eprintln!(
+                "\n{BOLD}lancelot: OVERRIDE by {}: the push is accepted despite the violations above.{BOLD:#}\n  reason: {reason}\n  (recorded as a check.overridden receipt)",
+                pusher()
+            );
+            Ok(ExitStatus::Success)
+        }
+        requested => {
+            record(&repo, receipts::CHECK_REFUSED, details);
+            match requested {
+                Some(reason) if reason.is_empty() => anstream::eprintln!(
+                    "lancelot: an override needs a reason: git push -o {OVERRIDE_OPTION}=\"<why>\""
+                ),
+                Some(_) => anstream::eprintln!(
+                    "lancelot: overrides are disabled here ([freeze] allow_override = false)"
+                ),
+                None => {}
+            }
+            anstream::eprintln!("lancelot: push refused");
+            Ok(ExitStatus::Findings)
+        }
+    }
+}
+
+/// Reads the ref updates and checks every commit they add.
+fn check_push(
+    repo: &Repository,
+    invocation: &Invocation,
+    refs: &mut Vec<String>,
+) -> Result<(Report, Rules), Error> {
+    let input = read_stdin()?;
+    let mut tips = Vec::new();
+    for line in input.lines().filter(|line| !line.trim().is_empty()) {
+        let update = RefUpdate::parse(line)?;
+        refs.push(update.name.clone());
+        if !update.is_deletion() {
+            tips.push(update.new);
+        }
+    }
+    let configured = repo
+        .config()
+        .ok()
+        .and_then(|config| config.get_path("lancelot.config").ok())
+        .map(|path| repo.path().join(path));
+    let source = match (&invocation.config, &configured) {
+        (Some(path), _) | (None, Some(path)) => RulesSource::File(path),
+        (None, None) => RulesSource::Head,
+    };
+    let rules = freeze::load_rules(repo, source)?;
+    let commits = freeze::new_commits(repo, &tips, None, &[])?;
+    let mut checker = Checker::new(repo, rules);
+    let report = checker.check_commits(&commits)?;
+    Ok((report, checker.into_rules()))
+}
+
+/// Appends a receipt; a receipt that cannot be written is reported, never fatal to
+/// the verdict (the verdict is already decided).
+fn record(repo: &Repository, kind: &str, details: serde_json::Value) {
+    let receipt = Receipt::new(kind, &pusher(), details);
+    if let Err(error) = receipts::append(repo.path(), &receipt) {
+        ui::warn(&format!("cannot record the {kind} receipt: {error}"));
+    }
+}
+
+fn install(invocation: &Invocation, args: &InstallArgs) -> Result<ExitStatus, Error> {
+    let (repo, hooks) = match &args.server {
+        Some(path) => {
+            let path = invocation.dir.join(path);
+            let repo = Repository::open_bare(&path).map_err(|error| {
+                Error::usage(
+                    format!(
+                        "{} is not a bare git repository: {}",
+                        path.display(),
+                        error.message()
+                    ),
+                    "pass the path of the server's bare repository, e.g. /srv/git/project.git",
+                )
+            })?;
+            (repo, vec![Hook::PreReceive])
+        }
+        None => {
+            let repo = repo::discover(&invocation.dir)?;
+            let hooks = match (args.pre_commit, args.pre_push) {
+                (false, false) => vec![Hook::PreCommit, Hook::PrePush],
+                (pre_commit, pre_push) => {
+                    [(pre_commit, Hook::PreCommit), (pre_push, Hook::PrePush)]
+                        .into_iter()
+                        .filter_map(|(wanted, hook)| wanted.then_some(hook))
+                        .collect()
+                }
+            };
+            (repo, hooks)
+        }
+    };
+    let program = std::env::current_exe().map_err(|error| {
+        Error::usage(
+            format!("cannot find the lancelot program to point the hooks at: {error}"),
+            "run lancelot from its installed path",
+        )
+    })?;
+    let dir = hooks::hooks_dir(&repo)?;
+    let (plan, outcomes) = hooks::plan_install(&dir, &hooks, &program, args.force)?;
+    if !args.dry_run {
+        plan.apply(&dir)?;
+        if args.server.is_some() {
+            hooks::enable_push_options(&repo)?;
+        }
+    }
+    let describe = |outcome: &Outcome| match (outcome, args.dry_run) {
+        (Outcome::Installed, false) => "installed",
+        (Outcome::Installed, true) => "would install",
+        (Outcome::Replaced, false) => "replaced",
+        (Outcome::Replaced, true) => "would replace",
+        (Outcome::Unchanged, _) => "already installed",
+        (Outcome::Foreign, _) => "left alone",
+    };
+    match args.format {
+        Format::Json => super::print_json(&json!({
+            "dry_run": args.dry_run,
+            "hooks_dir": dir.display().to_string(),
+            "hooks": outcomes.iter().map(|(hook, outcome)| json!({
+                "hook": hook.name(),
+                "outcome": describe(outcome),
+            })).collect::<Vec<_>>(),
+        }))?,
+        Format::Text => {
+            let mut text = String::new();
+            for (hook, outcome) in &outcomes {
+                text.push_str(&format!(
+                    "{:<17} {}\n",
+                    describe(outcome),
+                    dir.join(hook.name()).display()
+                ));
+            }
+            if args.server.is_some() && !args.dry_run {
+                text.push_str(
+                    "receive.advertisePushOptions = true (for the break-glass override)\n",
+                );
+            }
+            text.push_str(&format!(
+                "{} point at {}\n",
+                plural(outcomes.len(), "hook"),
+                program.display()
+            ));
+            ui::out(&text)?;
+        }
+    }
+    Ok(ExitStatus::Success)
+}

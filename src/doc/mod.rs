@@ -1,0 +1,9 @@
+//! The document model of specs and blueprints: header fields and status values.
+//!
+//! The freeze rule depends on reading a document's status exactly the same way
+//! everywhere (hooks, `check`, lint), so the parsing and matching rules live here
+//! and nowhere else. They take bytes and return values: no I/O.
+
+mod status;
+
+pub use status::{Status, field_line, field_value, remove_first_field_lines};

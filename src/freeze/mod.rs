@@ -1,0 +1,166 @@
+//! The freeze enforcer (SOP 2.1, "No Moving Targets"): no commit may change a spec or
+//! blueprint whose status is frozen, except for an allowed status transition.
+//!
+//! [`rule`] is the pure judgement of one change; [`walk`] finds the changes to judge
+//! (the index, a range of commits, the commits of a push) by walking only the trees
+//! under the frozen paths whose ids differ; [`report`] renders the violations.
+//! Violations are data, not errors: an error means the check itself could not run.
+
+pub mod report;
+pub mod rule;
+pub mod walk;
+
+use std::path::Path;
+
+use git2::{Oid, Repository};
+use serde::Serialize;
+
+use crate::config::Config;
+
+pub use rule::{ChangeKind, Rules, Verdict};
+pub use walk::{Checker, RefUpdate, new_commits, range_commits};
+
+/// Why a check could not run. Hooks refuse the push on any of these (fail closed).
+#[derive(Debug, thiserror::Error)]
+pub enum FreezeError {
+    /// The `[freeze]` table is invalid.
+    #[error("invalid freeze configuration: {0}")]
+    Config(String),
+    /// The configuration file could not be read or parsed.
+    #[error(transparent)]
+    ConfigFile(#[from] crate::config::ConfigError),
+    /// A git operation failed.
+    #[error("{context}")]
+    Git {
+        /// What was being done.
+        context: String,
+        /// libgit2's error.
+        #[source]
+        source: git2::Error,
+    },
+    /// A revision or range does not resolve.
+    #[error("cannot resolve `{spec}`")]
+    BadRevision {
+        /// What was given.
+        spec: String,
+        /// libgit2's error.
+        #[source]
+        source: git2::Error,
+    },
+    /// The history is cut off (a shallow clone) where a commit's parents are needed.
+    #[error(
+        "the history is shallow at {commit}: its parents were not fetched, so its changes cannot be checked"
+    )]
+    Shallow {
+        /// The commit whose parents are missing.
+        commit: String,
+    },
+    /// A hook received input it does not understand.
+    #[error("malformed hook input line {line:?}: {reason}")]
+    HookInput {
+        /// The line.
+        line: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+}
+
+impl FreezeError {
+    /// Wraps a libgit2 error with what was being done.
+    pub fn git(context: impl Into<String>) -> impl FnOnce(git2::Error) -> FreezeError {
+        let context = context.into();
+        move |source| FreezeError::Git { context, source }
+    }
+
+    /// What to do about the error.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            FreezeError::Config(_) => Some("fix [freeze] in lancelot.toml; docs/config.md describes every key".into()),
+            FreezeError::ConfigFile(error) => error.hint(),
+            FreezeError::Git { .. } => None,
+            FreezeError::BadRevision { .. } => Some(
+                "check the revision exists locally; in CI fetch the base branch first (e.g. `git fetch origin main`)".into(),
+            ),
+            FreezeError::Shallow { .. } => Some(
+                "fetch more history (`git fetch --unshallow`, or `fetch-depth: 0` in the CI checkout) and run the check again".into(),
+            ),
+            FreezeError::HookInput { .. } => Some("git passes `<old> <new> <ref>` lines; run the hook only from git".into()),
+        }
+    }
+}
+
+/// One change to a frozen document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Violation {
+    /// The commit making the change (`index` for staged changes).
+    pub commit: String,
+    /// The parent it is compared with.
+    pub parent: String,
+    /// The frozen document.
+    pub path: String,
+    /// How it changed.
+    pub change: ChangeKind,
+    /// The frozen status it had in the parent.
+    pub status: String,
+    /// The commit's subject line.
+    #[serde(skip)]
+    pub subject: String,
+}
+
+/// The result of a check.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// How many commits (or the index) were checked.
+    pub commits_checked: usize,
+    /// Every violation found.
+    pub violations: Vec<Violation>,
+}
+
+impl Report {
+    /// Whether the check passed.
+    pub fn is_clean(&self) -> bool {
+        self.violations.is_empty()
+    }
+}
+
+/// Where the rules in force come from. They are never taken from the commits being
+/// checked, so a change cannot weaken the rule that judges it.
+#[derive(Debug, Clone, Copy)]
+pub enum RulesSource<'a> {
+    /// A configuration file given explicitly (`--config`, `lancelot.config`).
+    File(&'a Path),
+    /// The `lancelot.toml` committed in this commit (the base of what is checked).
+    Commit(Oid),
+    /// The `lancelot.toml` committed at HEAD (the defaults when HEAD is unborn).
+    Head,
+    /// The `lancelot.toml` of the work tree (the defaults without one).
+    WorkTree,
+}
+
+/// Loads and compiles the rules in force.
+pub fn load_rules(repo: &Repository, source: RulesSource<'_>) -> Result<Rules, FreezeError> {
+    let config = match source {
+        RulesSource::File(path) => Config::load(Path::new(""), Some(path))?.0,
+        RulesSource::Commit(oid) => config_at_commit(repo, oid)?,
+        RulesSource::Head => match repo.head().and_then(|head| head.peel_to_commit()) {
+            Ok(commit) => config_at_commit(repo, commit.id())?,
+            Err(error) if error.code() == git2::ErrorCode::UnbornBranch => Config::default(),
+            Err(error) => return Err(FreezeError::git("cannot read HEAD")(error)),
+        },
+        RulesSource::WorkTree => match repo.workdir() {
+            Some(root) => Config::load(root, None)?.0,
+            None => return load_rules(repo, RulesSource::Head),
+        },
+    };
+    Rules::new(&config.freeze)
+}
+
+fn config_at_commit(repo: &Repository, oid: Oid) -> Result<Config, FreezeError> {
+    let commit = repo
+        .find_commit(oid)
+        .map_err(FreezeError::git(format!("cannot read commit {oid}")))?;
+    let tree = commit
+        .tree()
+        .map_err(FreezeError::git(format!("cannot read the tree of {oid}")))?;
+    Ok(Config::from_tree(repo, &tree, &oid.to_string())?)
+}

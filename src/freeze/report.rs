@@ -1,0 +1,125 @@
+//! Rendering a freeze [`Report`]: the text an author reads when a commit or push is
+//! refused, and the JSON scripts read.
+
+use std::path::Path;
+
+use serde_json::{Value, json};
+
+use super::{Report, Rules, Violation};
+use crate::feature::FeatureName;
+use crate::ui::{BOLD, DIM, HELP};
+
+/// The JSON document of a report.
+pub fn to_json(report: &Report) -> Value {
+    json!({
+        "commits_checked": report.commits_checked,
+        "violations": report.violations,
+    })
+}
+
+/// The text of a report with violations: what changed, where, and what to do instead.
+pub fn to_text(report: &Report, rules: &Rules) -> String {
+    let count = report.violations.len();
+    let mut text = format!(
+        "{BOLD}lancelot: {count} change{} to frozen documents refused{BOLD:#} (SOP 2.1: no moving targets)\n",
+        if count == 1 { "" } else { "s" }
+    );
+    let mut last_commit = None;
+    for violation in &report.violations {
+        let header = (&violation.commit, &violation.parent);
+        if last_commit != Some(header) {
+            text.push_str(&format!("\n  {}\n", describe_commit(violation)));
+            last_commit = Some(header);
+        }
+        text.push_str(&format!(
+            "    {}: {} {DIM}(frozen: {}){DIM:#}\n",
+            violation.path,
+            violation.change.as_str(),
+            violation.status
+        ));
+    }
+    text.push_str(&format!(
+        "\n{HELP}help:{HELP:#} a frozen spec or blueprint is never edited; put the new idea in a follow-up slice:\n"
+    ));
+    let mut suggested = Vec::new();
+    for violation in &report.violations {
+        let command = follow_up_command(&violation.path);
+        if !suggested.contains(&command) {
+            text.push_str(&format!("        {command}\n"));
+            suggested.push(command);
+        }
+    }
+    if !rules.transition_names.is_empty() {
+        let transitions: Vec<String> = rules
+            .transition_names
+            .iter()
+            .map(|(from, to)| format!("{from} -> {to}"))
+            .collect();
+        text.push_str(&format!(
+            "      or change nothing but the status line, along an allowed transition: {}\n",
+            transitions.join(", ")
+        ));
+    }
+    text
+}
+
+fn describe_commit(violation: &Violation) -> String {
+    if violation.commit == "index" {
+        return format!(
+            "staged changes (compared with HEAD {})",
+            short(&violation.parent)
+        );
+    }
+    format!(
+        "commit {} \"{}\" (compared with parent {})",
+        short(&violation.commit),
+        violation.subject,
+        short(&violation.parent)
+    )
+}
+
+fn short(oid: &str) -> &str {
+    oid.get(..10).unwrap_or(oid)
+}
+
+/// `lancelot new-slice <Feature>V2 --depends-on <Feature>` for a spec or blueprint
+/// named by the SOP's convention; a generic command otherwise.
+pub fn follow_up_command(path: &str) -> String {
+    let stem = Path::new(path)
+        .file_stem()
+        .map(|stem| stem.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = ["_Spec_", "_Blueprint_"]
+        .iter()
+        .find_map(|marker| stem.rsplit_once(marker).map(|(_, name)| name.to_owned()))
+        .unwrap_or(stem);
+    match FeatureName::parse(&name) {
+        Ok(feature) => format!(
+            "lancelot new-slice {}V2 --depends-on {}",
+            feature.pascal(),
+            feature.pascal()
+        ),
+        Err(_) => "lancelot new-slice <Feature>".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn follow_ups_are_named_after_the_frozen_slice() {
+        assert_eq!(
+            follow_up_command("docs/specs/Lancelot_vNext2_Spec_HealthMonitor.md"),
+            "lancelot new-slice HealthMonitorV2 --depends-on HealthMonitor"
+        );
+        assert_eq!(
+            follow_up_command("docs/blueprints/Acme_v3_Blueprint_Scheduler.md"),
+            "lancelot new-slice SchedulerV2 --depends-on Scheduler"
+        );
+        assert_eq!(
+            follow_up_command("docs/specs/!!!.md"),
+            "lancelot new-slice <Feature>"
+        );
+    }
+}

@@ -1,0 +1,463 @@
+//! Finding the changes to frozen documents: the index against HEAD, every commit of a
+//! range, or every commit a push adds, each compared with each of its parents.
+//!
+//! Cost: for each (commit, parent) pair the walk descends only into folders that may
+//! hold frozen paths and whose tree ids differ, and compares entries by id. A blob is
+//! read only when a covered file changed, and its status is parsed at most once per
+//! blob (cached by id). No git process is started.
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use git2::{Commit, ObjectType, Oid, Repository, Sort, Tree, TreeEntry};
+
+use super::rule::{After, Rules, Verdict, is_regular_file};
+use super::{FreezeError, Report, Violation};
+
+/// A `<old> <new> <ref>` line of a pre-receive hook.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefUpdate {
+    /// The old value (all zeros when the ref is created).
+    pub old: Oid,
+    /// The new value (all zeros when the ref is deleted).
+    pub new: Oid,
+    /// The ref.
+    pub name: String,
+}
+
+impl RefUpdate {
+    /// Parses one line of pre-receive input.
+    pub fn parse(line: &str) -> Result<RefUpdate, FreezeError> {
+        let malformed = |reason: &str| FreezeError::HookInput {
+            line: line.to_owned(),
+            reason: reason.to_owned(),
+        };
+        let mut fields = line.split_whitespace();
+        let (Some(old), Some(new), Some(name), None) =
+            (fields.next(), fields.next(), fields.next(), fields.next())
+        else {
+            return Err(malformed("expected three fields: <old> <new> <ref>"));
+        };
+        let oid = |text: &str| {
+            let valid =
+                matches!(text.len(), 40 | 64) && text.chars().all(|c| c.is_ascii_hexdigit());
+            if !valid {
+                return Err(malformed("object ids must be 40 or 64 hexadecimal digits"));
+            }
+            Oid::from_str(text).map_err(|_| malformed("invalid object id"))
+        };
+        Ok(RefUpdate {
+            old: oid(old)?,
+            new: oid(new)?,
+            name: name.to_owned(),
+        })
+    }
+
+    /// Whether the push deletes the ref.
+    pub fn is_deletion(&self) -> bool {
+        self.new.is_zero()
+    }
+}
+
+/// Checks commits of one repository against one set of rules.
+pub struct Checker<'r> {
+    repo: &'r Repository,
+    rules: Rules,
+    /// The frozen status of each blob read so far (`None`: not frozen).
+    statuses: HashMap<Oid, Option<String>>,
+    /// Commits whose parents were cut off by a shallow clone.
+    shallow: HashSet<Oid>,
+}
+
+/// A change found by the walk, before it is tied to a commit.
+struct Found {
+    path: String,
+    verdict: Verdict,
+    status: String,
+}
+
+impl<'r> Checker<'r> {
+    /// A checker for `repo` with `rules`.
+    pub fn new(repo: &'r Repository, rules: Rules) -> Checker<'r> {
+        let shallow = if repo.is_shallow() {
+            read_shallow_list(repo.commondir())
+        } else {
+            HashSet::new()
+        };
+        Checker {
+            repo,
+            rules,
+            statuses: HashMap::new(),
+            shallow,
+        }
+    }
+
+    /// The rules in force.
+    pub fn rules(&self) -> &Rules {
+        &self.rules
+    }
+
+    /// The rules in force, giving up the checker.
+    pub fn into_rules(self) -> Rules {
+        self.rules
+    }
+
+    /// Checks the index against HEAD (an unborn HEAD has nothing frozen).
+    pub fn check_staged(&mut self) -> Result<Report, FreezeError> {
+        let repo = self.repo;
+        let head = match repo.head() {
+            Ok(head) => head
+                .peel_to_commit()
+                .map_err(FreezeError::git("cannot read HEAD"))?,
+            Err(error) if error.code() == git2::ErrorCode::UnbornBranch => {
+                return Ok(Report {
+                    commits_checked: 1,
+                    violations: Vec::new(),
+                });
+            }
+            Err(error) => return Err(FreezeError::git("cannot read HEAD")(error)),
+        };
+        let mut index = repo
+            .index()
+            .map_err(FreezeError::git("cannot read the index"))?;
+        let tree_id = index.write_tree().map_err(FreezeError::git(
+            "cannot read the index as a tree (resolve merge conflicts first)",
+        ))?;
+        let staged = repo
+            .find_tree(tree_id)
+            .map_err(FreezeError::git("cannot read the index"))?;
+        let parent_tree = head
+            .tree()
+            .map_err(FreezeError::git("cannot read HEAD's tree"))?;
+        let mut found = Vec::new();
+        self.walk(&parent_tree, Some(&staged), "", &mut found)?;
+        let violations = to_violations(found, "index", &head.id().to_string(), "staged changes");
+        Ok(Report {
+            commits_checked: 1,
+            violations,
+        })
+    }
+
+    /// Checks every commit in `commits` against each of its parents.
+    pub fn check_commits(&mut self, commits: &[Oid]) -> Result<Report, FreezeError> {
+        let mut report = Report::default();
+        for &oid in commits {
+            let commit = self
+                .repo
+                .find_commit(oid)
+                .map_err(FreezeError::git(format!("cannot read commit {oid}")))?;
+            report.violations.extend(self.check_commit(&commit)?);
+            report.commits_checked += 1;
+        }
+        Ok(report)
+    }
+
+    fn check_commit(&mut self, commit: &Commit<'_>) -> Result<Vec<Violation>, FreezeError> {
+        if self.shallow.contains(&commit.id()) {
+            return Err(FreezeError::Shallow {
+                commit: commit.id().to_string(),
+            });
+        }
+        let context = || format!("cannot read commit {}", commit.id());
+        let tree = commit.tree().map_err(FreezeError::git(context()))?;
+        let subject = commit
+            .summary_bytes()
+            .map(|bytes| String::from_utf8_lossy(bytes).into_owned())
+            .unwrap_or_default();
+        let mut violations = Vec::new();
+        for index in 0..commit.parent_count() {
+            let parent_id = commit
+                .parent_id(index)
+                .map_err(FreezeError::git(context()))?;
+            let parent = self
+                .repo
+                .find_commit(parent_id)
+                .map_err(FreezeError::git(format!(
+                    "cannot read {parent_id}, a parent of {}",
+                    commit.id()
+                )))?;
+            let parent_tree = parent.tree().map_err(FreezeError::git(context()))?;
+            let mut found = Vec::new();
+            self.walk(&parent_tree, Some(&tree), "", &mut found)?;
+            violations.extend(to_violations(
+                found,
+                &commit.id().to_string(),
+                &parent_id.to_string(),
+                &subject,
+            ));
+        }
+        Ok(violations)
+    }
+
+    /// Compares the entries of `old` (a parent's tree) with those of `new` at the same
+    /// paths, descending only where ids differ and frozen paths may be.
+    fn walk(
+        &mut self,
+        old: &Tree<'_>,
+        new: Option<&Tree<'_>>,
+        dir: &str,
+        found: &mut Vec<Found>,
+    ) -> Result<(), FreezeError> {
+        for entry in old.iter() {
+            let name = String::from_utf8_lossy(entry.name_bytes());
+            let path = if dir.is_empty() {
+                name.into_owned()
+            } else {
+                format!("{dir}/{name}")
+            };
+            let counterpart = new.and_then(|tree| tree.get_name_bytes(entry.name_bytes()));
+            if counterpart.as_ref().is_some_and(|other| {
+                other.id() == entry.id() && other.filemode() == entry.filemode()
+            }) {
+                continue;
+            }
+            match entry.kind() {
+                Some(ObjectType::Tree) if self.rules.may_cover_folder(&path) => {
+                    let old_folder = self.tree(entry.id())?;
+                    let new_folder = match &counterpart {
+                        Some(other) if other.kind() == Some(ObjectType::Tree) => {
+                            Some(self.tree(other.id())?)
+                        }
+                        _ => None,
+                    };
+                    self.walk(&old_folder, new_folder.as_ref(), &path, found)?;
+                }
+                Some(ObjectType::Blob)
+                    if is_regular_file(entry.filemode()) && self.rules.covers(&path) =>
+                {
+                    self.judge(&entry, counterpart.as_ref(), path, found)?;
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn judge(
+        &mut self,
+        entry: &TreeEntry<'_>,
+        counterpart: Option<&TreeEntry<'_>>,
+        path: String,
+        found: &mut Vec<Found>,
+    ) -> Result<(), FreezeError> {
+        let Some(status) = self.frozen_status(entry.id())? else {
+            return Ok(());
+        };
+        let old_blob = self.blob(entry.id())?;
+        let old_written = self.rules.status_of(old_blob.content()).unwrap_or_default();
+        let new_blob = match counterpart {
+            Some(other)
+                if other.kind() == Some(ObjectType::Blob) && is_regular_file(other.filemode()) =>
+            {
+                Some((other.filemode(), self.blob(other.id())?))
+            }
+            _ => None,
+        };
+        let after = match (&new_blob, counterpart) {
+            (Some((mode, blob)), _) => After::File {
+                mode: *mode,
+                text: blob.content(),
+            },
+            (None, None) => After::Absent,
+            (None, Some(_)) => After::Other,
+        };
+        let verdict = self
+            .rules
+            .judge(entry.filemode(), old_blob.content(), &old_written, after);
+        if verdict != Verdict::Allowed {
+            found.push(Found {
+                path,
+                verdict,
+                status,
+            });
+        }
+        Ok(())
+    }
+
+    /// The configured frozen status of a blob, read at most once per blob.
+    fn frozen_status(&mut self, oid: Oid) -> Result<Option<String>, FreezeError> {
+        if let Some(cached) = self.statuses.get(&oid) {
+            return Ok(cached.clone());
+        }
+        let blob = self.blob(oid)?;
+        let status = self
+            .rules
+            .status_of(blob.content())
+            .and_then(|written| self.rules.frozen_status(&written).map(str::to_owned));
+        self.statuses.insert(oid, status.clone());
+        Ok(status)
+    }
+
+    fn tree(&self, oid: Oid) -> Result<Tree<'r>, FreezeError> {
+        self.repo.find_tree(oid).map_err(FreezeError::git(format!(
+            "cannot read tree {oid} (missing object?)"
+        )))
+    }
+
+    fn blob(&self, oid: Oid) -> Result<git2::Blob<'r>, FreezeError> {
+        self.repo.find_blob(oid).map_err(FreezeError::git(format!(
+            "cannot read blob {oid} (missing object?)"
+        )))
+    }
+}
+
+fn to_violations(found: Vec<Found>, commit: &str, parent: &str, subject: &str) -> Vec<Violation> {
+    found
+        .into_iter()
+        .filter_map(|change| match change.verdict {
+            Verdict::Allowed => None,
+            Verdict::Violation(kind) => Some(Violation {
+                commit: commit.to_owned(),
+                parent: parent.to_owned(),
+                path: change.path,
+                change: kind,
+                status: change.status,
+                subject: subject.to_owned(),
+            }),
+        })
+        .collect()
+}
+
+/// The commits a shallow clone has without their parents.
+fn read_shallow_list(common_dir: &Path) -> HashSet<Oid> {
+    std::fs::read_to_string(common_dir.join("shallow"))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|line| Oid::from_str(line.trim()).ok())
+        .collect()
+}
+
+/// The commits of a revision range, oldest first, and the range's base (whose
+/// configuration is in force). `A..B` and `A...B` are ranges; a single revision
+/// means its whole history.
+pub fn range_commits(
+    repo: &Repository,
+    spec: &str,
+) -> Result<(Vec<Oid>, Option<Oid>), FreezeError> {
+    let bad = |source| FreezeError::BadRevision {
+        spec: spec.to_owned(),
+        source,
+    };
+    let revspec = repo.revparse(spec).map_err(bad)?;
+    let mut walk = repo
+        .revwalk()
+        .map_err(FreezeError::git("cannot walk the history"))?;
+    walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)
+        .map_err(FreezeError::git("cannot walk the history"))?;
+    let peel = |object: &git2::Object<'_>| {
+        object
+            .peel_to_commit()
+            .map(|commit| commit.id())
+            .map_err(|source| FreezeError::BadRevision {
+                spec: spec.to_owned(),
+                source,
+            })
+    };
+    let base = match (revspec.from(), revspec.to()) {
+        (Some(from), Some(to)) => {
+            let (from, to) = (peel(from)?, peel(to)?);
+            let base = if revspec.mode().contains(git2::RevparseMode::MERGE_BASE) {
+                walk.push(from).map_err(bad)?;
+                repo.merge_base(from, to).map_err(bad)?
+            } else {
+                from
+            };
+            walk.push(to).map_err(bad)?;
+            walk.hide(base).map_err(bad)?;
+            Some(base)
+        }
+        (Some(single), None) | (None, Some(single)) => {
+            walk.push(peel(single)?).map_err(bad)?;
+            None
+        }
+        (None, None) => return Err(bad(git2::Error::from_str("empty revision"))),
+    };
+    let commits = walk
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(FreezeError::git(format!(
+            "cannot walk `{spec}` (missing objects?)"
+        )))?;
+    Ok((commits, base))
+}
+
+/// The commits that `tips` bring which the repository does not already have, oldest
+/// first: `git rev-list <tips> --not <refs> <known>`, where `refs` are the refs matching
+/// `known_refs` (every ref when `None`, as for `--all`). Tips that are not commits (an
+/// annotated tag of a tree, say) bring no commits.
+pub fn new_commits(
+    repo: &Repository,
+    tips: &[Oid],
+    known_refs: Option<&str>,
+    known: &[Oid],
+) -> Result<Vec<Oid>, FreezeError> {
+    let mut walk = repo
+        .revwalk()
+        .map_err(FreezeError::git("cannot walk the history"))?;
+    walk.set_sorting(Sort::TOPOLOGICAL | Sort::REVERSE)
+        .map_err(FreezeError::git("cannot walk the history"))?;
+    let mut any = false;
+    for &tip in tips {
+        let object = repo
+            .find_object(tip, None)
+            .map_err(FreezeError::git(format!(
+                "cannot read pushed object {tip} (missing object?)"
+            )))?;
+        if let Ok(commit) = object.peel_to_commit() {
+            walk.push(commit.id())
+                .map_err(FreezeError::git(format!("cannot walk from {tip}")))?;
+            any = true;
+        }
+    }
+    if !any {
+        return Ok(Vec::new());
+    }
+    let references = match known_refs {
+        None => repo.references(),
+        Some(glob) => repo.references_glob(glob),
+    }
+    .map_err(FreezeError::git("cannot list refs"))?;
+    for reference in references.flatten() {
+        // A ref that does not lead to a commit hides nothing; skipping it can only
+        // make the check look at more commits, never fewer.
+        if let Ok(commit) = reference.peel_to_commit() {
+            let _ = walk.hide(commit.id());
+        }
+    }
+    for &oid in known {
+        if let Ok(commit) = repo.find_commit(oid) {
+            let _ = walk.hide(commit.id());
+        }
+    }
+    walk.collect::<Result<Vec<_>, _>>()
+        .map_err(FreezeError::git(
+            "cannot walk the pushed commits (missing objects?)",
+        ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_hook_lines() {
+        let zero = "0".repeat(40);
+        let one = "1".repeat(40);
+        let update = RefUpdate::parse(&format!("{zero} {one} refs/heads/main")).unwrap();
+        assert!(update.old.is_zero() && !update.is_deletion());
+        assert_eq!(update.name, "refs/heads/main");
+        assert!(
+            RefUpdate::parse(&format!("{one} {zero} refs/heads/x"))
+                .unwrap()
+                .is_deletion()
+        );
+        for bad in [
+            "",
+            "a b",
+            &format!("{one} {one}"),
+            &format!("{one} xyz refs/heads/a"),
+            &format!("{one} {one} r extra"),
+        ] {
+            assert!(RefUpdate::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,248 @@
+//! Installing lancelot's git hooks: pre-commit and pre-push in a clone, pre-receive
+//! in a bare repository on the server.
+//!
+//! A hook script lancelot writes carries a marker line, so reinstalling replaces it
+//! (idempotently) while a hook written by someone else is never overwritten without
+//! `--force`. Scripts are written through the plan executor, like every other file.
+
+use std::path::{Path, PathBuf};
+
+use git2::Repository;
+
+use crate::apply::{FileChange, Plan};
+use crate::config::RelPath;
+
+/// The line that marks a hook script as lancelot's.
+pub const MARKER: &str = "# lancelot-managed hook";
+
+/// The hooks lancelot provides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hook {
+    /// Checks the index before each commit.
+    PreCommit,
+    /// Checks the commits being pushed.
+    PrePush,
+    /// Refuses pushes on the server.
+    PreReceive,
+}
+
+impl Hook {
+    /// The hook's file name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Hook::PreCommit => "pre-commit",
+            Hook::PrePush => "pre-push",
+            Hook::PreReceive => "pre-receive",
+        }
+    }
+}
+
+/// What installing did, or would do, for one hook.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The hook was not there and is written.
+    Installed,
+    /// lancelot's hook is there and up to date: nothing to write.
+    Unchanged,
+    /// lancelot's older hook (or, with `--force`, another hook) is replaced.
+    Replaced,
+    /// Another program's hook is there; it is left alone.
+    Foreign,
+}
+
+/// Why hooks cannot be installed.
+#[derive(Debug, thiserror::Error)]
+pub enum HookError {
+    /// Hooks written by someone else are in the way.
+    #[error("{} already exist{} and {} not written by lancelot", names.join(" and "), if names.len() == 1 { "s" } else { "" }, if names.len() == 1 { "was" } else { "were" })]
+    Foreign {
+        /// The hooks in the way.
+        names: Vec<String>,
+        /// The hooks folder.
+        dir: PathBuf,
+    },
+    /// The hooks folder or a hook could not be read.
+    #[error("cannot read {}", path.display())]
+    Read {
+        /// The path.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The repository's configuration could not be read or written.
+    #[error("cannot use the git configuration of {}", path.display())]
+    Config {
+        /// The repository.
+        path: PathBuf,
+        /// libgit2's error.
+        #[source]
+        source: git2::Error,
+    },
+}
+
+impl HookError {
+    /// What to do about the error.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            HookError::Foreign { dir, .. } => Some(format!(
+                "pass --force to replace them, or call `lancelot hook <name>` from your own hook in {}",
+                dir.display()
+            )),
+            _ => None,
+        }
+    }
+}
+
+/// The folder git runs hooks from: `core.hooksPath` when set (relative to the work
+/// tree, or to the git folder of a bare repository), else `hooks` in the common git
+/// folder, which linked worktrees share.
+pub fn hooks_dir(repo: &Repository) -> Result<PathBuf, HookError> {
+    let config = repo.config().map_err(|source| HookError::Config {
+        path: repo.path().to_path_buf(),
+        source,
+    })?;
+    if let Ok(custom) = config.get_path("core.hooksPath") {
+        if custom.is_absolute() {
+            return Ok(custom);
+        }
+        let base = repo.workdir().unwrap_or_else(|| repo.path());
+        return Ok(base.join(custom));
+    }
+    Ok(repo.commondir().join("hooks"))
+}
+
+/// The script of `hook`, running the lancelot at `program` (or the one on `PATH` if
+/// that one is gone).
+pub fn script(hook: Hook, program: &Path) -> String {
+    let quoted = program.display().to_string().replace('\'', r"'\''");
+    let purpose = match hook {
+        Hook::PreCommit => "refuses commits that change frozen specs or blueprints",
+        Hook::PrePush => "refuses pushes of commits that change frozen specs or blueprints",
+        Hook::PreReceive => "refuses pushes that change frozen specs or blueprints (fails closed)",
+    };
+    format!(
+        "#!/bin/sh\n\
+         {MARKER} ({name}): {purpose}.\n\
+         # Written by lancelot {version}; reinstall with `lancelot hook install`.\n\
+         LANCELOT='{quoted}'\n\
+         [ -x \"$LANCELOT\" ] || LANCELOT=lancelot\n\
+         exec \"$LANCELOT\" hook {name} \"$@\"\n",
+        name = hook.name(),
+        version = env!("CARGO_PKG_VERSION"),
+    )
+}
+
+/// Plans writing `hooks` into `dir`: the plan (paths relative to `dir`) and what
+/// happens to each hook. Foreign hooks are refused unless `force`.
+pub fn plan_install(
+    dir: &Path,
+    hooks: &[Hook],
+    program: &Path,
+    force: bool,
+) -> Result<(Plan, Vec<(Hook, Outcome)>), HookError> {
+    let mut plan = Plan::new();
+    let mut outcomes = Vec::new();
+    let mut foreign = Vec::new();
+    for &hook in hooks {
+        let wanted = script(hook, program);
+        let path = dir.join(hook.name());
+        // Hook names are constant, valid relative paths.
+        let Ok(relative) = RelPath::parse(hook.name()) else {
+            continue;
+        };
+        let current = match std::fs::read(&path) {
+            Ok(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
+            Err(source) => return Err(HookError::Read { path, source }),
+        };
+        let outcome = match current {
+            None => {
+                plan.push(FileChange::create(relative, wanted).executable());
+                Outcome::Installed
+            }
+            Some(current) if current == wanted && is_executable(&path) => Outcome::Unchanged,
+            Some(current) if current.contains(MARKER) || force => {
+                plan.push(FileChange::update(relative, current, wanted).executable());
+                Outcome::Replaced
+            }
+            Some(_) => {
+                foreign.push(hook.name().to_owned());
+                Outcome::Foreign
+            }
+        };
+        outcomes.push((hook, outcome));
+    }
+    if !foreign.is_empty() {
+        return Err(HookError::Foreign {
+            names: foreign,
+            dir: dir.to_path_buf(),
+        });
+    }
+    Ok((plan, outcomes))
+}
+
+/// Lets pushes carry options (`git push -o lancelot-override=…`) to the hook.
+pub fn enable_push_options(repo: &Repository) -> Result<(), HookError> {
+    repo.config()
+        .and_then(|mut config| config.set_bool("receive.advertisePushOptions", true))
+        .map_err(|source| HookError::Config {
+            path: repo.path().to_path_buf(),
+            source,
+        })
+}
+
+fn is_executable(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path).is_ok_and(|meta| meta.permissions().mode() & 0o111 != 0)
+    }
+    #[cfg(not(unix))]
+    {
+        path.exists()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scripts_quote_the_program_path() {
+        let text = script(Hook::PreReceive, Path::new("/opt/it's/lancelot"));
+        assert!(text.starts_with("#!/bin/sh\n"));
+        assert!(text.contains(MARKER));
+        assert!(text.contains(r"LANCELOT='/opt/it'\''s/lancelot'"));
+        assert!(text.contains("exec \"$LANCELOT\" hook pre-receive \"$@\""));
+    }
+
+    #[test]
+    fn installing_twice_changes_nothing_and_foreign_hooks_are_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let program = Path::new("/usr/bin/lancelot");
+        let (plan, outcomes) =
+            plan_install(dir.path(), &[Hook::PreCommit], program, false).unwrap();
+        assert_eq!(outcomes, [(Hook::PreCommit, Outcome::Installed)]);
+        plan.apply(dir.path()).unwrap();
+        let (plan, outcomes) =
+            plan_install(dir.path(), &[Hook::PreCommit], program, false).unwrap();
+        assert_eq!(outcomes, [(Hook::PreCommit, Outcome::Unchanged)]);
+        assert!(plan.changes().is_empty());
+
+        std::fs::write(dir.path().join("pre-push"), "#!/bin/sh\nmy own\n").unwrap();
+        let error = plan_install(
+            dir.path(),
+            &[Hook::PreCommit, Hook::PrePush],
+            program,
+            false,
+        )
+        .unwrap_err();
+        assert!(
+            error.to_string().contains("pre-push already exists"),
+            "{error}"
+        );
+        let (_, outcomes) = plan_install(dir.path(), &[Hook::PrePush], program, true).unwrap();
+        assert_eq!(outcomes, [(Hook::PrePush, Outcome::Replaced)]);
+    }
+}

@@ -1,0 +1,145 @@
+//! The append-only receipt log: one JSON object per line in
+//! `<git dir>/lancelot/receipts.jsonl`, recording what lancelot did, refused or let
+//! through (SOP 5.2: receipts are mandatory). docs/receipts.md names every type.
+//!
+//! Each receipt is written with one `write` on a file opened for appending, under an
+//! exclusive lock, so concurrent writers never interleave lines.
+
+use std::fs::{self, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::clock;
+
+/// A push was refused by the freeze.
+pub const CHECK_REFUSED: &str = "check.refused";
+/// A refused push was let through with a break-glass override.
+pub const CHECK_OVERRIDDEN: &str = "check.overridden";
+
+/// One line of the log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Receipt {
+    /// What happened, e.g. `check.refused`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// When, as RFC 3339.
+    pub at: String,
+    /// Who: the git user, or the pusher on a server.
+    pub actor: String,
+    /// Everything else, by receipt type.
+    #[serde(flatten)]
+    pub details: serde_json::Map<String, Value>,
+}
+
+impl Receipt {
+    /// A receipt of `kind` by `actor`, now, with `details` (a JSON object).
+    pub fn new(kind: &str, actor: &str, details: Value) -> Receipt {
+        let details = match details {
+            Value::Object(map) => map,
+            Value::Null => serde_json::Map::new(),
+            other => {
+                let mut map = serde_json::Map::new();
+                map.insert("details".into(), other);
+                map
+            }
+        };
+        Receipt {
+            kind: kind.to_owned(),
+            at: clock::now().timestamp().to_string(),
+            actor: actor.to_owned(),
+            details,
+        }
+    }
+}
+
+/// The log file of the repository whose git folder is `git_dir`.
+pub fn log_path(git_dir: &Path) -> PathBuf {
+    git_dir.join("lancelot").join("receipts.jsonl")
+}
+
+/// Appends a receipt to the log of `git_dir`, creating the log when needed.
+pub fn append(git_dir: &Path, receipt: &Receipt) -> std::io::Result<()> {
+    let path = log_path(git_dir);
+    if let Some(folder) = path.parent() {
+        fs::create_dir_all(folder)?;
+    }
+    let mut line = serde_json::to_string(receipt).map_err(std::io::Error::other)?;
+    line.push('\n');
+    let mut file = OpenOptions::new().create(true).append(true).open(&path)?;
+    file.lock()?;
+    let written = file.write_all(line.as_bytes()).and_then(|()| file.flush());
+    let unlocked = file.unlock();
+    written.and(unlocked)
+}
+
+/// Reads every receipt of the log of `git_dir`, oldest first. Lines that are not
+/// receipts (a torn write after a crash, say) are skipped and counted.
+pub fn read_all(git_dir: &Path) -> std::io::Result<(Vec<Receipt>, usize)> {
+    let text = match fs::read_to_string(log_path(git_dir)) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok((Vec::new(), 0)),
+        Err(error) => return Err(error),
+    };
+    let mut receipts = Vec::new();
+    let mut skipped = 0;
+    for line in text.lines().filter(|line| !line.trim().is_empty()) {
+        match serde_json::from_str(line) {
+            Ok(receipt) => receipts.push(receipt),
+            Err(_) => skipped += 1,
+        }
+    }
+    Ok((receipts, skipped))
+}
+
+/// The git user of a repository, as `Name <email>`, for receipts of local actions.
+pub fn git_actor(repo: &git2::Repository) -> String {
+    let config = repo.config().ok();
+    let get = |key: &str| config.as_ref().and_then(|c| c.get_string(key).ok());
+    match (get("user.name"), get("user.email")) {
+        (Some(name), Some(email)) => format!("{name} <{email}>"),
+        (Some(name), None) => name,
+        (None, Some(email)) => format!("<{email}>"),
+        (None, None) => "unknown".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn receipts_round_trip_through_the_log() {
+        let dir = tempfile::tempdir().unwrap();
+        let receipt = Receipt::new(
+            CHECK_REFUSED,
+            "Ada",
+            serde_json::json!({ "ref": "refs/heads/main" }),
+        );
+        append(dir.path(), &receipt).unwrap();
+        append(dir.path(), &receipt).unwrap();
+        let (read, skipped) = read_all(dir.path()).unwrap();
+        assert_eq!((read.len(), skipped), (2, 0));
+        assert_eq!(read[0], receipt);
+        let line = fs::read_to_string(log_path(dir.path())).unwrap();
+        let value: Value = serde_json::from_str(line.lines().next().unwrap()).unwrap();
+        assert_eq!(value["type"], "check.refused");
+        assert_eq!(value["ref"], "refs/heads/main");
+        assert!(value["at"].as_str().unwrap().ends_with('Z'));
+    }
+
+    #[test]
+    fn a_torn_line_is_skipped_not_fatal() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("lancelot")).unwrap();
+        fs::write(
+            log_path(dir.path()),
+            "{\"type\":\"x\",\"at\":\"t\",\"actor\":\"a\"}\n{\"ty",
+        )
+        .unwrap();
+        let (read, skipped) = read_all(dir.path()).unwrap();
+        assert_eq!((read.len(), skipped), (1, 1));
+    }
+}
