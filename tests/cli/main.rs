@@ -4,7 +4,9 @@
 // unwrap is how a test helper reports a broken fixture.
 #![allow(unreachable_pub, clippy::unwrap_used, clippy::expect_used)]
 
+mod check;
 mod init;
 mod new_slice;
+mod push;
 mod support;
 mod wizard;

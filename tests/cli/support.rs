@@ -43,6 +43,8 @@ pub fn isolate(command: &mut Command, home: &Path) {
 pub struct TestRepo {
     dir: TempDir,
     home: TempDir,
+    /// The bare repository pushed to, when there is one.
+    remote: Option<TempDir>,
 }
 
 impl TestRepo {
@@ -54,7 +56,105 @@ impl TestRepo {
         let mut config = repo.config().unwrap();
         config.set_str("user.name", "Ada Tester").unwrap();
         config.set_str("user.email", "ada@example.com").unwrap();
-        TestRepo { dir, home }
+        TestRepo {
+            dir,
+            home,
+            remote: None,
+        }
+    }
+
+    /// A repository with a bare remote `origin` whose pre-receive hook is lancelot's,
+    /// installed with `lancelot hook install --server`. `server_config` (if any) is the
+    /// remote's lancelot configuration, named by its git config `lancelot.config`.
+    pub fn with_server(server_config: Option<&str>) -> TestRepo {
+        let mut repo = TestRepo::new();
+        let remote = tempfile::tempdir().unwrap();
+        // Like a hosting server, HEAD names the default branch, `main`.
+        git2::Repository::init_bare(remote.path())
+            .unwrap()
+            .set_head("refs/heads/main")
+            .unwrap();
+        let path = remote.path().display().to_string();
+        repo.lancelot(["hook", "install", "--server", &path])
+            .run()
+            .success();
+        if let Some(config) = server_config {
+            fs::write(remote.path().join("lancelot-server.toml"), config).unwrap();
+            let bare = git2::Repository::open_bare(remote.path()).unwrap();
+            bare.config()
+                .unwrap()
+                .set_str("lancelot.config", "lancelot-server.toml")
+                .unwrap();
+        }
+        repo.git(["remote", "add", "origin", &path]);
+        repo.remote = Some(remote);
+        repo
+    }
+
+    /// The bare remote.
+    pub fn remote(&self) -> &Path {
+        self.remote.as_ref().expect("no remote").path()
+    }
+
+    /// Runs `git push origin <args>` and reports what happened, without asserting.
+    pub fn push<I, S>(&self, args: I) -> Outcome
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut command = Command::new("git");
+        isolate(&mut command, self.home.path());
+        command
+            .current_dir(self.path())
+            .arg("push")
+            .arg("origin")
+            .args(args);
+        Outcome::from(command.output().unwrap())
+    }
+
+    /// Writes a spec of `feature` with `status` and a fixed body.
+    pub fn spec(&self, feature: &str, status: &str) -> &TestRepo {
+        self.file(&spec_path(feature), &spec_text(feature, status))
+    }
+
+    /// Changes the status line of `feature`'s spec, nothing else.
+    pub fn set_status(&self, feature: &str, status: &str) -> &TestRepo {
+        let path = spec_path(feature);
+        let text = self.read(&path);
+        let line = text
+            .lines()
+            .find(|line| line.contains("**Status:**"))
+            .unwrap()
+            .to_owned();
+        self.file(
+            &path,
+            &text.replacen(&line, &format!("- **Status:** {status}"), 1),
+        )
+    }
+
+    /// Appends a line to `feature`'s spec.
+    pub fn edit_spec(&self, feature: &str) -> &TestRepo {
+        let path = spec_path(feature);
+        let text = self.read(&path);
+        self.file(&path, &format!("{text}An idea folded in mid-flight.\n"))
+    }
+
+    /// The id of a revision.
+    pub fn rev(&self, revision: &str) -> String {
+        self.git(["rev-parse", revision]).trim().to_owned()
+    }
+
+    /// The remote's refs as `<oid> <ref>` lines.
+    pub fn remote_refs(&self) -> String {
+        let mut command = Command::new("git");
+        isolate(&mut command, self.home.path());
+        let output = command
+            .arg("--git-dir")
+            .arg(self.remote())
+            .args(["for-each-ref", "--format=%(objectname) %(refname)"])
+            .output()
+            .unwrap();
+        String::from_utf8(output.stdout).unwrap()
     }
 
     /// The work tree.
@@ -251,6 +351,18 @@ impl Outcome {
         serde_json::from_str(&self.stdout)
             .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
     }
+}
+
+/// Where the default configuration puts `feature`'s spec.
+pub fn spec_path(feature: &str) -> String {
+    format!("docs/specs/Lancelot_vNext2_Spec_{feature}.md")
+}
+
+/// A small spec of `feature` with `status`.
+pub fn spec_text(feature: &str, status: &str) -> String {
+    format!(
+        "# {feature}\n\n- **Status:** {status}\n- **Depends on:** none\n\n## Data Models\n\nA record.\n"
+    )
 }
 
 /// Every Markdown link target of `text` that is a relative path (no scheme, no anchor-only).

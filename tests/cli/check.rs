@@ -1,0 +1,259 @@
+//! `lancelot check` and the local hooks (pre-commit, pre-push), in real repositories.
+
+use std::process::Command;
+
+use crate::support::{TestRepo, isolate, spec_path};
+
+const ALPHA: &str = "docs/specs/Lancelot_vNext2_Spec_Alpha.md";
+
+fn frozen_alpha() -> TestRepo {
+    let repo = TestRepo::new();
+    repo.spec("Alpha", "Draft").commit_all("draft");
+    repo.set_status("Alpha", "In Progress").commit_all("freeze");
+    repo
+}
+
+#[test]
+fn staged_changes_to_a_frozen_spec_are_found() {
+    let repo = frozen_alpha();
+    repo.lancelot(["check", "--staged"])
+        .run()
+        .success()
+        .stdout_has("no frozen document changed");
+    repo.edit_spec("Alpha");
+    repo.lancelot(["check", "--staged"]).run().success();
+    repo.git(["add", ALPHA]);
+    let outcome = repo.lancelot(["check", "--staged"]).run();
+    assert_eq!(outcome.code, 1, "{}", outcome.stderr);
+    assert!(
+        outcome
+            .stdout
+            .contains(&format!("{ALPHA}: modified (frozen: In Progress)")),
+        "{}",
+        outcome.stdout
+    );
+    assert!(outcome.stdout.contains("staged changes"));
+
+    let json = repo
+        .lancelot(["check", "--staged", "--format", "json"])
+        .run()
+        .json();
+    assert_eq!(json["commits_checked"], 1);
+    let violation = &json["violations"][0];
+    assert_eq!(violation["commit"], "index");
+    assert_eq!(violation["parent"], repo.rev("HEAD"));
+    assert_eq!(violation["path"], ALPHA);
+    assert_eq!(violation["change"], "modified");
+    assert_eq!(violation["status"], "In Progress");
+}
+
+#[test]
+fn a_range_is_checked_commit_by_commit() {
+    let repo = frozen_alpha();
+    let base = repo.rev("HEAD");
+    repo.file("src/a.py", "a = 1\n").commit_all("clean");
+    repo.edit_spec("Alpha").commit_all("edit");
+    let range = format!("{base}..HEAD");
+    let outcome = repo
+        .lancelot(["check", "--range", &range, "--format", "json"])
+        .run();
+    assert_eq!(outcome.code, 1);
+    let json = outcome.json();
+    assert_eq!(json["commits_checked"], 2);
+    assert_eq!(json["violations"].as_array().unwrap().len(), 1);
+    assert_eq!(json["violations"][0]["commit"], repo.rev("HEAD"));
+    assert_eq!(json["violations"][0]["parent"], repo.rev("HEAD~1"));
+
+    let whole = repo
+        .lancelot(["check", "--range", "HEAD", "--format", "json"])
+        .run()
+        .json();
+    assert_eq!(whole["commits_checked"], 4);
+    repo.lancelot(["check", "--range", &format!("{base}..HEAD~1")])
+        .run()
+        .success()
+        .stdout_has("1 commit checked");
+}
+
+#[test]
+fn the_rules_of_the_range_base_are_in_force() {
+    let repo = frozen_alpha();
+    let base = repo.rev("HEAD");
+    repo.file("lancelot.toml", "[freeze]\npaths = []\n")
+        .commit_all("disable the freeze");
+    repo.edit_spec("Alpha").commit_all("edit");
+    let outcome = repo
+        .lancelot(["check", "--range", &format!("{base}..HEAD")])
+        .run();
+    assert_eq!(outcome.code, 1, "{}", outcome.stdout);
+    // An explicit --config is the caller's choice.
+    repo.file("relaxed.toml", "[freeze]\npaths = []\n");
+    repo.lancelot([
+        "--config",
+        "relaxed.toml",
+        "check",
+        "--range",
+        &format!("{base}..HEAD"),
+    ])
+    .run()
+    .success();
+}
+
+#[test]
+fn bad_revisions_and_bad_config_are_errors_not_findings() {
+    let repo = frozen_alpha();
+    repo.lancelot(["check", "--range", "origin/main..HEAD"])
+        .run()
+        .refused()
+        .stderr_has("cannot resolve `origin/main..HEAD`")
+        .stderr_has("git fetch");
+    repo.file("bad.toml", "[freeze]\npaths = [\"docs/[\"]\n");
+    repo.lancelot(["--config", "bad.toml", "check", "--staged"])
+        .run()
+        .refused()
+        .stderr_has("[freeze] paths");
+    repo.lancelot(["check"]).run().refused();
+}
+
+#[test]
+fn a_shallow_clone_asks_for_more_history() {
+    let origin = frozen_alpha();
+    origin.edit_spec("Alpha").commit_all("edit");
+    let clone = TestRepo::new();
+    let url = format!("file://{}", origin.path().display());
+    let mut command = Command::new("git");
+    isolate(&mut command, clone.home());
+    let target = clone.path().join("shallow");
+    let status = command
+        .args(["clone", "-q", "--depth", "1", &url])
+        .arg(&target)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    clone
+        .lancelot_in(&target, ["check", "--range", "HEAD"])
+        .run()
+        .refused()
+        .stderr_has("the history is shallow")
+        .stderr_has("fetch-depth: 0");
+}
+
+#[test]
+fn the_pre_commit_hook_refuses_commits_including_commit_dash_a() {
+    let repo = frozen_alpha();
+    repo.lancelot(["hook", "install"]).run().success();
+    repo.edit_spec("Alpha");
+    let mut command = Command::new("git");
+    isolate(&mut command, repo.home());
+    let output = command
+        .current_dir(repo.path())
+        .args(["commit", "-q", "-a", "-m", "edit"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success(), "git commit -a went through");
+    assert!(String::from_utf8_lossy(&output.stderr).contains("frozen: In Progress"));
+
+    repo.git(["checkout", "--", ALPHA]);
+    repo.set_status("Alpha", "Done");
+    repo.git(["commit", "-q", "-a", "-m", "done"]);
+    assert!(repo.read(&spec_path("Alpha")).contains("Done"));
+}
+
+#[test]
+fn the_pre_push_hook_checks_the_commits_being_pushed() {
+    let repo = frozen_alpha();
+    let remote = tempfile::tempdir().unwrap();
+    git2::Repository::init_bare(remote.path()).unwrap();
+    repo.git([
+        "remote",
+        "add",
+        "origin",
+        &remote.path().display().to_string(),
+    ]);
+    repo.lancelot(["hook", "install", "--pre-push"])
+        .run()
+        .success();
+    repo.git(["push", "-q", "origin", "HEAD:refs/heads/main"]);
+    repo.git(["fetch", "-q", "origin"]);
+    repo.edit_spec("Alpha");
+    repo.git(["commit", "-q", "--no-verify", "-a", "-m", "edit"]);
+    let outcome = repo.push(["HEAD:refs/heads/main"]);
+    assert_ne!(outcome.code, 0);
+    assert!(
+        outcome.stderr.contains(&format!("{ALPHA}: modified")),
+        "{}",
+        outcome.stderr
+    );
+}
+
+#[test]
+fn hook_install_is_idempotent_and_keeps_foreign_hooks() {
+    let repo = TestRepo::new();
+    let first = repo.lancelot(["hook", "install"]).run().success();
+    assert!(first.stdout.contains("installed") && first.stdout.contains(".git/hooks/pre-commit"));
+    let script = repo.read(".git/hooks/pre-commit");
+    assert!(script.contains("lancelot-managed hook") && script.contains("hook pre-commit"));
+    repo.lancelot(["hook", "install"])
+        .run()
+        .success()
+        .stdout_has("already installed");
+
+    repo.file(".git/hooks/pre-push", "#!/bin/sh\necho mine\n");
+    let before = repo.read(".git/hooks/pre-push");
+    repo.lancelot(["hook", "install"])
+        .run()
+        .refused()
+        .stderr_has("pre-push already exists")
+        .stderr_has("--force");
+    assert_eq!(repo.read(".git/hooks/pre-push"), before);
+    repo.lancelot(["hook", "install", "--pre-push", "--force"])
+        .run()
+        .success()
+        .stdout_has("replaced");
+    assert!(repo.read(".git/hooks/pre-push").contains("hook pre-push"));
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(repo.path().join(".git/hooks/pre-push"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_ne!(mode & 0o111, 0, "the replaced hook must be executable");
+}
+
+#[test]
+fn hooks_go_where_git_runs_them() {
+    let repo = TestRepo::new();
+    repo.git(["config", "core.hooksPath", "tools/hooks"]);
+    repo.lancelot(["hook", "install", "--pre-commit"])
+        .run()
+        .success();
+    assert!(repo.exists("tools/hooks/pre-commit"));
+    assert!(!repo.exists("tools/hooks/pre-push"));
+
+    let main = TestRepo::new();
+    main.file("a", "a").commit_all("init");
+    let linked = main.path().join("linked");
+    main.git([
+        "worktree",
+        "add",
+        "-q",
+        "-b",
+        "other",
+        linked.to_str().unwrap(),
+    ]);
+    main.lancelot_in(&linked, ["hook", "install"])
+        .run()
+        .success();
+    assert!(
+        main.exists(".git/hooks/pre-commit"),
+        "linked worktrees share the common hooks folder"
+    );
+}
+
+#[test]
+fn server_install_needs_a_bare_repository() {
+    let repo = TestRepo::new();
+    repo.lancelot(["hook", "install", "--server", "."])
+        .run()
+        .refused()
+        .stderr_has("not a bare git repository");
+}
