@@ -7,7 +7,7 @@ PYTHON ?= python3
 PYENV  := target/pyenv
 LANCELOT := target/debug/lancelot
 
-.PHONY: all build release test lint demo install clean
+.PHONY: all build release test lint demo install bench clean
 
 all: build
 
@@ -43,6 +43,10 @@ demo: build
 	  --include "heartbeat probes" --exclude "paging on-call" && \
 	echo && echo "The spec it wrote:" && echo && \
 	cat "$$repo/docs/specs/Lancelot_vNext2_Spec_HealthMonitor.md"
+
+# Speed of the freeze check on a synthetic repository (see docs/freeze.md, Cost).
+bench:
+	$(CARGO) bench --bench freeze
 
 clean:
 	$(CARGO) clean
