@@ -204,7 +204,22 @@ impl ApplyError {
     }
 }
 
+/// A plan that was applied, kept to undo it if a later step fails.
+#[derive(Debug)]
+pub struct Applied {
+    done: Vec<Done>,
+}
+
+impl Applied {
+    /// Restores every file and removes every file and folder the plan created; returns
+    /// the paths that could not be restored.
+    pub fn rollback(self) -> Vec<String> {
+        undo(self.done)
+    }
+}
+
 /// What has been done so far, to undo on failure.
+#[derive(Debug)]
 enum Done {
     CreatedDir(PathBuf),
     CreatedFile(PathBuf),
@@ -238,14 +253,15 @@ impl Plan {
             .collect()
     }
 
-    /// Applies every change under `root`, or none of them.
-    pub fn apply(&self, root: &Path) -> Result<(), ApplyError> {
+    /// Applies every change under `root`, or none of them. The returned handle can
+    /// undo the whole change later, when a step after the writes fails (a commit, say).
+    pub fn apply(&self, root: &Path) -> Result<Applied, ApplyError> {
         self.check_unchanged(root)?;
         APPLYING.store(true, Ordering::SeqCst);
         let mut done = Vec::new();
         let result = self.write_all(root, &mut done);
         let result = match result {
-            Ok(()) => Ok(()),
+            Ok(()) => Ok(Applied { done }),
             Err((action, path, source)) => {
                 let leftovers = undo(done);
                 if leftovers.is_empty() {
@@ -486,6 +502,20 @@ mod tests {
         plan.push(FileChange::create(rel("blocker/sub/file.py"), "x"));
         let error = plan.apply(dir.path()).unwrap_err();
         assert!(matches!(error, ApplyError::Write { .. }), "{error:?}");
+        assert_eq!(snapshot(dir.path()), before);
+    }
+
+    #[test]
+    fn an_applied_plan_can_be_rolled_back() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("log.md"), "old\n").unwrap();
+        let before = snapshot(dir.path());
+        let mut plan = Plan::new();
+        plan.push(FileChange::create(rel("new/file.md"), "x"));
+        plan.push(FileChange::update(rel("log.md"), "old\n", "new\n"));
+        let applied = plan.apply(dir.path()).unwrap();
+        assert_ne!(snapshot(dir.path()), before);
+        assert!(applied.rollback().is_empty());
         assert_eq!(snapshot(dir.path()), before);
     }
 

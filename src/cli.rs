@@ -6,7 +6,10 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::commands::{check::CheckArgs, hook::HookArgs, init::InitArgs, new_slice::NewSliceArgs};
+use crate::commands::{
+    changelog::ChangelogArgs, check::CheckArgs, hook::HookArgs, init::InitArgs,
+    new_slice::NewSliceArgs, release::ReleaseArgs,
+};
 
 const ABOUT: &str =
     "Git-native workflow for upgrade slices: scaffold them, freeze them, release them";
@@ -56,6 +59,10 @@ pub enum Command {
     Check(CheckArgs),
     /// Run or install the git hooks (pre-commit, pre-push, server-side pre-receive)
     Hook(HookArgs),
+    /// Cut a release: next semver version, CHANGELOG section, version files, commit and tag
+    Release(ReleaseArgs),
+    /// Read the CHANGELOG: print the notes of a version
+    Changelog(ChangelogArgs),
 }
 
 /// Output format of commands that report results.

@@ -23,6 +23,8 @@ pub struct Config {
     pub paths: PathsConfig,
     /// Which documents are frozen and which changes to them are allowed.
     pub freeze: FreezeConfig,
+    /// How releases are cut.
+    pub release: ReleaseConfig,
 }
 
 /// `[project]`: the prefix and generation label of spec and blueprint file names.
@@ -138,6 +140,40 @@ impl Default for FreezeConfig {
             allow_override: false,
         }
     }
+}
+
+/// `[release]`: tags, version files and links of `lancelot release`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReleaseConfig {
+    /// Prefix of release tags: `v` gives `v1.2.0`.
+    pub tag_prefix: String,
+    /// Files that hold the version, rewritten by each release.
+    pub version_files: Vec<VersionFile>,
+    /// Base URL of the repository's web pages, for CHANGELOG compare links
+    /// (`<url>/compare/v1.0.0...v1.1.0`); no links are written without it.
+    pub repository_url: Option<String>,
+}
+
+impl Default for ReleaseConfig {
+    fn default() -> Self {
+        ReleaseConfig {
+            tag_prefix: "v".into(),
+            version_files: Vec::new(),
+            repository_url: None,
+        }
+    }
+}
+
+/// A file holding the version: a plain file holding just the version, or a TOML file
+/// with the version at `toml_key` (a dotted path such as `package.version`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct VersionFile {
+    /// The file, relative to the repository root.
+    pub path: RelPath,
+    /// The dotted key of the version in a TOML file.
+    pub toml_key: Option<String>,
 }
 
 /// The commented default configuration that `lancelot init` writes.

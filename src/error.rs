@@ -10,6 +10,7 @@ use crate::config::ConfigError;
 use crate::feature::FeatureNameError;
 use crate::freeze::FreezeError;
 use crate::hooks::HookError;
+use crate::release::ReleaseError;
 use crate::repo::RepoError;
 use crate::scaffold::ScaffoldError;
 use crate::wizard::PromptError;
@@ -63,6 +64,9 @@ pub enum Error {
     /// The freeze check could not run.
     #[error(transparent)]
     Freeze(#[from] FreezeError),
+    /// A release was refused or failed.
+    #[error(transparent)]
+    Release(#[from] ReleaseError),
     /// Hooks could not be installed.
     #[error(transparent)]
     Hook(#[from] HookError),
@@ -104,6 +108,7 @@ impl Error {
             Error::Apply(e) => e.hint(),
             Error::Freeze(e) => e.hint(),
             Error::Hook(e) => e.hint(),
+            Error::Release(e) => e.hint(),
             Error::Prompt(e) => e.hint(),
             Error::Usage { hint, .. } => hint.clone(),
             Error::Output(_) => None,

@@ -18,6 +18,7 @@ pub mod feature;
 pub mod freeze;
 pub mod hooks;
 pub mod receipts;
+pub mod release;
 pub mod repo;
 pub mod scaffold;
 pub mod slice;

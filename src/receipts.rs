@@ -18,6 +18,10 @@ use crate::clock;
 pub const CHECK_REFUSED: &str = "check.refused";
 /// A refused push was let through with a break-glass override.
 pub const CHECK_OVERRIDDEN: &str = "check.overridden";
+/// A release was cut.
+pub const RELEASE_CUT: &str = "release.cut";
+/// A release was refused or failed (and rolled back).
+pub const RELEASE_REFUSED: &str = "release.refused";
 
 /// One line of the log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -1,8 +1,11 @@
 //! The CHANGELOG as a parsed Keep a Changelog document.
 //!
-//! The file is split into a preamble, `## ` version sections and `### ` change groups,
-//! keeping every byte, so that rendering an untouched document gives back the exact
-//! input and a transform only changes what it means to change.
+//! The file is split into a preamble, `## ` version sections, `### ` change groups and
+//! a footer of link references, keeping every byte, so that rendering an untouched
+//! document gives back the exact input and a transform (adding an entry, cutting a
+//! release) only changes what it means to change.
+
+use semver::Version;
 
 /// The CHANGELOG written when a repository has none.
 pub const NEW_CHANGELOG: &str = "\
@@ -22,6 +25,8 @@ pub struct Changelog {
     preamble: String,
     /// The `## ` sections, in file order.
     sections: Vec<Section>,
+    /// Link reference definitions (`[1.0.0]: https://…`) ending the document.
+    footer: String,
 }
 
 /// A `## ` section: `[Unreleased]` or a version.
@@ -92,6 +97,88 @@ impl Section {
     pub fn groups(&self) -> &[Group] {
         &self.groups
     }
+
+    /// The version of a release section (`## [1.2.0] - 2026-01-01`, `## v1.2.0`).
+    pub fn version(&self) -> Option<Version> {
+        let title = self.title();
+        let name = match title.strip_prefix('[') {
+            Some(rest) => rest.split(']').next().unwrap_or_default(),
+            None => title.split_whitespace().next().unwrap_or_default(),
+        };
+        let name = name.trim();
+        Version::parse(name.strip_prefix('v').unwrap_or(name)).ok()
+    }
+
+    /// The section as written: heading, intro and groups.
+    pub fn render_text(&self) -> String {
+        format!("{}{}", self.heading, self.render_body())
+    }
+
+    /// Everything below the heading: intro and groups.
+    pub fn render_body(&self) -> String {
+        let mut text = self.intro.clone();
+        for group in &self.groups {
+            text.push_str(&group.heading);
+            text.push_str(&group.body);
+        }
+        text
+    }
+
+    /// The list items of every group, with the group's name.
+    pub fn entries(&self) -> Vec<Entry> {
+        self.groups
+            .iter()
+            .flat_map(|group| {
+                list_items(&group.body).into_iter().map(|text| Entry {
+                    group: group.name().to_owned(),
+                    text,
+                })
+            })
+            .collect()
+    }
+}
+
+/// One list item of a change group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The group it is in, e.g. `Added`.
+    pub group: String,
+    /// The item's text, continuation lines included.
+    pub text: String,
+}
+
+/// Splits a group body into its top-level list items (`- ` or `* ` at the start of a
+/// line); indented lines continue the item above.
+fn list_items(body: &str) -> Vec<String> {
+    let mut items: Vec<String> = Vec::new();
+    let mut in_fence = false;
+    for line in body.lines() {
+        if is_fence(line) {
+            in_fence = !in_fence;
+        }
+        let starts_item =
+            !in_fence && (line.starts_with("- ") || line.starts_with("* ") || line == "-");
+        match items.last_mut() {
+            Some(item) if !starts_item && (line.starts_with([' ', '\t']) || in_fence) => {
+                item.push('\n');
+                item.push_str(line);
+            }
+            _ if starts_item => items.push(line.to_owned()),
+            _ => {}
+        }
+    }
+    items
+}
+
+/// Whether a line is a Markdown link reference definition: `[label]: target`.
+fn is_link_definition(line: &str) -> bool {
+    let line = line.trim_end();
+    let Some(rest) = line.strip_prefix('[') else {
+        return false;
+    };
+    rest.split_once("]:").is_some_and(|(label, target)| {
+        !label.is_empty() && !label.contains(']') && !target.trim().is_empty()
+    })
 }
 
 impl Group {
@@ -112,6 +199,7 @@ impl Changelog {
         let mut changelog = Changelog {
             preamble: String::new(),
             sections: Vec::new(),
+            footer: String::new(),
         };
         let mut in_fence = false;
         for line in text.split_inclusive('\n') {
@@ -136,7 +224,41 @@ impl Changelog {
                 _ => changelog.push_text(line),
             }
         }
+        changelog.split_footer();
         changelog
+    }
+
+    /// Moves the trailing link reference definitions (and the blank lines among them)
+    /// out of the last section into the footer.
+    fn split_footer(&mut self) {
+        let tail: &mut String = match self.sections.last_mut() {
+            Some(section) => match section.groups.last_mut() {
+                Some(group) => &mut group.body,
+                None => &mut section.intro,
+            },
+            None => return,
+        };
+        let lines: Vec<&str> = tail.split_inclusive('\n').collect();
+        let mut start = lines.len();
+        let mut has_link = false;
+        while start > 0 {
+            let line = lines[start - 1];
+            if is_link_definition(line) {
+                has_link = true;
+            } else if !line.trim().is_empty() {
+                break;
+            }
+            start -= 1;
+        }
+        // Keep the blank lines before the first definition with the section.
+        while start < lines.len() && lines[start].trim().is_empty() {
+            start += 1;
+        }
+        if !has_link {
+            return;
+        }
+        let keep: usize = lines[..start].iter().map(|line| line.len()).sum();
+        self.footer = tail.split_off(keep);
     }
 
     fn push_text(&mut self, line: &str) {
@@ -155,12 +277,9 @@ impl Changelog {
         let mut text = self.preamble.clone();
         for section in &self.sections {
             text.push_str(&section.heading);
-            text.push_str(&section.intro);
-            for group in &section.groups {
-                text.push_str(&group.heading);
-                text.push_str(&group.body);
-            }
+            text.push_str(&section.render_body());
         }
+        text.push_str(&self.footer);
         text
     }
 
@@ -178,7 +297,8 @@ impl Changelog {
     /// `[Unreleased]` section, creating the section (above every release) and the group
     /// (first in the section) when they are missing.
     pub fn add_unreleased_entry(&mut self, group: &str, entry: &str) {
-        let section = self.unreleased_section_mut();
+        let position = self.unreleased_position();
+        let section = &mut self.sections[position];
         let index = match section
             .groups
             .iter()
@@ -200,27 +320,209 @@ impl Changelog {
         append_entry(&mut section.groups[index].body, entry);
     }
 
-    fn unreleased_section_mut(&mut self) -> &mut Section {
-        let position = self.sections.iter().position(Section::is_unreleased);
-        let index = match position {
-            Some(index) => index,
-            None => {
-                if !self.preamble.is_empty() {
-                    ensure_blank_line_after(&mut self.preamble);
-                }
-                self.sections.insert(
-                    0,
-                    Section {
-                        heading: "## [Unreleased]\n".into(),
-                        intro: "\n".into(),
-                        groups: Vec::new(),
-                    },
-                );
-                0
-            }
-        };
-        &mut self.sections[index]
+    /// The index of the `[Unreleased]` section, created above every release when the
+    /// document has none.
+    fn unreleased_position(&mut self) -> usize {
+        if let Some(index) = self.sections.iter().position(Section::is_unreleased) {
+            return index;
+        }
+        if !self.preamble.is_empty() {
+            ensure_blank_line_after(&mut self.preamble);
+        }
+        self.sections.insert(
+            0,
+            Section {
+                heading: "## [Unreleased]\n".into(),
+                intro: "\n".into(),
+                groups: Vec::new(),
+            },
+        );
+        0
     }
+}
+
+/// The order of change groups in Keep a Changelog; other groups follow in the order
+/// they appear.
+const GROUP_ORDER: [&str; 6] = [
+    "Added",
+    "Changed",
+    "Deprecated",
+    "Removed",
+    "Fixed",
+    "Security",
+];
+
+/// What [`Changelog::cut_release`] needs to know.
+#[derive(Debug, Clone)]
+pub struct Cut<'a> {
+    /// The version released.
+    pub version: &'a Version,
+    /// Its date, `YYYY-MM-DD`.
+    pub date: &'a str,
+    /// Prerelease sections folded into this one (a final release absorbs its
+    /// prereleases, so readers see one section per final version).
+    pub absorb: &'a [Version],
+    /// Where compare links point, e.g. `https://github.com/acme/app`, if configured.
+    pub repository_url: Option<&'a str>,
+    /// The tag prefix, e.g. `v`.
+    pub tag_prefix: &'a str,
+}
+
+impl Changelog {
+    /// The release sections, newest first as written.
+    pub fn releases(&self) -> impl Iterator<Item = (Version, &Section)> {
+        self.sections
+            .iter()
+            .filter_map(|section| section.version().map(|version| (version, section)))
+    }
+
+    /// The section of `version`.
+    pub fn release(&self, version: &Version) -> Option<&Section> {
+        self.releases()
+            .find(|(found, _)| found == version)
+            .map(|(_, section)| section)
+    }
+
+    /// Cuts a release: the `[Unreleased]` groups (and those of the absorbed
+    /// prereleases) move into a new `## [version] - date` section right below a fresh,
+    /// empty `[Unreleased]`; the absorbed sections go; link references are updated when
+    /// a repository URL is configured. Everything else stays byte for byte.
+    pub fn cut_release(&mut self, cut: &Cut<'_>) {
+        let mut sources: Vec<Vec<Group>> = Vec::new();
+        // Oldest absorbed prerelease first, so entries read in the order they landed.
+        let mut absorbed: Vec<(Version, Vec<Group>)> = Vec::new();
+        self.sections.retain_mut(|section| match section.version() {
+            Some(version) if cut.absorb.contains(&version) => {
+                absorbed.push((version, std::mem::take(&mut section.groups)));
+                false
+            }
+            _ => true,
+        });
+        absorbed.sort_by(|a, b| a.0.cmp(&b.0));
+        sources.extend(absorbed.into_iter().map(|(_, groups)| groups));
+        let unreleased_index = self.unreleased_position();
+        let unreleased = &mut self.sections[unreleased_index];
+        sources.push(std::mem::take(&mut unreleased.groups));
+        ensure_blank_line_after(&mut unreleased.intro);
+
+        let mut groups = merge_groups(sources);
+        if let Some(last) = groups.last_mut().filter(|last| !last.body.ends_with('\n')) {
+            last.body.push('\n');
+        }
+        let release = Section {
+            heading: format!("## [{}] - {}\n", cut.version, cut.date),
+            intro: "\n".into(),
+            groups,
+        };
+        self.sections.insert(unreleased_index + 1, release);
+        if let Some(url) = cut.repository_url {
+            self.update_links(url, cut);
+        }
+    }
+
+    /// Rewrites the `[Unreleased]` compare link, adds the new version's link and drops
+    /// the links of absorbed prereleases.
+    fn update_links(&mut self, url: &str, cut: &Cut<'_>) {
+        let url = url.trim_end_matches('/');
+        let prefix = cut.tag_prefix;
+        let version = cut.version;
+        let previous = self
+            .releases()
+            .map(|(found, _)| found)
+            .filter(|found| found < version)
+            .max();
+        let version_link = match previous {
+            Some(previous) => {
+                format!("[{version}]: {url}/compare/{prefix}{previous}...{prefix}{version}\n")
+            }
+            None => format!("[{version}]: {url}/releases/tag/{prefix}{version}\n"),
+        };
+        let unreleased_link = format!("[Unreleased]: {url}/compare/{prefix}{version}...HEAD\n");
+        let absorbed: Vec<String> = cut.absorb.iter().map(|v| format!("[{v}]:")).collect();
+        let own = format!("[{version}]:");
+        let mut lines: Vec<String> = self
+            .footer
+            .split_inclusive('\n')
+            .filter(|line| {
+                let lower = line.to_ascii_lowercase();
+                !lower.starts_with("[unreleased]:")
+                    && !line.starts_with(&own)
+                    && !absorbed
+                        .iter()
+                        .any(|label| line.starts_with(label.as_str()))
+            })
+            .map(|line| {
+                if line.ends_with('\n') {
+                    line.to_owned()
+                } else {
+                    format!("{line}\n")
+                }
+            })
+            .collect();
+        let first_link = lines
+            .iter()
+            .position(|line| is_link_definition(line))
+            .unwrap_or(lines.len());
+        lines.insert(first_link, version_link);
+        lines.insert(first_link, unreleased_link);
+        let mut footer = lines.concat();
+        if !footer.starts_with('\n') {
+            footer.insert(0, '\n');
+        }
+        // The footer follows the last section: make sure that section ends its line.
+        if let Some(section) = self.sections.last_mut() {
+            let tail = match section.groups.last_mut() {
+                Some(group) => &mut group.body,
+                None => &mut section.intro,
+            };
+            if !tail.is_empty() && !tail.ends_with('\n') {
+                tail.push('\n');
+            }
+            if tail.ends_with("\n\n") && footer.starts_with('\n') {
+                footer.remove(0);
+            }
+        }
+        self.footer = footer;
+    }
+}
+
+/// Merges the groups of several sections: groups of the same name are joined (in the
+/// order given), groups come in Keep a Changelog order. A group from a single source
+/// keeps its text exactly.
+fn merge_groups(sources: Vec<Vec<Group>>) -> Vec<Group> {
+    let mut merged: Vec<(String, Vec<Group>)> = Vec::new();
+    for group in sources.into_iter().flatten() {
+        let key = group.name().to_ascii_lowercase();
+        match merged.iter_mut().find(|(name, _)| *name == key) {
+            Some((_, parts)) => parts.push(group),
+            None => merged.push((key, vec![group])),
+        }
+    }
+    let rank = |name: &str| {
+        GROUP_ORDER
+            .iter()
+            .position(|known| known.eq_ignore_ascii_case(name))
+            .unwrap_or(GROUP_ORDER.len())
+    };
+    merged.sort_by_key(|(name, _)| rank(name));
+    merged
+        .into_iter()
+        .map(|(_, mut parts)| {
+            if parts.len() == 1 {
+                return parts.remove(0);
+            }
+            let heading = parts[0].heading.clone();
+            let items: Vec<&str> = parts
+                .iter()
+                .map(|part| part.body.trim_matches('\n'))
+                .filter(|body| !body.trim().is_empty())
+                .collect();
+            Group {
+                heading,
+                body: format!("\n{}\n\n", items.join("\n")),
+            }
+        })
+        .collect()
 }
 
 /// Makes `text` end with a blank line (an empty `text` becomes one blank line), so a

@@ -1,10 +1,12 @@
 //! One module per command: its arguments and the glue between the command line, the
 //! domain modules and what the user sees. Domain modules never print; commands do.
 
+pub mod changelog;
 pub mod check;
 pub mod hook;
 pub mod init;
 pub mod new_slice;
+pub mod release;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -59,6 +61,8 @@ pub fn run(cli: Cli) -> Result<ExitStatus, Error> {
         Command::NewSlice(args) => new_slice::run(&invocation, &args),
         Command::Check(args) => check::run(&invocation, &args),
         Command::Hook(args) => hook::run(&invocation, &args),
+        Command::Release(args) => release::run(&invocation, &args),
+        Command::Changelog(args) => changelog::run(&invocation, &args),
     }
 }
 

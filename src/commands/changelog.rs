@@ -1,0 +1,77 @@
+//! `lancelot changelog show`: print the notes of one version (for release pages).
+
+use clap::{Args, Subcommand};
+use semver::Version;
+use serde_json::json;
+
+use super::Invocation;
+use crate::changelog::Changelog;
+use crate::cli::Format;
+use crate::ui;
+use crate::{Error, ExitStatus};
+
+/// Arguments of `lancelot changelog`.
+#[derive(Debug, Args)]
+pub struct ChangelogArgs {
+    /// What to do with the CHANGELOG.
+    #[command(subcommand)]
+    pub command: ChangelogCommand,
+}
+
+/// `lancelot changelog` commands.
+#[derive(Debug, Subcommand)]
+pub enum ChangelogCommand {
+    /// Print the notes of a version (or `unreleased`)
+    Show {
+        /// A version such as 1.2.0 (a leading v is accepted), or `unreleased`
+        version: String,
+        /// Output format
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
+}
+
+/// Runs `lancelot changelog …`.
+pub fn run(invocation: &Invocation, args: &ChangelogArgs) -> Result<ExitStatus, Error> {
+    let ChangelogCommand::Show { version, format } = &args.command;
+    let workspace = invocation.workspace()?;
+    let config = invocation.config(&workspace.root)?;
+    let path = &config.paths.changelog;
+    let text = std::fs::read_to_string(path.under(&workspace.root)).map_err(|error| {
+        Error::usage(
+            format!("cannot read {path}: {error}"),
+            "run `lancelot init`, or set [paths] changelog in lancelot.toml",
+        )
+    })?;
+    let changelog = Changelog::parse(&text);
+    let section = if version.eq_ignore_ascii_case("unreleased") {
+        changelog.unreleased()
+    } else {
+        let wanted = version.strip_prefix('v').unwrap_or(version);
+        let wanted = Version::parse(wanted).map_err(|error| {
+            Error::usage(
+                format!("`{version}` is not a version: {error}"),
+                "give a version such as 1.2.0, or `unreleased`",
+            )
+        })?;
+        changelog.release(&wanted)
+    };
+    let Some(section) = section else {
+        let known: Vec<String> = changelog.releases().map(|(v, _)| v.to_string()).collect();
+        let hint = if known.is_empty() {
+            "the CHANGELOG has no releases yet".to_owned()
+        } else {
+            format!("released versions: {}", known.join(", "))
+        };
+        return Err(Error::usage(
+            format!("{path} has no section for {version}"),
+            hint,
+        ));
+    };
+    let notes = section.render_body().trim().to_owned();
+    match format {
+        Format::Json => super::print_json(&json!({ "title": section.title(), "notes": notes }))?,
+        Format::Text => ui::out(&format!("{notes}\n"))?,
+    }
+    Ok(ExitStatus::Success)
+}

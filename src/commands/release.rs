@@ -1,0 +1,231 @@
+//! `lancelot release`: cut a version from the CHANGELOG's unreleased entries.
+
+use clap::Args;
+use semver::Version;
+use serde_json::json;
+
+use super::Invocation;
+use crate::cli::Format;
+use crate::receipts::{self, Receipt};
+use crate::release::{self, Release, ReleaseError, Request, Target};
+use crate::slice::Bump;
+use crate::ui::{self, BOLD, DIM, HELP};
+use crate::{Error, ExitStatus, clock};
+
+const AFTER_HELP: &str = "\
+Without a version, the next one is the highest bump the unreleased CHANGELOG entries
+declare (`bump: major|minor|patch`; an entry without one counts as patch).
+
+The release moves the [Unreleased] entries into a `## [X.Y.Z] - date` section,
+rewrites the [release] version_files, commits exactly those files as
+`release: <tag>` and adds an annotated tag. It refuses, changing nothing, when
+tracked files are modified, nothing is unreleased, the version is not greater, the
+tag exists, the CHANGELOG and the tags disagree, a version file or key is missing,
+or HEAD is detached. If the commit or the tag fails, everything is restored.
+
+Examples:
+  lancelot release --dry-run
+  lancelot release minor --pre rc     # 1.3.0-rc.1, then rc.2, …
+  lancelot release                    # promotes 1.3.0-rc.2 to 1.3.0
+  lancelot release 2.0.0
+  lancelot release --next             # prints the next version only";
+
+/// Arguments of `lancelot release`.
+#[derive(Debug, Args)]
+#[command(after_help = AFTER_HELP)]
+pub struct ReleaseArgs {
+    /// major, minor, patch, or an exact semver version such as 2.0.0 [default: computed]
+    #[arg(value_name = "BUMP|VERSION")]
+    pub target: Option<String>,
+
+    /// Cut a prerelease with this label: X.Y.Z-<LABEL>.N
+    #[arg(long, value_name = "LABEL")]
+    pub pre: Option<String>,
+
+    /// Print the next version, the CHANGELOG section and the files it would change; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Print only the next version (for scripts)
+    #[arg(long, conflicts_with_all = ["dry_run", "no_commit", "no_tag"])]
+    pub next: bool,
+
+    /// Write the files but do not commit (and so do not tag)
+    #[arg(long)]
+    pub no_commit: bool,
+
+    /// Commit but do not tag
+    #[arg(long)]
+    pub no_tag: bool,
+
+    /// Release even though HEAD is not on a branch
+    #[arg(long)]
+    pub allow_detached: bool,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+fn parse_target(text: Option<&str>, pre: Option<&str>) -> Result<Target, Error> {
+    let Some(text) = text else {
+        return Ok(Target::Computed);
+    };
+    for bump in [Bump::Major, Bump::Minor, Bump::Patch] {
+        if text.eq_ignore_ascii_case(bump.as_str()) {
+            return Ok(Target::Level(bump));
+        }
+    }
+    if pre.is_some() {
+        return Err(Error::usage(
+            format!("--pre needs a bump, not the exact version {text}"),
+            "give the prerelease itself (e.g. 2.0.0-rc.1), or a bump with --pre (e.g. major --pre rc)",
+        ));
+    }
+    Version::parse(text).map(Target::Exact).map_err(|error| {
+        ReleaseError::Invalid(format!(
+            "`{text}` is neither major, minor, patch nor a semver version: {error}"
+        ))
+        .into()
+    })
+}
+
+/// Runs `lancelot release`.
+pub fn run(invocation: &Invocation, args: &ReleaseArgs) -> Result<ExitStatus, Error> {
+    let workspace = invocation.workspace()?;
+    let config = invocation.config(&workspace.root)?;
+    let request = Request {
+        target: parse_target(args.target.as_deref(), args.pre.as_deref())?,
+        pre: args.pre.clone(),
+        allow_detached: args.allow_detached,
+        check_tree: !args.next && !args.dry_run,
+    };
+    let repo = &workspace.repo;
+    let record = |kind: &str, details: serde_json::Value| {
+        let receipt = Receipt::new(kind, &receipts::git_actor(repo), details);
+        if let Err(error) = receipts::append(repo.path(), &receipt) {
+            ui::warn(&format!("cannot record the {kind} receipt: {error}"));
+        }
+    };
+    let requested = json!({ "target": args.target, "pre": args.pre });
+    let prepared = release::prepare(repo, &workspace.root, &config, &request, &clock::today());
+    let release = match prepared {
+        Ok(release) => release,
+        Err(error) => {
+            if !args.next && !args.dry_run {
+                record(
+                    receipts::RELEASE_REFUSED,
+                    json!({ "requested": requested, "reason": error.to_string() }),
+                );
+            }
+            return Err(error.into());
+        }
+    };
+
+    if args.next {
+        ui::out(&format!("{}\n", release.next))?;
+        return Ok(ExitStatus::Success);
+    }
+    if args.dry_run {
+        report(args, &release, None)?;
+        return Ok(ExitStatus::Success);
+    }
+    let commit = !args.no_commit;
+    let executed = release::execute(
+        repo,
+        &workspace.root,
+        &release,
+        commit,
+        commit && !args.no_tag,
+    );
+    match executed {
+        Ok(executed) => {
+            record(
+                receipts::RELEASE_CUT,
+                json!({
+                    "version": release.next.to_string(),
+                    "previous": release.current.to_string(),
+                    "tag": executed.tag,
+                    "commit": executed.commit.map(|oid| oid.to_string()),
+                    "files": release.plan.summary(),
+                }),
+            );
+            report(args, &release, Some(&executed))?;
+            Ok(ExitStatus::Success)
+        }
+        Err(error) => {
+            record(
+                receipts::RELEASE_REFUSED,
+                json!({ "requested": requested, "reason": error.to_string() }),
+            );
+            Err(error.into())
+        }
+    }
+}
+
+fn report(
+    args: &ReleaseArgs,
+    release: &Release,
+    executed: Option<&release::Executed>,
+) -> Result<(), Error> {
+    let bump = release
+        .bump
+        .map_or("explicit".to_owned(), |bump| bump.to_string());
+    if args.format == Format::Json {
+        return super::print_json(&json!({
+            "dry_run": executed.is_none(),
+            "current": release.current.to_string(),
+            "next": release.next.to_string(),
+            "bump": bump,
+            "tag": release.tag,
+            "absorbed": release.absorbed.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "section": release.section,
+            "files": release.plan.summary(),
+            "commit": executed.and_then(|e| e.commit).map(|oid| oid.to_string()),
+            "tagged": executed.and_then(|e| e.tag.clone()),
+        }));
+    }
+    let mut text = String::new();
+    match executed {
+        None => {
+            text.push_str(&format!(
+                "{BOLD}Dry run: the next version is {}{BOLD:#} ({bump}, from {}) {DIM}(nothing was written){DIM:#}\n\n",
+                release.next, release.current
+            ));
+            text.push_str("CHANGELOG section:\n\n");
+            for line in release.section.trim_end().lines() {
+                text.push_str(&format!("    {line}\n"));
+            }
+            text.push_str("\nFiles it would change:\n");
+            text.push_str(&ui::plan_lines(&release.plan));
+            text.push_str(&format!(
+                "\nThen: commit \"release: {}\" and annotated tag {}\n{HELP}help:{HELP:#} run it without --dry-run to release\n",
+                release.tag, release.tag
+            ));
+        }
+        Some(executed) => {
+            text.push_str(&format!(
+                "{BOLD}Released {}{BOLD:#} ({bump}, from {})\n",
+                release.next, release.current
+            ));
+            text.push_str(&ui::plan_lines(&release.plan));
+            if let Some(commit) = executed.commit {
+                text.push_str(&format!(
+                    "  commit  {} release: {}\n",
+                    &commit.to_string()[..10],
+                    release.tag
+                ));
+            }
+            match &executed.tag {
+                Some(tag) => text.push_str(&format!(
+                    "  tag     {tag}\n\nPush it: git push --follow-tags\n"
+                )),
+                None if executed.commit.is_none() => text.push_str(
+                    "\nNothing committed (--no-commit): review, then commit and tag by hand.\n",
+                ),
+                None => text.push_str("\nNot tagged (--no-tag).\n"),
+            }
+        }
+    }
+    ui::out(&text)
+}

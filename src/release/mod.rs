@@ -1,0 +1,564 @@
+//! Cutting a release: compute the next version from the CHANGELOG's unreleased
+//! entries, cut the CHANGELOG section, rewrite the version files, then commit and tag.
+//!
+//! [`prepare`] validates everything and computes the whole change without writing;
+//! [`execute`] applies it all-or-nothing: if the commit or the tag fails, every file
+//! is restored and HEAD, the index and the tags are as before.
+
+mod files;
+mod version;
+
+use std::path::Path;
+
+use git2::{Oid, Repository, StatusOptions};
+use semver::Version;
+
+pub use version::{bumped, declared_bump, final_of, next_version, parse_label};
+
+use crate::apply::{ApplyError, FileChange, Plan};
+use crate::changelog::{Changelog, Cut};
+use crate::config::{Config, RelPath};
+use crate::slice::Bump;
+
+/// What the release manager asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// The highest bump the unreleased entries declare.
+    Computed,
+    /// This bump, whatever the entries declare.
+    Level(Bump),
+    /// Exactly this version.
+    Exact(Version),
+}
+
+/// A release request.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// Which version.
+    pub target: Target,
+    /// A prerelease label (`rc` gives `X.Y.Z-rc.N`).
+    pub pre: Option<String>,
+    /// Whether a detached HEAD may be released from.
+    pub allow_detached: bool,
+    /// Whether the work tree must be clean and a commit possible (not for `--next`).
+    pub check_tree: bool,
+}
+
+/// A computed release, ready to apply.
+#[derive(Debug)]
+pub struct Release {
+    /// The newest version released so far (0.0.0 when none).
+    pub current: Version,
+    /// The version this release gets.
+    pub next: Version,
+    /// Its tag.
+    pub tag: String,
+    /// The bump applied (`None` for an explicit version).
+    pub bump: Option<Bump>,
+    /// Prerelease sections folded into this release's section.
+    pub absorbed: Vec<Version>,
+    /// The new CHANGELOG section, as written.
+    pub section: String,
+    /// Every file write.
+    pub plan: Plan,
+}
+
+/// What [`execute`] did in git.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Executed {
+    /// The release commit.
+    pub commit: Option<Oid>,
+    /// The tag created.
+    pub tag: Option<String>,
+}
+
+/// Why a release was refused or failed. Nothing is left changed by any of them.
+#[derive(Debug, thiserror::Error)]
+pub enum ReleaseError {
+    /// Tracked files are modified or staged.
+    #[error("the work tree has uncommitted changes: {}", paths.join(", "))]
+    Dirty {
+        /// Some of the changed paths.
+        paths: Vec<String>,
+    },
+    /// HEAD is not on a branch.
+    #[error("HEAD is detached: a release commit would not be on any branch")]
+    Detached,
+    /// There is no CHANGELOG.
+    #[error("{path} does not exist")]
+    NoChangelog {
+        /// The configured CHANGELOG.
+        path: RelPath,
+    },
+    /// The `[Unreleased]` section has no entries.
+    #[error("nothing to release: the [Unreleased] section of {path} has no entries")]
+    NothingUnreleased {
+        /// The CHANGELOG.
+        path: RelPath,
+    },
+    /// The requested version is not after the current one.
+    #[error("{next} is not greater than the current version {current}")]
+    NotGreater {
+        /// The requested version.
+        next: Version,
+        /// The current version.
+        current: Version,
+    },
+    /// The requested version or label is not valid.
+    #[error("{0}")]
+    Invalid(String),
+    /// The tag exists already.
+    #[error("the tag {0} already exists")]
+    TagExists(String),
+    /// The CHANGELOG and the tags disagree on the current version.
+    #[error("the CHANGELOG and the tags disagree: {changelog} but {tags}")]
+    Disagree {
+        /// What the CHANGELOG says.
+        changelog: String,
+        /// What the tags say.
+        tags: String,
+    },
+    /// A version file is missing or lacks its key.
+    #[error("version file {path}: {reason}")]
+    VersionFile {
+        /// The file.
+        path: RelPath,
+        /// What is wrong.
+        reason: String,
+    },
+    /// No git identity to sign the commit and tag with.
+    #[error("no git identity to write the release commit and tag with")]
+    NoIdentity(#[source] git2::Error),
+    /// A file could not be read.
+    #[error("cannot read {path}")]
+    Read {
+        /// The file.
+        path: String,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A git operation failed while preparing.
+    #[error("{context}")]
+    Git {
+        /// What was being done.
+        context: String,
+        /// libgit2's error.
+        #[source]
+        source: git2::Error,
+    },
+    /// Writing the files failed (they were restored).
+    #[error(transparent)]
+    Apply(#[from] ApplyError),
+    /// The commit or the tag failed; every file, the index and HEAD were restored.
+    #[error("the release {step} failed; every change was rolled back")]
+    RolledBack {
+        /// `commit` or `tag`.
+        step: &'static str,
+        /// libgit2's error.
+        #[source]
+        source: git2::Error,
+    },
+    /// The commit or tag failed and some files could not be restored.
+    #[error("the release {step} failed and these files could not be restored: {}", leftovers.join(", "))]
+    RollbackIncomplete {
+        /// `commit` or `tag`.
+        step: &'static str,
+        /// Paths left changed.
+        leftovers: Vec<String>,
+    },
+}
+
+impl ReleaseError {
+    /// What to do about the error.
+    pub fn hint(&self) -> Option<String> {
+        Some(match self {
+            ReleaseError::Dirty { .. } => "commit or stash the changes, then release from a clean tree".into(),
+            ReleaseError::Detached => "check out the branch to release (or pass --allow-detached)".into(),
+            ReleaseError::NoChangelog { .. } => {
+                "run `lancelot init`, or set [paths] changelog in lancelot.toml".into()
+            }
+            ReleaseError::NothingUnreleased { .. } => {
+                "slices add their entries with `lancelot new-slice`; add an entry under ## [Unreleased]".into()
+            }
+            ReleaseError::NotGreater { .. } => "give a greater version, or a bump: major, minor or patch".into(),
+            ReleaseError::Invalid(_) => "versions are semver, like 1.4.0 or 2.0.0-rc.1 (no leading v)".into(),
+            ReleaseError::TagExists(_) => "that version was released already; pick the next one".into(),
+            ReleaseError::Disagree { .. } => {
+                "make them agree: tag the released commit, or fix the CHANGELOG heading, then release again".into()
+            }
+            ReleaseError::VersionFile { .. } => {
+                "fix [release] version_files in lancelot.toml, or add the key to the file".into()
+            }
+            ReleaseError::NoIdentity(_) => "set one: git config user.name \"…\" and git config user.email \"…\"".into(),
+            ReleaseError::Apply(error) => return error.hint(),
+            ReleaseError::RollbackIncomplete { .. } => "restore the listed files with `git checkout -- <file>`".into(),
+            ReleaseError::Read { .. } | ReleaseError::Git { .. } | ReleaseError::RolledBack { .. } => return None,
+        })
+    }
+
+    fn git(context: impl Into<String>) -> impl FnOnce(git2::Error) -> ReleaseError {
+        let context = context.into();
+        move |source| ReleaseError::Git { context, source }
+    }
+}
+
+/// Computes the release: validates the repository and the request, the next version,
+/// the new CHANGELOG and version files. Writes nothing.
+pub fn prepare(
+    repo: &Repository,
+    root: &Path,
+    config: &Config,
+    request: &Request,
+    today: &str,
+) -> Result<Release, ReleaseError> {
+    if request.check_tree {
+        check_tree(repo, request.allow_detached)?;
+    }
+    let changelog_path = &config.paths.changelog;
+    let before = read(root, changelog_path)?.ok_or_else(|| ReleaseError::NoChangelog {
+        path: changelog_path.clone(),
+    })?;
+    let mut changelog = Changelog::parse(&before);
+    let prefix = config.release.tag_prefix.as_str();
+    let tagged = tagged_versions(repo, prefix)?;
+    let current = current_version(&changelog, &tagged, prefix)?;
+    let released: Vec<Version> = changelog
+        .releases()
+        .map(|(version, _)| version)
+        .chain(tagged)
+        .collect();
+    let last_final = released
+        .iter()
+        .filter(|version| version.pre.is_empty())
+        .max()
+        .cloned()
+        .unwrap_or(Version::new(0, 0, 0));
+
+    let unreleased: Vec<String> = changelog
+        .unreleased()
+        .map(|section| {
+            section
+                .entries()
+                .into_iter()
+                .map(|entry| entry.text)
+                .collect()
+        })
+        .unwrap_or_default();
+    let pending: Vec<String> = changelog
+        .releases()
+        .filter(|(version, _)| !version.pre.is_empty() && version > &last_final)
+        .flat_map(|(_, section)| section.entries().into_iter().map(|entry| entry.text))
+        .collect();
+    let pre = request
+        .pre
+        .as_deref()
+        .map(parse_label)
+        .transpose()
+        .map_err(ReleaseError::Invalid)?;
+
+    let (next, bump) = match &request.target {
+        Target::Exact(version) => (version.clone(), None),
+        Target::Level(bump) => (
+            next_version(&current, &bumped(&last_final, *bump), pre.as_deref()),
+            Some(*bump),
+        ),
+        Target::Computed => {
+            let bump = unreleased
+                .iter()
+                .chain(&pending)
+                .map(|entry| declared_bump(entry).unwrap_or(Bump::Patch))
+                .max()
+                .unwrap_or(Bump::Patch);
+            let mut target = bumped(&last_final, bump);
+            if !current.pre.is_empty() && final_of(&current) > target {
+                target = final_of(&current);
+            }
+            (next_version(&current, &target, pre.as_deref()), Some(bump))
+        }
+    };
+    let promotion = next.pre.is_empty() && !current.pre.is_empty() && final_of(&current) == next;
+    if unreleased.is_empty() && !promotion {
+        return Err(ReleaseError::NothingUnreleased {
+            path: changelog_path.clone(),
+        });
+    }
+    if next <= current {
+        return Err(ReleaseError::NotGreater { next, current });
+    }
+    let tag = format!("{prefix}{next}");
+    if repo.find_reference(&format!("refs/tags/{tag}")).is_ok() {
+        return Err(ReleaseError::TagExists(tag));
+    }
+
+    let absorbed: Vec<Version> = if next.pre.is_empty() {
+        changelog
+            .releases()
+            .map(|(version, _)| version)
+            .filter(|version| !version.pre.is_empty() && final_of(version) == next)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    changelog.cut_release(&Cut {
+        version: &next,
+        date: today,
+        absorb: &absorbed,
+        repository_url: config.release.repository_url.as_deref(),
+        tag_prefix: prefix,
+    });
+    let section = changelog
+        .release(&next)
+        .map(|section| section.render_text())
+        .unwrap_or_default();
+
+    let mut plan = Plan::new();
+    plan.push(FileChange::update(
+        changelog_path.clone(),
+        before,
+        changelog.render(),
+    ));
+    for file in &config.release.version_files {
+        let text = read(root, &file.path)?.ok_or_else(|| ReleaseError::VersionFile {
+            path: file.path.clone(),
+            reason: "the file does not exist".into(),
+        })?;
+        let updated =
+            files::with_version(&text, file.toml_key.as_deref(), &next).map_err(|reason| {
+                ReleaseError::VersionFile {
+                    path: file.path.clone(),
+                    reason,
+                }
+            })?;
+        plan.push(FileChange::update(file.path.clone(), text, updated));
+    }
+    Ok(Release {
+        current,
+        next,
+        tag,
+        bump,
+        absorbed,
+        section,
+        plan,
+    })
+}
+
+/// Refuses a detached HEAD (unless allowed), uncommitted changes to tracked files, and
+/// a missing git identity.
+fn check_tree(repo: &Repository, allow_detached: bool) -> Result<(), ReleaseError> {
+    if repo.head_detached().unwrap_or(false) && !allow_detached {
+        return Err(ReleaseError::Detached);
+    }
+    let mut options = StatusOptions::new();
+    options
+        .include_untracked(false)
+        .include_ignored(false)
+        .exclude_submodules(true);
+    let statuses = repo
+        .statuses(Some(&mut options))
+        .map_err(ReleaseError::git("cannot read the status of the work tree"))?;
+    let paths: Vec<String> = statuses
+        .iter()
+        .filter(|entry| entry.status() != git2::Status::CURRENT)
+        .take(5)
+        .map(|entry| String::from_utf8_lossy(entry.path_bytes()).into_owned())
+        .collect();
+    if !paths.is_empty() {
+        return Err(ReleaseError::Dirty { paths });
+    }
+    repo.signature().map_err(ReleaseError::NoIdentity)?;
+    Ok(())
+}
+
+/// The versions of the tags `<prefix><semver>`.
+fn tagged_versions(repo: &Repository, prefix: &str) -> Result<Vec<Version>, ReleaseError> {
+    let names = repo
+        .tag_names(None)
+        .map_err(ReleaseError::git("cannot list tags"))?;
+    Ok(names
+        .iter()
+        .filter_map(|name| name.ok().flatten())
+        .filter_map(|name| name.strip_prefix(prefix))
+        .filter_map(|version| Version::parse(version).ok())
+        .collect())
+}
+
+/// The newest released version, on which the CHANGELOG and the tags must agree.
+fn current_version(
+    changelog: &Changelog,
+    tagged: &[Version],
+    prefix: &str,
+) -> Result<Version, ReleaseError> {
+    let in_changelog = changelog.releases().map(|(version, _)| version).max();
+    let in_tags = tagged.iter().max().cloned();
+    if in_changelog != in_tags {
+        let changelog = in_changelog.map_or("the CHANGELOG has no release".into(), |v| {
+            format!("the newest CHANGELOG release is {v}")
+        });
+        let tags = in_tags.map_or("there is no release tag".into(), |v| {
+            format!("the newest tag is {prefix}{v}")
+        });
+        return Err(ReleaseError::Disagree { changelog, tags });
+    }
+    Ok(in_changelog.unwrap_or(Version::new(0, 0, 0)))
+}
+
+/// Reads a text file of the work tree; `None` when it does not exist.
+fn read(root: &Path, path: &RelPath) -> Result<Option<String>, ReleaseError> {
+    match std::fs::read_to_string(path.under(root)) {
+        Ok(text) => Ok(Some(text)),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(ReleaseError::Read {
+            path: path.to_string(),
+            source,
+        }),
+    }
+}
+
+/// Applies a prepared release: writes the files, then (when `commit`) a commit
+/// `release: <tag>` holding exactly those files and (when `tag`) an annotated tag.
+/// A failing commit or tag undoes everything.
+pub fn execute(
+    repo: &Repository,
+    root: &Path,
+    release: &Release,
+    commit: bool,
+    tag: bool,
+) -> Result<Executed, ReleaseError> {
+    let applied = release.plan.apply(root)?;
+    if !commit {
+        return Ok(Executed {
+            commit: None,
+            tag: None,
+        });
+    }
+    let paths: Vec<&RelPath> = release
+        .plan
+        .changes()
+        .iter()
+        .map(FileChange::path)
+        .collect();
+    match commit_and_tag(repo, &paths, &release.tag, tag) {
+        Ok(executed) => Ok(executed),
+        Err(failure) => {
+            let GitFailure {
+                step,
+                source,
+                mut leftovers,
+            } = failure;
+            leftovers.extend(applied.rollback());
+            if leftovers.is_empty() {
+                Err(ReleaseError::RolledBack { step, source })
+            } else {
+                Err(ReleaseError::RollbackIncomplete { step, leftovers })
+            }
+        }
+    }
+}
+
+/// A failed commit or tag, and what could not be put back in git.
+struct GitFailure {
+    step: &'static str,
+    source: git2::Error,
+    leftovers: Vec<String>,
+}
+
+impl GitFailure {
+    fn at(step: &'static str) -> impl FnOnce(git2::Error) -> GitFailure {
+        move |source| GitFailure {
+            step,
+            source,
+            leftovers: Vec::new(),
+        }
+    }
+}
+
+/// Commits `paths` on HEAD and tags the commit; on failure HEAD and the index are put
+/// back (the caller restores the files).
+fn commit_and_tag(
+    repo: &Repository,
+    paths: &[&RelPath],
+    tag: &str,
+    create_tag: bool,
+) -> Result<Executed, GitFailure> {
+    let parent = repo
+        .head()
+        .and_then(|head| head.peel_to_commit())
+        .map_err(GitFailure::at("commit"))?;
+    let parent_tree = parent.tree().map_err(GitFailure::at("commit"))?;
+    let message = format!("release: {tag}");
+    let committed = (|| {
+        let signature = repo.signature()?;
+        let mut index = repo.index()?;
+        for path in paths {
+            index.add_path(Path::new(path.as_str()))?;
+        }
+        index.write()?;
+        let tree = repo.find_tree(index.write_tree()?)?;
+        let id = repo.commit(
+            Some("HEAD"),
+            &signature,
+            &signature,
+            &message,
+            &tree,
+            &[&parent],
+        )?;
+        Ok::<_, git2::Error>((id, signature))
+    })();
+    let (commit_id, signature) = match committed {
+        Ok(done) => done,
+        Err(error) => {
+            let mut failure = GitFailure::at("commit")(error);
+            failure.leftovers.extend(restore_index(repo, &parent_tree));
+            return Err(failure);
+        }
+    };
+    if !create_tag {
+        return Ok(Executed {
+            commit: Some(commit_id),
+            tag: None,
+        });
+    }
+    let tagged = repo
+        .find_object(commit_id, None)
+        .and_then(|object| repo.tag(tag, &object, &signature, &format!("Release {tag}\n"), false));
+    if let Err(error) = tagged {
+        let mut failure = GitFailure::at("tag")(error);
+        failure.leftovers.extend(reset_head(repo, parent.id()));
+        failure.leftovers.extend(restore_index(repo, &parent_tree));
+        return Err(failure);
+    }
+    Ok(Executed {
+        commit: Some(commit_id),
+        tag: Some(tag.to_owned()),
+    })
+}
+
+/// Points HEAD (or the branch it names) back at `commit`; names HEAD when it cannot.
+fn reset_head(repo: &Repository, commit: Oid) -> Option<String> {
+    let branch = repo
+        .find_reference("HEAD")
+        .ok()
+        .and_then(|head| head.symbolic_target().ok().flatten().map(str::to_owned));
+    let moved = match branch {
+        Some(branch) => repo.find_reference(&branch).and_then(|mut reference| {
+            reference
+                .set_target(commit, "lancelot: release rolled back")
+                .map(|_| ())
+        }),
+        None => repo.set_head_detached(commit),
+    };
+    moved
+        .err()
+        .map(|_| format!("HEAD (reset it with `git reset --soft {commit}`)"))
+}
+
+/// Makes the index match `tree` again; names the index when it cannot.
+fn restore_index(repo: &Repository, tree: &git2::Tree<'_>) -> Option<String> {
+    let restored = repo
+        .index()
+        .and_then(|mut index| index.read_tree(tree).and_then(|()| index.write()));
+    restored
+        .err()
+        .map(|_| "the index (run `git reset`)".to_owned())
+}
