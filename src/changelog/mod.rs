@@ -623,6 +623,59 @@ mod tests {
         }
     }
 
+    #[test]
+    fn link_references_at_the_end_are_the_footer() {
+        let text = "## [1.0.0] - 2026-01-01\n\n- a\n\n[1.0.0]: https://x/1\n\n[a]: https://x/a\n";
+        let changelog = Changelog::parse(text);
+        assert_eq!(
+            changelog.footer,
+            "[1.0.0]: https://x/1\n\n[a]: https://x/a\n"
+        );
+        assert_eq!(changelog.render(), text);
+    }
+
+    #[test]
+    fn entries_are_top_level_list_items_with_their_continuations() {
+        let changelog = Changelog::parse(
+            "## [Unreleased]\n\n### Added\n\n- one\n  more of one\n- two\n\n### Fixed\n\n* three\n",
+        );
+        let entries = changelog.unreleased().unwrap().entries();
+        let texts: Vec<(&str, &str)> = entries
+            .iter()
+            .map(|e| (e.group.as_str(), e.text.as_str()))
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                ("Added", "- one\n  more of one"),
+                ("Added", "- two"),
+                ("Fixed", "* three")
+            ]
+        );
+    }
+
+    #[test]
+    fn a_final_release_absorbs_its_prereleases() {
+        let text = "## [Unreleased]\n\n### Fixed\n\n- late fix\n\n## [1.1.0-rc.2] - 2026-02-02\n\n### Fixed\n\n- rc fix\n\n## [1.1.0-rc.1] - 2026-02-01\n\n### Added\n\n- feature\n\n## [1.0.0] - 2026-01-01\n\n- old\n";
+        let mut changelog = Changelog::parse(text);
+        let version = Version::parse("1.1.0").unwrap();
+        let absorb = [
+            Version::parse("1.1.0-rc.1").unwrap(),
+            Version::parse("1.1.0-rc.2").unwrap(),
+        ];
+        changelog.cut_release(&Cut {
+            version: &version,
+            date: "2026-03-01",
+            absorb: &absorb,
+            repository_url: Some("https://example.com/repo"),
+            tag_prefix: "v",
+        });
+        assert_eq!(
+            changelog.render(),
+            "## [Unreleased]\n\n## [1.1.0] - 2026-03-01\n\n### Added\n\n- feature\n\n### Fixed\n\n- rc fix\n- late fix\n\n## [1.0.0] - 2026-01-01\n\n- old\n\n[Unreleased]: https://example.com/repo/compare/v1.1.0...HEAD\n[1.1.0]: https://example.com/repo/compare/v1.0.0...v1.1.0\n"
+        );
+    }
+
     proptest! {
         #[test]
         fn rendering_a_parsed_document_gives_back_the_input(text in "(?s)(#{0,4} ?[a-zA-Z\\[\\]`~ \r]{0,8}\n?){0,30}") {

@@ -30,7 +30,9 @@ pub(super) fn with_version(
             .filter(|found| found.is_table_like())
             .ok_or_else(|| format!("has no `{key}` (no table `{part}`)"))?;
     }
-    let item = item.get_mut(last).ok_or_else(|| format!("has no `{key}`"))?;
+    let item = item
+        .get_mut(last)
+        .ok_or_else(|| format!("has no `{key}`"))?;
     let Some(value) = item.as_value_mut() else {
         return Err(format!(
             "`{key}` is not a string (it is a table); point toml_key at the version string itself"

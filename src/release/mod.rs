@@ -222,12 +222,14 @@ pub fn prepare(
     let mut changelog = Changelog::parse(&before);
     let prefix = config.release.tag_prefix.as_str();
     let tagged = tagged_versions(repo, prefix)?;
-    let current = current_version(&changelog, &tagged, prefix)?;
-    let released: Vec<Version> = changelog
+    let current = changelog
         .releases()
         .map(|(version, _)| version)
-        .chain(tagged)
-        .collect();
+        .max()
+        .unwrap_or(Version::new(0, 0, 0));
+    // Versions come from the CHANGELOG; the tags must agree with it (checked below,
+    // after an existing tag for the computed version is reported as such).
+    let released: Vec<Version> = changelog.releases().map(|(version, _)| version).collect();
     let last_final = released
         .iter()
         .filter(|version| version.pre.is_empty())
@@ -290,6 +292,7 @@ pub fn prepare(
     if repo.find_reference(&format!("refs/tags/{tag}")).is_ok() {
         return Err(ReleaseError::TagExists(tag));
     }
+    check_agreement(&changelog, &tagged, prefix)?;
 
     let absorbed: Vec<Version> = if next.pre.is_empty() {
         changelog
@@ -383,12 +386,12 @@ fn tagged_versions(repo: &Repository, prefix: &str) -> Result<Vec<Version>, Rele
         .collect())
 }
 
-/// The newest released version, on which the CHANGELOG and the tags must agree.
-fn current_version(
+/// The CHANGELOG and the tags must agree on the newest released version.
+fn check_agreement(
     changelog: &Changelog,
     tagged: &[Version],
     prefix: &str,
-) -> Result<Version, ReleaseError> {
+) -> Result<(), ReleaseError> {
     let in_changelog = changelog.releases().map(|(version, _)| version).max();
     let in_tags = tagged.iter().max().cloned();
     if in_changelog != in_tags {
@@ -400,7 +403,7 @@ fn current_version(
         });
         return Err(ReleaseError::Disagree { changelog, tags });
     }
-    Ok(in_changelog.unwrap_or(Version::new(0, 0, 0)))
+    Ok(())
 }
 
 /// Reads a text file of the work tree; `None` when it does not exist.
@@ -487,6 +490,7 @@ fn commit_and_tag(
         .map_err(GitFailure::at("commit"))?;
     let parent_tree = parent.tree().map_err(GitFailure::at("commit"))?;
     let message = format!("release: {tag}");
+    let mut index_written = false;
     let committed = (|| {
         let signature = repo.signature()?;
         let mut index = repo.index()?;
@@ -494,6 +498,7 @@ fn commit_and_tag(
             index.add_path(Path::new(path.as_str()))?;
         }
         index.write()?;
+        index_written = true;
         let tree = repo.find_tree(index.write_tree()?)?;
         let id = repo.commit(
             Some("HEAD"),
@@ -509,7 +514,9 @@ fn commit_and_tag(
         Ok(done) => done,
         Err(error) => {
             let mut failure = GitFailure::at("commit")(error);
-            failure.leftovers.extend(restore_index(repo, &parent_tree));
+            if index_written {
+                failure.leftovers.extend(restore_index(repo, &parent_tree));
+            }
             return Err(failure);
         }
     };

@@ -8,5 +8,6 @@ mod check;
 mod init;
 mod new_slice;
 mod push;
+mod release;
 mod support;
 mod wizard;

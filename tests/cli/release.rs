@@ -1,0 +1,460 @@
+//! `lancelot release` and `lancelot changelog show`, in real repositories.
+
+use crate::support::{TODAY, TestRepo};
+
+const CHANGELOG: &str = "docs/CHANGELOG.md";
+
+/// A repository with one slice (declaring `bump`) committed and nothing released.
+fn with_slice(bump: &str) -> TestRepo {
+    let repo = TestRepo::new();
+    repo.file(
+        "lancelot.toml",
+        "[release]\nversion_files = [{ path = \"VERSION\" }]\n",
+    )
+    .file("VERSION", "0.0.0\n");
+    repo.lancelot([
+        "new-slice",
+        "Alpha",
+        "--summary",
+        "First slice",
+        "--bump",
+        bump,
+        "--yes",
+    ])
+    .run()
+    .success();
+    repo.commit_all("alpha");
+    repo
+}
+
+/// Everything a refused release must leave alone: files, HEAD, index and tags.
+fn state(repo: &TestRepo) -> (String, String, String, String) {
+    (
+        format!("{:?}", repo.snapshot()),
+        repo.rev("HEAD"),
+        repo.git(["tag", "--list"]),
+        repo.git(["diff", "--cached", "--name-only"]),
+    )
+}
+
+#[track_caller]
+fn refused_unchanged(repo: &TestRepo, args: &[&str], message: &str) {
+    let before = state(repo);
+    let mut full = vec!["release"];
+    full.extend_from_slice(args);
+    repo.lancelot(full).run().refused().stderr_has(message);
+    assert_eq!(state(repo), before, "a refused release changed something");
+}
+
+fn add_entry(repo: &TestRepo, group: &str, entry: &str) {
+    let text = repo.read(CHANGELOG);
+    let updated = text.replacen(
+        "## [Unreleased]\n",
+        &format!("## [Unreleased]\n\n### {group}\n\n- {entry}\n"),
+        1,
+    );
+    repo.file(CHANGELOG, &updated).commit_all(entry);
+}
+
+fn versions(repo: &TestRepo) -> Vec<String> {
+    let text = repo.read(CHANGELOG);
+    let parsed = parse_changelog::parse(&text)
+        .unwrap_or_else(|e| panic!("parse-changelog rejects the CHANGELOG: {e}\n{text}"));
+    parsed.keys().map(|version| (*version).to_owned()).collect()
+}
+
+#[test]
+fn the_first_release_takes_the_declared_bump() {
+    let repo = with_slice("minor");
+    let outcome = repo.lancelot(["release"]).run().success();
+    assert!(
+        outcome
+            .stdout
+            .contains("Released 0.1.0 (minor, from 0.0.0)"),
+        "{}",
+        outcome.stdout
+    );
+    assert_eq!(repo.read("VERSION"), "0.1.0\n");
+    let changelog = repo.read(CHANGELOG);
+    assert!(
+        changelog.contains(&format!(
+            "## [Unreleased]\n\n## [0.1.0] - {TODAY}\n\n### Added\n\n- **Alpha**: First slice"
+        )),
+        "{changelog}"
+    );
+    assert_eq!(versions(&repo), ["Unreleased", "0.1.0"]);
+
+    assert_eq!(
+        repo.git(["log", "-1", "--format=%s"]).trim(),
+        "release: v0.1.0"
+    );
+    let files = repo.git(["show", "--name-only", "--format=", "HEAD"]);
+    assert_eq!(files.lines().collect::<Vec<_>>(), ["VERSION", CHANGELOG]);
+    assert_eq!(
+        repo.git(["cat-file", "-t", "v0.1.0"]).trim(),
+        "tag",
+        "the tag must be annotated"
+    );
+    assert_eq!(repo.rev("v0.1.0^{commit}"), repo.rev("HEAD"));
+    assert_eq!(
+        repo.git(["status", "--porcelain"]),
+        "",
+        "the release leaves a clean tree"
+    );
+}
+
+#[test]
+fn the_highest_declared_bump_wins() {
+    let repo = with_slice("patch");
+    repo.lancelot(["release"])
+        .run()
+        .success()
+        .stdout_has("Released 0.0.1 (patch");
+    add_entry(&repo, "Fixed", "a fix (bump: patch)");
+    add_entry(&repo, "Changed", "a breaking change (bump: major)");
+    add_entry(&repo, "Added", "a feature (bump: minor)");
+    repo.lancelot(["release"])
+        .run()
+        .success()
+        .stdout_has("Released 1.0.0 (major, from 0.0.1)");
+    let notes = repo
+        .lancelot(["changelog", "show", "1.0.0"])
+        .run()
+        .success()
+        .stdout;
+    let added = notes.find("### Added").unwrap();
+    let changed = notes.find("### Changed").unwrap();
+    let fixed = notes.find("### Fixed").unwrap();
+    assert!(
+        added < changed && changed < fixed,
+        "groups keep Keep a Changelog order:\n{notes}"
+    );
+}
+
+#[test]
+fn each_explicit_level_and_an_exact_version() {
+    let repo = with_slice("minor");
+    repo.lancelot(["release", "1.2.3"]).run().success();
+    for (level, expected) in [("major", "2.0.0"), ("minor", "2.1.0"), ("patch", "2.1.1")] {
+        add_entry(&repo, "Fixed", &format!("change before {level}"));
+        repo.lancelot(["release", level])
+            .run()
+            .success()
+            .stdout_has(&format!("Released {expected}"));
+        assert_eq!(repo.read("VERSION"), format!("{expected}\n"));
+    }
+    assert_eq!(
+        repo.git(["tag", "--list"]).lines().collect::<Vec<_>>(),
+        ["v1.2.3", "v2.0.0", "v2.1.0", "v2.1.1"]
+    );
+}
+
+#[test]
+fn a_prerelease_series_and_its_promotion() {
+    let repo = with_slice("minor");
+    repo.lancelot(["release", "--pre", "rc"])
+        .run()
+        .success()
+        .stdout_has("Released 0.1.0-rc.1");
+    add_entry(&repo, "Fixed", "a fix found in rc.1");
+    repo.lancelot(["release", "--pre", "rc"])
+        .run()
+        .success()
+        .stdout_has("Released 0.1.0-rc.2");
+    assert_eq!(versions(&repo), ["Unreleased", "0.1.0-rc.2", "0.1.0-rc.1"]);
+    assert_eq!(
+        repo.lancelot(["release", "--next"]).run().success().stdout,
+        "0.1.0\n"
+    );
+
+    repo.lancelot(["release"])
+        .run()
+        .success()
+        .stdout_has("Released 0.1.0 (");
+    assert_eq!(
+        versions(&repo),
+        ["Unreleased", "0.1.0"],
+        "the final release absorbs its prereleases"
+    );
+    let notes = repo
+        .lancelot(["changelog", "show", "v0.1.0"])
+        .run()
+        .success()
+        .stdout;
+    assert!(
+        notes.contains("**Alpha**: First slice") && notes.contains("a fix found in rc.1"),
+        "{notes}"
+    );
+    let tags = repo.git(["tag", "--list"]);
+    assert_eq!(
+        tags.lines().collect::<Vec<_>>(),
+        ["v0.1.0", "v0.1.0-rc.1", "v0.1.0-rc.2"]
+    );
+
+    add_entry(&repo, "Added", "bigger (bump: major)");
+    repo.lancelot(["release", "--pre", "beta"])
+        .run()
+        .success()
+        .stdout_has("Released 1.0.0-beta.1");
+}
+
+#[test]
+fn version_files_keep_their_formatting() {
+    let repo = TestRepo::new();
+    repo.file(
+        "lancelot.toml",
+        "[release]\nversion_files = [\n  { path = \"VERSION\" },\n  { path = \"pyproject.toml\", toml_key = \"project.version\" },\n  { path = \"Cargo.toml\", toml_key = \"package.version\" },\n]\n",
+    )
+    .file("VERSION", "0.0.0\n")
+    .file("pyproject.toml", "[project]\nname = \"app\"\nversion = \"0.0.0\"   # managed by lancelot\n\n[tool.x]\ny = 1\n")
+    .file("Cargo.toml", "# The app\n[package]\nname = \"app\"\nversion = \"0.0.0\"\nedition = \"2024\"\n");
+    repo.lancelot(["new-slice", "Alpha", "--summary", "x", "--yes"])
+        .run()
+        .success();
+    repo.commit_all("setup");
+    repo.lancelot(["release"]).run().success();
+    assert_eq!(repo.read("VERSION"), "0.1.0\n");
+    assert_eq!(
+        repo.read("pyproject.toml"),
+        "[project]\nname = \"app\"\nversion = \"0.1.0\"   # managed by lancelot\n\n[tool.x]\ny = 1\n"
+    );
+    assert_eq!(
+        repo.read("Cargo.toml"),
+        "# The app\n[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2024\"\n"
+    );
+    let files = repo.git(["show", "--name-only", "--format=", "HEAD"]);
+    assert_eq!(files.lines().count(), 4, "{files}");
+}
+
+#[test]
+fn hand_written_changelog_content_is_preserved() {
+    let repo = TestRepo::new();
+    let before = "# Changelog\n\nOur own preamble, kept as is.\n\n## [Unreleased]\n\nA note under Unreleased stays there.\n\n### Fixed\n\n- the crash on start (bump: patch)\n  with a continuation line\n\n### Added\n\n- the export (bump: minor)\n\n## [1.0.0] - 2026-01-01\n\nHand-written release notes.\n\n### Added\n\n- the start\n\n[Unreleased]: https://example.com/compare/v1.0.0...HEAD\n[1.0.0]: https://example.com/releases/tag/v1.0.0\n";
+    repo.file(CHANGELOG, before).file(
+        "lancelot.toml",
+        "[release]\nrepository_url = \"https://example.com/\"\n",
+    );
+    repo.commit_all("history");
+    repo.git(["tag", "v1.0.0"]);
+    repo.lancelot(["release"])
+        .run()
+        .success()
+        .stdout_has("Released 1.1.0 (minor, from 1.0.0)");
+    let expected = format!(
+        "# Changelog\n\nOur own preamble, kept as is.\n\n## [Unreleased]\n\nA note under Unreleased stays there.\n\n## [1.1.0] - {TODAY}\n\n### Added\n\n- the export (bump: minor)\n\n### Fixed\n\n- the crash on start (bump: patch)\n  with a continuation line\n\n## [1.0.0] - 2026-01-01\n\nHand-written release notes.\n\n### Added\n\n- the start\n\n[Unreleased]: https://example.com/compare/v1.1.0...HEAD\n[1.1.0]: https://example.com/compare/v1.0.0...v1.1.0\n[1.0.0]: https://example.com/releases/tag/v1.0.0\n"
+    );
+    assert_eq!(repo.read(CHANGELOG), expected);
+    assert_eq!(versions(&repo), ["Unreleased", "1.1.0", "1.0.0"]);
+}
+
+#[test]
+fn dry_run_and_next_write_nothing() {
+    let repo = with_slice("minor");
+    let before = state(&repo);
+    let outcome = repo.lancelot(["release", "--dry-run"]).run().success();
+    assert!(outcome.stdout.contains("the next version is 0.1.0"));
+    assert!(outcome.stdout.contains(&format!("## [0.1.0] - {TODAY}")));
+    assert!(outcome.stdout.contains("update  VERSION"));
+    assert_eq!(
+        repo.lancelot(["release", "--next"]).run().success().stdout,
+        "0.1.0\n"
+    );
+    let json = repo
+        .lancelot(["release", "--dry-run", "--format", "json"])
+        .run()
+        .success()
+        .json();
+    assert_eq!(json["next"], "0.1.0");
+    assert_eq!(json["current"], "0.0.0");
+    assert_eq!(json["bump"], "minor");
+    assert_eq!(state(&repo), before);
+}
+
+#[test]
+fn no_commit_and_no_tag() {
+    let repo = with_slice("minor");
+    let head = repo.rev("HEAD");
+    repo.lancelot(["release", "--no-commit"])
+        .run()
+        .success()
+        .stdout_has("Nothing committed");
+    assert_eq!(repo.rev("HEAD"), head);
+    assert_eq!(repo.read("VERSION"), "0.1.0\n");
+    assert_eq!(repo.git(["tag", "--list"]), "");
+    repo.git(["checkout", "--", "."]);
+    repo.lancelot(["release", "--no-tag"]).run().success();
+    assert_ne!(repo.rev("HEAD"), head);
+    assert_eq!(repo.git(["tag", "--list"]), "");
+}
+
+#[test]
+fn every_refusal_changes_nothing() {
+    let repo = with_slice("minor");
+    repo.file("VERSION", "9.9.9\n");
+    refused_unchanged(&repo, &[], "uncommitted changes: VERSION");
+    repo.git(["add", "VERSION"]);
+    refused_unchanged(&repo, &[], "uncommitted changes: VERSION");
+    repo.git(["reset", "-q", "--hard"]);
+
+    refused_unchanged(
+        &repo,
+        &["v1.0.0"],
+        "neither major, minor, patch nor a semver version",
+    );
+    refused_unchanged(
+        &repo,
+        &["1.0"],
+        "neither major, minor, patch nor a semver version",
+    );
+    refused_unchanged(&repo, &["1.0.0", "--pre", "rc"], "--pre needs a bump");
+    refused_unchanged(&repo, &["--pre", "r.c"], "not a prerelease label");
+
+    repo.lancelot(["release", "1.0.0"]).run().success();
+    refused_unchanged(&repo, &[], "nothing to release");
+    add_entry(&repo, "Fixed", "a fix");
+    refused_unchanged(
+        &repo,
+        &["0.9.0"],
+        "0.9.0 is not greater than the current version 1.0.0",
+    );
+    refused_unchanged(&repo, &["1.0.0"], "is not greater");
+
+    repo.git(["tag", "v1.5.0"]);
+    refused_unchanged(
+        &repo,
+        &[],
+        "disagree: the newest CHANGELOG release is 1.0.0 but the newest tag is v1.5.0",
+    );
+    repo.git(["tag", "-d", "v1.5.0"]);
+    repo.git(["tag", "-d", "v1.0.0"]);
+    refused_unchanged(&repo, &[], "there is no release tag");
+    repo.git(["tag", "v1.0.0", "HEAD~1"]);
+
+    repo.file(
+        "lancelot.toml",
+        "[release]\ntag_prefix = \"v\"\nversion_files = [{ path = \"VERSION\" }]\n",
+    )
+    .commit_all("cfg");
+    repo.git(["tag", "v1.1.0", "HEAD~1"]);
+    refused_unchanged(&repo, &[], "disagree");
+    repo.git(["tag", "-d", "v1.1.0"]);
+
+    repo.file(
+        "lancelot.toml",
+        "[release]\nversion_files = [{ path = \"MISSING\" }]\n",
+    )
+    .commit_all("cfg2");
+    refused_unchanged(&repo, &[], "version file MISSING: the file does not exist");
+    repo.file(
+        "lancelot.toml",
+        "[release]\nversion_files = [{ path = \"VERSION\", toml_key = \"package.version\" }]\n",
+    )
+    .commit_all("cfg3");
+    refused_unchanged(&repo, &[], "version file VERSION");
+
+    repo.file(
+        "lancelot.toml",
+        "[release]\nversion_files = [{ path = \"VERSION\" }]\n",
+    )
+    .commit_all("cfg4");
+    repo.git(["checkout", "-q", "--detach"]);
+    refused_unchanged(&repo, &[], "HEAD is detached");
+    repo.lancelot(["release", "--allow-detached", "--no-tag"])
+        .run()
+        .success();
+}
+
+#[test]
+fn an_existing_tag_is_refused() {
+    let repo = with_slice("minor");
+    repo.git(["tag", "v0.1.0"]);
+    refused_unchanged(&repo, &[], "the tag v0.1.0 already exists");
+    refused_unchanged(
+        &repo,
+        &["0.2.0"],
+        "disagree: the CHANGELOG has no release but the newest tag is v0.1.0",
+    );
+    repo.git(["tag", "-d", "v0.1.0"]);
+    repo.lancelot(["release", "--pre", "rc"]).run().success();
+    add_entry(&repo, "Fixed", "x");
+    repo.git(["tag", "-a", "-m", "by hand", "v0.1.0-rc.2", "HEAD~1"]);
+    refused_unchanged(
+        &repo,
+        &["--pre", "rc"],
+        "the tag v0.1.0-rc.2 already exists",
+    );
+}
+
+#[test]
+fn a_failing_commit_or_tag_rolls_everything_back() {
+    let repo = with_slice("minor");
+    let lock = repo.path().join(".git/index.lock");
+    std::fs::write(&lock, "").unwrap();
+    refused_unchanged(
+        &repo,
+        &[],
+        "the release commit failed; every change was rolled back",
+    );
+    std::fs::remove_file(&lock).unwrap();
+
+    let tag_lock = repo.path().join(".git/refs/tags/v0.1.0.lock");
+    std::fs::create_dir_all(tag_lock.parent().unwrap()).unwrap();
+    std::fs::write(&tag_lock, "").unwrap();
+    refused_unchanged(
+        &repo,
+        &[],
+        "the release tag failed; every change was rolled back",
+    );
+    std::fs::remove_file(&tag_lock).unwrap();
+    repo.lancelot(["release"]).run().success();
+}
+
+#[test]
+fn releases_and_refusals_leave_receipts() {
+    let repo = with_slice("minor");
+    repo.lancelot(["release"]).run().success();
+    repo.lancelot(["release"]).run().refused();
+    let log = repo.read(".git/lancelot/receipts.jsonl");
+    let receipts: Vec<serde_json::Value> = log
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(receipts[0]["type"], "release.cut");
+    assert_eq!(receipts[0]["version"], "0.1.0");
+    assert_eq!(receipts[0]["tag"], "v0.1.0");
+    assert_eq!(receipts[0]["actor"], "Ada Tester <ada@example.com>");
+    assert_eq!(receipts[1]["type"], "release.refused");
+    assert!(
+        receipts[1]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("nothing to release")
+    );
+}
+
+#[test]
+fn changelog_show_prints_one_version() {
+    let repo = with_slice("minor");
+    let unreleased = repo
+        .lancelot(["changelog", "show", "unreleased"])
+        .run()
+        .success()
+        .stdout;
+    assert!(
+        unreleased.starts_with("### Added\n\n- **Alpha**"),
+        "{unreleased}"
+    );
+    repo.lancelot(["release"]).run().success();
+    let json = repo
+        .lancelot(["changelog", "show", "0.1.0", "--format", "json"])
+        .run()
+        .success()
+        .json();
+    assert_eq!(json["title"], format!("[0.1.0] - {TODAY}"));
+    assert!(json["notes"].as_str().unwrap().contains("First slice"));
+    repo.lancelot(["changelog", "show", "9.9.9"])
+        .run()
+        .refused()
+        .stderr_has("no section for 9.9.9")
+        .stderr_has("released versions: 0.1.0");
+}
