@@ -7,8 +7,15 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::commands::{
-    changelog::ChangelogArgs, check::CheckArgs, hook::HookArgs, init::InitArgs,
-    new_slice::NewSliceArgs, release::ReleaseArgs,
+    changelog::ChangelogArgs,
+    check::CheckArgs,
+    doctor::DoctorArgs,
+    hook::HookArgs,
+    init::InitArgs,
+    lifecycle::{GraphArgs, LintArgs, SetStatusArgs, StatusArgs},
+    new_slice::NewSliceArgs,
+    receipts::ReceiptsArgs,
+    release::ReleaseArgs,
 };
 
 const ABOUT: &str =
@@ -59,6 +66,19 @@ pub enum Command {
     Check(CheckArgs),
     /// Run or install the git hooks (pre-commit, pre-push, server-side pre-receive)
     Hook(HookArgs),
+    /// Move a slice (spec and blueprint) to another status, through the SOP's gates
+    #[command(name = "set-status")]
+    SetStatus(SetStatusArgs),
+    /// Check every slice against the SOP: documents, links, flags, modules, dependencies
+    Lint(LintArgs),
+    /// The War Room board: every slice's status, flag, artifacts and last change
+    Status(StatusArgs),
+    /// The dependency graph of the slices, coloured by status
+    Graph(GraphArgs),
+    /// List the receipts of every action: slices, status changes, checks, releases
+    Receipts(ReceiptsArgs),
+    /// Check the set-up: configuration, templates, hooks, statuses, CHANGELOG
+    Doctor(DoctorArgs),
     /// Cut a release: next semver version, CHANGELOG section, version files, commit and tag
     Release(ReleaseArgs),
     /// Read the CHANGELOG: print the notes of a version

@@ -10,6 +10,7 @@ use crate::config::ConfigError;
 use crate::feature::FeatureNameError;
 use crate::freeze::FreezeError;
 use crate::hooks::HookError;
+use crate::lifecycle::LifecycleError;
 use crate::release::ReleaseError;
 use crate::repo::RepoError;
 use crate::scaffold::ScaffoldError;
@@ -67,6 +68,9 @@ pub enum Error {
     /// A release was refused or failed.
     #[error(transparent)]
     Release(#[from] ReleaseError),
+    /// A lifecycle command was refused or could not run.
+    #[error(transparent)]
+    Lifecycle(#[from] LifecycleError),
     /// Hooks could not be installed.
     #[error(transparent)]
     Hook(#[from] HookError),
@@ -108,6 +112,7 @@ impl Error {
             Error::Apply(e) => e.hint(),
             Error::Freeze(e) => e.hint(),
             Error::Hook(e) => e.hint(),
+            Error::Lifecycle(e) => e.hint(),
             Error::Release(e) => e.hint(),
             Error::Prompt(e) => e.hint(),
             Error::Usage { hint, .. } => hint.clone(),

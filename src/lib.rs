@@ -17,6 +17,7 @@ pub mod error;
 pub mod feature;
 pub mod freeze;
 pub mod hooks;
+pub mod lifecycle;
 pub mod receipts;
 pub mod release;
 pub mod repo;

@@ -18,6 +18,12 @@ use crate::clock;
 pub const CHECK_REFUSED: &str = "check.refused";
 /// A refused push was let through with a break-glass override.
 pub const CHECK_OVERRIDDEN: &str = "check.overridden";
+/// A slice was scaffolded.
+pub const SLICE_CREATED: &str = "slice.created";
+/// A slice moved to another status.
+pub const SLICE_STATUS_CHANGED: &str = "slice.status_changed";
+/// A status change was refused by a gate.
+pub const SLICE_STATUS_REFUSED: &str = "slice.status_refused";
 /// A release was cut.
 pub const RELEASE_CUT: &str = "release.cut";
 /// A release was refused or failed (and rolled back).

@@ -3,9 +3,12 @@
 
 pub mod changelog;
 pub mod check;
+pub mod doctor;
 pub mod hook;
 pub mod init;
+pub mod lifecycle;
 pub mod new_slice;
+pub mod receipts;
 pub mod release;
 
 use std::io::Write;
@@ -62,6 +65,12 @@ pub fn run(cli: Cli) -> Result<ExitStatus, Error> {
         Command::Check(args) => check::run(&invocation, &args),
         Command::Hook(args) => hook::run(&invocation, &args),
         Command::Release(args) => release::run(&invocation, &args),
+        Command::SetStatus(args) => lifecycle::set_status(&invocation, &args),
+        Command::Lint(args) => lifecycle::lint(&invocation, &args),
+        Command::Status(args) => lifecycle::status(&invocation, &args),
+        Command::Graph(args) => lifecycle::graph(&invocation, &args),
+        Command::Receipts(args) => receipts::run(&invocation, &args),
+        Command::Doctor(args) => doctor::run(&invocation, &args),
         Command::Changelog(args) => changelog::run(&invocation, &args),
     }
 }

@@ -8,6 +8,7 @@ use serde_json::json;
 use super::Invocation;
 use crate::apply::Plan;
 use crate::cli::Format;
+use crate::receipts::{self, Receipt};
 use crate::scaffold::{Scaffolder, SliceRequest};
 use crate::slice::{Bump, Kind};
 use crate::ui::{self, BOLD, DIM, HELP};
@@ -130,6 +131,21 @@ pub fn run(invocation: &Invocation, args: &NewSliceArgs) -> Result<ExitStatus, E
     }
     if !args.dry_run {
         plan.apply(&workspace.root)?;
+        let details = json!({
+            "slice": request.feature.pascal(),
+            "flag": request.flag.as_str(),
+            "bump": request.bump.as_str(),
+            "depends_on": request.depends_on.iter().map(|s| s.feature.pascal()).collect::<Vec<_>>(),
+            "files": plan.summary(),
+        });
+        let receipt = Receipt::new(
+            receipts::SLICE_CREATED,
+            &receipts::git_actor(&workspace.repo),
+            details,
+        );
+        if let Err(error) = receipts::append(workspace.repo.path(), &receipt) {
+            ui::warn(&format!("cannot record the slice.created receipt: {error}"));
+        }
     }
     report(args, &request, &plan)?;
     Ok(ExitStatus::Success)

@@ -4,6 +4,10 @@
 //! everywhere (hooks, `check`, lint), so the parsing and matching rules live here
 //! and nowhere else. They take bytes and return values: no I/O.
 
+mod sections;
 mod status;
 
+pub use sections::{
+    PLACEHOLDER, field_block, is_unfilled, link_targets, section, set_field_value, upsert_field,
+};
 pub use status::{Status, field_line, field_value, remove_first_field_lines};

@@ -1,0 +1,264 @@
+//! `lancelot doctor`: is this repository set up the way lancelot expects?
+
+use clap::Args;
+use serde::Serialize;
+use serde_json::json;
+
+use super::Invocation;
+use crate::changelog::Changelog;
+use crate::cli::Format;
+use crate::config::Config;
+use crate::freeze::Rules;
+use crate::hooks::{self, Hook, MARKER};
+use crate::lifecycle::{Project, Stage};
+use crate::scaffold::Templates;
+use crate::ui::{self, GOOD, HELP, WARNING};
+use crate::{Error, ExitStatus};
+
+/// Arguments of `lancelot doctor`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Exit status: 0 all checks pass, 1 some check failed, 2 doctor could not run."
+)]
+pub struct DoctorArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// One check's result.
+#[derive(Debug, Serialize)]
+struct Check {
+    name: String,
+    ok: bool,
+    detail: String,
+    fix: Option<String>,
+}
+
+impl Check {
+    fn pass(name: &str, detail: impl Into<String>) -> Check {
+        Check {
+            name: name.into(),
+            ok: true,
+            detail: detail.into(),
+            fix: None,
+        }
+    }
+
+    fn fail(name: &str, detail: impl Into<String>, fix: impl Into<String>) -> Check {
+        Check {
+            name: name.into(),
+            ok: false,
+            detail: detail.into(),
+            fix: Some(fix.into()),
+        }
+    }
+}
+
+/// Runs `lancelot doctor`.
+pub fn run(invocation: &Invocation, args: &DoctorArgs) -> Result<ExitStatus, Error> {
+    let workspace = invocation.workspace()?;
+    let root = &workspace.root;
+    let mut checks = Vec::new();
+    let config = match Config::load(root, invocation.config.as_deref()) {
+        Ok((config, source)) => {
+            let from = source.map_or("defaults (no lancelot.toml)".into(), |path| {
+                path.display().to_string()
+            });
+            checks.push(Check::pass("configuration", format!("valid: {from}")));
+            config
+        }
+        Err(error) => {
+            checks.push(Check::fail(
+                "configuration",
+                error.to_string(),
+                error.hint().unwrap_or_default(),
+            ));
+            return report(args.format, &checks);
+        }
+    };
+    checks.push(match Templates::load(root, &config) {
+        Ok(templates) => {
+            let overridden = templates
+                .origins()
+                .values()
+                .filter(|origin| *origin != "built-in")
+                .count();
+            Check::pass(
+                "templates",
+                format!(
+                    "parse ({overridden} overridden in {})",
+                    config.paths.templates
+                ),
+            )
+        }
+        Err(error) => Check::fail(
+            "templates",
+            error.to_string(),
+            error.hint().unwrap_or_default(),
+        ),
+    });
+    checks.extend(hook_checks(&workspace.repo));
+    let rules = match Rules::new(&config.freeze) {
+        Ok(rules) => Some(rules),
+        Err(error) => {
+            checks.push(Check::fail(
+                "freeze rule",
+                error.to_string(),
+                error.hint().unwrap_or_default(),
+            ));
+            None
+        }
+    };
+    let project = Project::load(root, config.clone())?;
+    if let Some(rules) = rules {
+        let unknown: Vec<String> = project
+            .slices
+            .iter()
+            .filter(|slice| {
+                slice.status.as_deref().is_none_or(|status| {
+                    Stage::parse(status).is_none() && !rules.knows_status(status)
+                })
+            })
+            .map(|slice| {
+                format!(
+                    "{} ({})",
+                    slice.feature.pascal(),
+                    slice.status.as_deref().unwrap_or("no status")
+                )
+            })
+            .collect();
+        checks.push(if unknown.is_empty() {
+            Check::pass("freeze rule", format!("recognises the status of all {} spec(s)", project.slices.len()))
+        } else {
+            Check::fail(
+                "freeze rule",
+                format!("cannot read the status of: {}", unknown.join(", ")),
+                "write a status the rule knows (Draft, Approved, In Progress, Done, Superseded); an unreadable status is not frozen",
+            )
+        });
+    }
+    checks.push(changelog_check(&project, &config));
+    report(args.format, &checks)
+}
+
+fn hook_checks(repo: &git2::Repository) -> Vec<Check> {
+    let program = std::env::current_exe().ok();
+    let dir = match hooks::hooks_dir(repo) {
+        Ok(dir) => dir,
+        Err(error) => {
+            return vec![Check::fail(
+                "hooks",
+                error.to_string(),
+                "check core.hooksPath",
+            )];
+        }
+    };
+    [Hook::PreCommit, Hook::PrePush]
+        .into_iter()
+        .map(|hook| {
+            let name = format!("{} hook", hook.name());
+            let path = dir.join(hook.name());
+            let Ok(script) = std::fs::read_to_string(&path) else {
+                return Check::fail(
+                    &name,
+                    format!("not installed ({})", path.display()),
+                    "run `lancelot hook install`",
+                );
+            };
+            if !script.contains(MARKER) {
+                return Check::fail(
+                    &name,
+                    format!("{} was not written by lancelot", path.display()),
+                    format!(
+                        "call `lancelot hook {}` from it, or `lancelot hook install --force`",
+                        hook.name()
+                    ),
+                );
+            }
+            let points_here = program.as_ref().is_some_and(|program| {
+                script.contains(&format!("LANCELOT='{}'", program.display()))
+            });
+            if points_here {
+                Check::pass(&name, "installed, runs this lancelot")
+            } else {
+                Check::fail(
+                    &name,
+                    "installed, but runs another lancelot binary",
+                    "run `lancelot hook install` to point it here",
+                )
+            }
+        })
+        .collect()
+}
+
+fn changelog_check(project: &Project, config: &Config) -> Check {
+    let path = &config.paths.changelog;
+    if project.changelog.is_empty() {
+        return Check::fail(
+            "CHANGELOG",
+            format!("{path} is missing or empty"),
+            "run `lancelot init`",
+        );
+    }
+    let changelog = Changelog::parse(&project.changelog);
+    if changelog.unreleased().is_none() {
+        return Check::fail(
+            "CHANGELOG",
+            format!("{path} has no ## [Unreleased] section"),
+            "add `## [Unreleased]` above the releases",
+        );
+    }
+    let invalid: Vec<String> = changelog
+        .sections()
+        .iter()
+        .filter(|section| !section.is_unreleased() && section.version().is_none())
+        .map(|section| section.title().to_owned())
+        .collect();
+    if invalid.is_empty() {
+        Check::pass(
+            "CHANGELOG",
+            format!(
+                "{path} parses ({} release(s))",
+                changelog.releases().count()
+            ),
+        )
+    } else {
+        Check::fail(
+            "CHANGELOG",
+            format!("headings that are not versions: {}", invalid.join("; ")),
+            "write release headings as ## [X.Y.Z] - YYYY-MM-DD",
+        )
+    }
+}
+
+fn report(format: Format, checks: &[Check]) -> Result<ExitStatus, Error> {
+    let ok = checks.iter().all(|check| check.ok);
+    if format == Format::Json {
+        super::print_json(&json!({ "ok": ok, "checks": checks }))?;
+    } else {
+        let mut text = String::new();
+        for check in checks {
+            if check.ok {
+                text.push_str(&format!(
+                    "{GOOD}ok{GOOD:#}    {}: {}\n",
+                    check.name, check.detail
+                ));
+            } else {
+                text.push_str(&format!(
+                    "{WARNING}FAIL{WARNING:#}  {}: {}\n",
+                    check.name, check.detail
+                ));
+                if let Some(fix) = &check.fix {
+                    text.push_str(&format!("      {HELP}fix:{HELP:#} {fix}\n"));
+                }
+            }
+        }
+        ui::out(&text)?;
+    }
+    Ok(if ok {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Findings
+    })
+}

@@ -1,0 +1,262 @@
+//! The lifecycle and War Room commands: `set-status`, `lint`, `status`, `graph`.
+
+use clap::{Args, ValueEnum};
+use serde_json::json;
+
+use super::Invocation;
+use crate::cli::Format;
+use crate::freeze::{self, RulesSource};
+use crate::lifecycle::{LifecycleError, Project, Stage, board, gate, lint};
+use crate::receipts::{self, Receipt};
+use crate::repo::Workspace;
+use crate::ui::{self, BOLD, DIM, HELP};
+use crate::{Error, ExitStatus};
+
+fn load(invocation: &Invocation) -> Result<(Workspace, Project), Error> {
+    let workspace = invocation.workspace()?;
+    let config = invocation.config(&workspace.root)?;
+    let project = Project::load(&workspace.root, config).map_err(Error::Lifecycle)?;
+    Ok((workspace, project))
+}
+
+/// Arguments of `lancelot set-status`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Gates:
+  approved     every contract section of the spec (Data Models, Public Methods,
+               Endpoints, Receipts Emitted, Health and Readiness Signals), Depends on
+               and Scope are written: no TODO: placeholders
+  in-progress  approved first, and the slice is complete: blueprint sections, notes,
+               runbook, CHANGELOG entry, flag, owning module
+  done, superseded
+               only along the [freeze] transitions; only the status line changes,
+               so the freeze check accepts the commit
+A frozen slice never goes back: put new work in a follow-up slice (new-slice).
+The spec and the blueprint move together. Files are edited, not committed.")]
+pub struct SetStatusArgs {
+    /// The slice, in any spelling
+    pub feature: String,
+    /// draft, approved, in-progress, done or superseded (any spelling)
+    pub status: String,
+    /// The slice that supersedes this one (fills a `Superseded by` line)
+    #[arg(long, value_name = "FEATURE")]
+    pub by: Option<String>,
+    /// Show the edit, write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// Runs `lancelot set-status`.
+pub fn set_status(invocation: &Invocation, args: &SetStatusArgs) -> Result<ExitStatus, Error> {
+    let (workspace, project) = load(invocation)?;
+    let rules = freeze::load_rules(&workspace.repo, RulesSource::WorkTree)?;
+    let slice = project.slice(&args.feature)?;
+    let target = Stage::parse(&args.status)
+        .ok_or_else(|| LifecycleError::UnknownStatus(args.status.clone()))?;
+    let superseded_by = args
+        .by
+        .as_deref()
+        .map(|name| project.slice(name))
+        .transpose()?;
+    let actor = receipts::git_actor(&workspace.repo);
+    let record = |kind: &str, details: serde_json::Value| {
+        if args.dry_run {
+            return;
+        }
+        if let Err(error) =
+            receipts::append(workspace.repo.path(), &Receipt::new(kind, &actor, details))
+        {
+            ui::warn(&format!("cannot record the {kind} receipt: {error}"));
+        }
+    };
+    let change = match gate::change_status(&project, &rules, slice, target, superseded_by) {
+        Ok(change) => change,
+        Err(error) => {
+            let reasons = match &error {
+                LifecycleError::Refused { reasons, .. } => reasons.clone(),
+                other => vec![other.to_string()],
+            };
+            record(
+                receipts::SLICE_STATUS_REFUSED,
+                json!({ "slice": slice.feature.pascal(), "from": slice.status, "to": target.label(), "reasons": reasons }),
+            );
+            return Err(error.into());
+        }
+    };
+    if !args.dry_run {
+        change.plan.apply(&workspace.root)?;
+        if !change.plan.changes().is_empty() {
+            record(
+                receipts::SLICE_STATUS_CHANGED,
+                json!({
+                    "slice": slice.feature.pascal(),
+                    "from": change.from,
+                    "to": target.label(),
+                    "superseded_by": superseded_by.map(|s| s.feature.pascal()),
+                }),
+            );
+        }
+    }
+    if args.format == Format::Json {
+        super::print_json(&json!({
+            "slice": slice.feature.pascal(),
+            "from": change.from,
+            "to": target.label(),
+            "dry_run": args.dry_run,
+            "changes": change.plan.summary(),
+        }))?;
+        return Ok(ExitStatus::Success);
+    }
+    let mut text = if change.plan.changes().is_empty() {
+        format!(
+            "{} is already {target}; nothing to change\n",
+            slice.feature.pascal()
+        )
+    } else {
+        let verb = if args.dry_run { "Would move" } else { "Moved" };
+        format!(
+            "{BOLD}{verb} {} from {} to {target}{BOLD:#}\n{}",
+            slice.feature.pascal(),
+            change.from.as_deref().unwrap_or("no status"),
+            ui::plan_lines(&change.plan)
+        )
+    };
+    if args.dry_run {
+        for change in change.plan.changes() {
+            text.push('\n');
+            text.push_str(&change.diff());
+        }
+    } else if !change.plan.changes().is_empty() {
+        text.push_str(&format!(
+            "{DIM}Commit the change when ready; lancelot does not commit it.{DIM:#}\n"
+        ));
+    }
+    ui::out(&text)?;
+    Ok(ExitStatus::Success)
+}
+
+/// Arguments of `lancelot lint`.
+#[derive(Debug, Args)]
+#[command(after_help = "Exit status: 0 no findings, 1 findings, 2 lint could not run.")]
+pub struct LintArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// Runs `lancelot lint`.
+pub fn lint(invocation: &Invocation, args: &LintArgs) -> Result<ExitStatus, Error> {
+    let (_, project) = load(invocation)?;
+    let findings = lint::lint(&project);
+    let status = if findings.is_empty() {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Findings
+    };
+    if args.format == Format::Json {
+        super::print_json(
+            &json!({ "slices_checked": project.slices.len(), "findings": findings }),
+        )?;
+        return Ok(status);
+    }
+    if findings.is_empty() {
+        ui::out(&format!(
+            "lancelot: {} slice(s) checked, no findings\n",
+            project.slices.len()
+        ))?;
+        return Ok(status);
+    }
+    let mut text = String::new();
+    let mut last = None;
+    for finding in &findings {
+        if last != Some(&finding.slice) {
+            text.push_str(&format!(
+                "{BOLD}{}{BOLD:#}\n",
+                if finding.slice == "-" {
+                    "repository"
+                } else {
+                    &finding.slice
+                }
+            ));
+            last = Some(&finding.slice);
+        }
+        text.push_str(&format!(
+            "  {}: {}\n    {HELP}fix:{HELP:#} {}\n",
+            finding.file, finding.problem, finding.fix
+        ));
+    }
+    text.push_str(&format!("\n{} finding(s)\n", findings.len()));
+    ui::out(&text)?;
+    Ok(status)
+}
+
+/// Formats of the board.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum BoardFormat {
+    /// A text table.
+    #[default]
+    Text,
+    /// JSON rows, for scripts.
+    Json,
+    /// A Markdown board with a Mermaid dependency graph.
+    Md,
+}
+
+/// Arguments of `lancelot status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Show only this slice
+    pub feature: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: BoardFormat,
+}
+
+/// Runs `lancelot status`.
+pub fn status(invocation: &Invocation, args: &StatusArgs) -> Result<ExitStatus, Error> {
+    let (workspace, project) = load(invocation)?;
+    let only = args
+        .feature
+        .as_deref()
+        .map(|name| project.slice(name))
+        .transpose()?;
+    let rows = board::rows(&project, &workspace.repo, only);
+    match args.format {
+        BoardFormat::Json => super::print_json(&json!(rows))?,
+        BoardFormat::Text => ui::out(&board::text(&rows))?,
+        BoardFormat::Md => ui::out(&board::markdown(&project, &rows))?,
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// Formats of the graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum GraphFormat {
+    /// Mermaid, for GitHub and GitLab Markdown.
+    #[default]
+    Mermaid,
+    /// Graphviz DOT.
+    Dot,
+}
+
+/// Arguments of `lancelot graph`.
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: GraphFormat,
+}
+
+/// Runs `lancelot graph`.
+pub fn graph(invocation: &Invocation, args: &GraphArgs) -> Result<ExitStatus, Error> {
+    let (_, project) = load(invocation)?;
+    let text = match args.format {
+        GraphFormat::Mermaid => board::mermaid(&project),
+        GraphFormat::Dot => board::dot(&project),
+    };
+    ui::out(&text)?;
+    Ok(ExitStatus::Success)
+}

@@ -1,0 +1,361 @@
+//! The War Room: the status board (text, JSON rows, Markdown) and the dependency graph
+//! (Graphviz DOT, Mermaid), coloured by status.
+
+use std::collections::HashMap;
+
+use git2::{Oid, Repository};
+use serde::Serialize;
+
+use super::gate::has_changelog_entry;
+use super::{Project, Slice, Stage};
+use crate::config::RelPath;
+
+/// How many commits back the board looks for each slice's last change.
+const HISTORY_LIMIT: usize = 5000;
+
+/// One row of the board.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    /// The slice's name as in its file names.
+    pub feature: String,
+    /// Its status as written.
+    pub status: Option<String>,
+    /// Its flag.
+    pub flag: String,
+    /// Its declared version bump.
+    pub bump: Option<String>,
+    /// Its owning module.
+    pub module: String,
+    /// Which artifacts exist.
+    pub artifacts: Artifacts,
+    /// The slices it depends on.
+    pub depends_on: Vec<String>,
+    /// The last commit that touched one of its files.
+    pub last_commit: Option<LastCommit>,
+}
+
+/// Which of a slice's artifacts exist.
+#[derive(Debug, Clone, Serialize)]
+pub struct Artifacts {
+    /// The spec.
+    pub spec: bool,
+    /// The blueprint.
+    pub blueprint: bool,
+    /// The architecture note.
+    pub architecture: bool,
+    /// The runbook.
+    pub runbook: bool,
+    /// A CHANGELOG entry linking spec and blueprint.
+    pub changelog: bool,
+    /// The flag in the env file.
+    pub flag: bool,
+    /// The owning module.
+    pub module: bool,
+}
+
+/// A commit, as the board shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct LastCommit {
+    /// Its id.
+    pub id: String,
+    /// Its date, `YYYY-MM-DD`.
+    pub date: String,
+    /// Its author's name.
+    pub author: String,
+}
+
+/// The board's rows; the last commits come from `repo`'s history from HEAD.
+pub fn rows(project: &Project, repo: &Repository, only: Option<&Slice>) -> Vec<Row> {
+    let slices: Vec<&Slice> = match only {
+        Some(slice) => vec![slice],
+        None => project.slices.iter().collect(),
+    };
+    let mut last = last_commits(repo, &slices);
+    slices
+        .iter()
+        .map(|slice| {
+            let layout = &slice.layout;
+            Row {
+                feature: slice.feature.pascal(),
+                status: slice.status.clone(),
+                flag: slice.flag.clone(),
+                bump: slice.bump.clone(),
+                module: layout.module.to_string(),
+                artifacts: Artifacts {
+                    spec: true,
+                    blueprint: slice.blueprint.is_some(),
+                    architecture: project.exists(&layout.architecture),
+                    runbook: project.exists(&layout.runbook),
+                    changelog: has_changelog_entry(project, slice),
+                    flag: project.env_flags.contains(&slice.flag),
+                    module: project.exists(&layout.module),
+                },
+                depends_on: project
+                    .dependencies(slice)
+                    .0
+                    .iter()
+                    .map(|s| s.feature.pascal())
+                    .collect(),
+                last_commit: last.remove(&slice.feature.pascal()),
+            }
+        })
+        .collect()
+}
+
+fn paths_of(slice: &Slice) -> [&RelPath; 7] {
+    let layout = &slice.layout;
+    [
+        &layout.spec,
+        &layout.blueprint,
+        &layout.architecture,
+        &layout.runbook,
+        &layout.module,
+        &layout.unit_test,
+        &layout.integration_test,
+    ]
+}
+
+/// For each slice, the newest commit (first-parent history from HEAD) that changed
+/// one of its files.
+fn last_commits(repo: &Repository, slices: &[&Slice]) -> HashMap<String, LastCommit> {
+    let mut found = HashMap::new();
+    let Ok(mut walk) = repo.revwalk() else {
+        return found;
+    };
+    if walk.push_head().is_err() {
+        return found;
+    }
+    let _ = walk.simplify_first_parent();
+    for oid in walk.flatten().take(HISTORY_LIMIT) {
+        if found.len() == slices.len() {
+            break;
+        }
+        let Ok(commit) = repo.find_commit(oid) else {
+            continue;
+        };
+        let Ok(tree) = commit.tree() else { continue };
+        let parent_tree = commit.parent(0).ok().and_then(|parent| parent.tree().ok());
+        for slice in slices {
+            let name = slice.feature.pascal();
+            if found.contains_key(&name) {
+                continue;
+            }
+            let entry = |tree: &git2::Tree<'_>, path: &RelPath| -> Option<Oid> {
+                tree.get_path(std::path::Path::new(path.as_str()))
+                    .ok()
+                    .map(|entry| entry.id())
+            };
+            let touched = paths_of(slice).iter().any(|path| {
+                let now = entry(&tree, path);
+                let before = parent_tree.as_ref().and_then(|parent| entry(parent, path));
+                now != before
+            });
+            if touched {
+                let seconds = commit.time().seconds();
+                let date = jiff::Timestamp::from_second(seconds)
+                    .map(|t| {
+                        t.to_zoned_datetime(jiff::tz::TimeZone::UTC)
+                            .date()
+                            .to_string()
+                    })
+                    .unwrap_or_default();
+                found.insert(
+                    name,
+                    LastCommit {
+                        id: oid.to_string(),
+                        date,
+                        author: String::from_utf8_lossy(commit.author().name_bytes()).into_owned(),
+                    },
+                );
+            }
+        }
+    }
+    found
+}
+
+fn mark(present: bool) -> &'static str {
+    if present { "yes" } else { "NO" }
+}
+
+/// The board as a text table.
+pub fn text(rows: &[Row]) -> String {
+    if rows.is_empty() {
+        return "No slices yet: create one with `lancelot new-slice <Feature>`.\n".into();
+    }
+    let mut table = vec![
+        [
+            "FEATURE",
+            "STATUS",
+            "FLAG",
+            "BUMP",
+            "MODULE",
+            "BLUEPRINT",
+            "ARCH",
+            "RUNBOOK",
+            "CHANGELOG",
+            "FLAG?",
+            "MODULE?",
+            "LAST CHANGE",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    for row in rows {
+        let a = &row.artifacts;
+        table.push(vec![
+            row.feature.clone(),
+            row.status.clone().unwrap_or_else(|| "?".into()),
+            row.flag.clone(),
+            row.bump.clone().unwrap_or_else(|| "-".into()),
+            row.module.clone(),
+            mark(a.blueprint).into(),
+            mark(a.architecture).into(),
+            mark(a.runbook).into(),
+            mark(a.changelog).into(),
+            mark(a.flag).into(),
+            mark(a.module).into(),
+            row.last_commit
+                .as_ref()
+                .map_or("uncommitted".into(), |c| format!("{} {}", c.date, c.author)),
+        ]);
+    }
+    let widths: Vec<usize> = (0..table[0].len())
+        .map(|column| {
+            table
+                .iter()
+                .map(|row| row[column].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for row in &table {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(cell, width)| format!("{cell:<width$}"))
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// The board as Markdown: a table and the Mermaid dependency graph.
+pub fn markdown(project: &Project, rows: &[Row]) -> String {
+    let mut out = String::from("# War Room\n\n");
+    out.push_str("| Feature | Status | Flag | Bump | Module | Blueprint | Architecture | Runbook | CHANGELOG | Flag declared | Module exists | Last change |\n");
+    out.push_str("| --- | --- | --- | --- | --- | :-: | :-: | :-: | :-: | :-: | :-: | --- |\n");
+    let tick = |present: bool| if present { "✅" } else { "❌" };
+    for row in rows {
+        let a = &row.artifacts;
+        out.push_str(&format!(
+            "| {} | {} | `{}` | {} | `{}` | {} | {} | {} | {} | {} | {} | {} |\n",
+            row.feature,
+            row.status.as_deref().unwrap_or("?"),
+            row.flag,
+            row.bump.as_deref().unwrap_or("-"),
+            row.module,
+            tick(a.blueprint),
+            tick(a.architecture),
+            tick(a.runbook),
+            tick(a.changelog),
+            tick(a.flag),
+            tick(a.module),
+            row.last_commit
+                .as_ref()
+                .map_or("uncommitted".into(), |c| format!(
+                    "{} ({})",
+                    c.date, c.author
+                )),
+        ));
+    }
+    out.push_str("\n## Dependencies\n\n```mermaid\n");
+    out.push_str(&mermaid(project));
+    out.push_str("```\n");
+    out
+}
+
+/// A class name and fill colour per status.
+fn style(slice: &Slice) -> (&'static str, &'static str) {
+    match slice.stage() {
+        Some(Stage::Draft) => ("draft", "#e5e7eb"),
+        Some(Stage::Approved) => ("approved", "#bfdbfe"),
+        Some(Stage::InProgress) => ("inprogress", "#fde68a"),
+        Some(Stage::Done) => ("done", "#bbf7d0"),
+        Some(Stage::Superseded) => ("superseded", "#d6d3d1"),
+        None => ("unknown", "#fecaca"),
+    }
+}
+
+/// Escapes text for a quoted label.
+fn label(slice: &Slice) -> String {
+    let status = slice
+        .status
+        .as_deref()
+        .unwrap_or("no status")
+        .replace('"', "'");
+    format!("{}\\n{status}", slice.feature.pascal())
+}
+
+/// The dependency graph in Mermaid (renders on GitHub and GitLab). An arrow goes from
+/// a slice to each slice it depends on.
+pub fn mermaid(project: &Project) -> String {
+    let mut out = String::from("graph LR\n");
+    for slice in &project.slices {
+        let (class, _) = style(slice);
+        let text = label(slice).replace("\\n", "<br/>");
+        out.push_str(&format!(
+            "  {}[\"{text}\"]:::{class}\n",
+            slice.feature.pascal()
+        ));
+    }
+    for slice in &project.slices {
+        for dependency in project.dependencies(slice).0 {
+            out.push_str(&format!(
+                "  {} -->|depends on| {}\n",
+                slice.feature.pascal(),
+                dependency.feature.pascal()
+            ));
+        }
+    }
+    for (class, colour) in [
+        ("draft", "#e5e7eb"),
+        ("approved", "#bfdbfe"),
+        ("inprogress", "#fde68a"),
+        ("done", "#bbf7d0"),
+        ("superseded", "#d6d3d1"),
+        ("unknown", "#fecaca"),
+    ] {
+        out.push_str(&format!(
+            "  classDef {class} fill:{colour},stroke:#374151,color:#111827\n"
+        ));
+    }
+    out
+}
+
+/// The dependency graph in Graphviz DOT.
+pub fn dot(project: &Project) -> String {
+    let mut out = String::from(
+        "digraph slices {\n  rankdir=LR;\n  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\"];\n",
+    );
+    for slice in &project.slices {
+        let (_, colour) = style(slice);
+        out.push_str(&format!(
+            "  \"{}\" [label=\"{}\", fillcolor=\"{colour}\"];\n",
+            slice.feature.pascal(),
+            label(slice)
+        ));
+    }
+    for slice in &project.slices {
+        for dependency in project.dependencies(slice).0 {
+            out.push_str(&format!(
+                "  \"{}\" -> \"{}\" [label=\"depends on\"];\n",
+                slice.feature.pascal(),
+                dependency.feature.pascal()
+            ));
+        }
+    }
+    out.push_str("}\n");
+    out
+}
