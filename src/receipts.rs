@@ -141,6 +141,33 @@ mod tests {
     }
 
     #[test]
+    fn concurrent_writers_never_interleave_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let long = "x".repeat(8192);
+        let writers: Vec<_> = (0..4)
+            .map(|writer| {
+                let path = dir.path().to_path_buf();
+                let long = long.clone();
+                std::thread::spawn(move || {
+                    for n in 0..50 {
+                        let receipt = Receipt::new(
+                            "test.write",
+                            "t",
+                            serde_json::json!({ "writer": writer, "n": n, "pad": long }),
+                        );
+                        append(&path, &receipt).unwrap();
+                    }
+                })
+            })
+            .collect();
+        for writer in writers {
+            writer.join().unwrap();
+        }
+        let (read, skipped) = read_all(dir.path()).unwrap();
+        assert_eq!((read.len(), skipped), (200, 0));
+    }
+
+    #[test]
     fn a_torn_line_is_skipped_not_fatal() {
         let dir = tempfile::tempdir().unwrap();
         fs::create_dir_all(dir.path().join("lancelot")).unwrap();

@@ -6,6 +6,7 @@
 
 mod check;
 mod init;
+mod lifecycle;
 mod new_slice;
 mod push;
 mod release;

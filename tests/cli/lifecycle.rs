@@ -1,0 +1,609 @@
+//! The lifecycle and the War Room: set-status gates, lint, status, graph, receipts,
+//! doctor, in real repositories.
+
+use crate::support::{TestRepo, isolate};
+
+const SPEC: &str = "docs/specs/Lancelot_vNext2_Spec_Alpha.md";
+const BLUEPRINT: &str = "docs/blueprints/Lancelot_vNext2_Blueprint_Alpha.md";
+
+fn scaffolded(names: &[&str]) -> TestRepo {
+    let repo = TestRepo::new();
+    for name in names {
+        repo.lancelot(["new-slice", name, "--summary", "A slice", "--yes"])
+            .run()
+            .success();
+    }
+    repo.commit_all("slices");
+    repo
+}
+
+/// Replaces every `TODO:` placeholder of a file with written text.
+fn fill(repo: &TestRepo, path: &str) {
+    let text: Vec<String> = repo
+        .read(path)
+        .lines()
+        .map(|line| match line.find("TODO:") {
+            Some(at) => format!("{}Written down.", &line[..at]),
+            None => line.to_owned(),
+        })
+        .collect();
+    repo.file(path, &(text.join("\n") + "\n"));
+}
+
+fn receipt_types(repo: &TestRepo) -> Vec<String> {
+    repo.read(".git/lancelot/receipts.jsonl")
+        .lines()
+        .map(|line| {
+            serde_json::from_str::<serde_json::Value>(line).unwrap()["type"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect()
+}
+
+fn findings(repo: &TestRepo) -> Vec<serde_json::Value> {
+    let outcome = repo.lancelot(["lint", "--format", "json"]).run();
+    let json = outcome.json();
+    let findings = json["findings"].as_array().unwrap().clone();
+    assert_eq!(outcome.code, if findings.is_empty() { 0 } else { 1 });
+    findings
+}
+
+#[track_caller]
+fn assert_finding(repo: &TestRepo, problem: &str) {
+    let found = findings(repo);
+    assert!(
+        found
+            .iter()
+            .any(|f| f["problem"].as_str().unwrap().contains(problem)),
+        "no finding {problem:?} in {found:#?}"
+    );
+    for finding in &found {
+        for key in ["slice", "file", "problem", "fix"] {
+            assert!(finding[key].is_string(), "{finding}");
+        }
+    }
+}
+
+#[test]
+fn the_gates_lead_a_slice_from_draft_to_done() {
+    let repo = scaffolded(&["Alpha"]);
+    let before = repo.snapshot();
+    let refused = repo
+        .lancelot(["set-status", "alpha", "approved"])
+        .run()
+        .refused();
+    for section in [
+        "Data Models",
+        "Public Methods",
+        "Endpoints",
+        "Receipts Emitted",
+        "Health and Readiness Signals",
+        "Scope",
+    ] {
+        assert!(
+            refused.stderr.contains(&format!("\"{section}\"")),
+            "{section} not named:\n{}",
+            refused.stderr
+        );
+    }
+    assert_eq!(repo.snapshot(), before);
+
+    repo.lancelot(["set-status", "Alpha", "in-progress"])
+        .run()
+        .refused()
+        .stderr_has("must be Approved first")
+        .stderr_has("lancelot set-status Alpha approved");
+
+    fill(&repo, SPEC);
+    repo.lancelot(["set-status", "alpha", "Approved"])
+        .run()
+        .success()
+        .stdout_has("Moved Alpha from Draft to Approved");
+    assert!(repo.read(SPEC).contains("- **Status:** Approved\n"));
+    assert!(
+        repo.read(BLUEPRINT).contains("- **Status:** Approved\n"),
+        "spec and blueprint move together"
+    );
+
+    let refused = repo
+        .lancelot(["set-status", "alpha", "in_progress"])
+        .run()
+        .refused();
+    for section in [
+        "Build Order",
+        "Round 1",
+        "Round 2",
+        "Test Strategy",
+        "Rollout Notes",
+    ] {
+        assert!(
+            refused
+                .stderr
+                .contains(&format!("blueprint's \"{section}\"")),
+            "{section}:\n{}",
+            refused.stderr
+        );
+    }
+    fill(&repo, BLUEPRINT);
+    std::fs::remove_file(repo.path().join("docs/operations/runbooks/alpha.md")).unwrap();
+    repo.lancelot(["set-status", "alpha", "in progress"])
+        .run()
+        .refused()
+        .stderr_has("the runbook docs/operations/runbooks/alpha.md is missing");
+    repo.git(["checkout", "--", "docs/operations/runbooks/alpha.md"]);
+    repo.lancelot(["set-status", "alpha", "in-progress"])
+        .run()
+        .success();
+    repo.commit_all("alpha in progress");
+
+    let base = repo.rev("HEAD");
+    repo.lancelot(["set-status", "alpha", "done"])
+        .run()
+        .success();
+    let diff = repo.git(["diff", "--stat"]);
+    assert!(
+        diff.contains("2 files changed, 2 insertions(+), 2 deletions(-)"),
+        "only the status lines: {diff}"
+    );
+    repo.commit_all("alpha done");
+    repo.lancelot(["check", "--range", &format!("{base}..HEAD")])
+        .run()
+        .success();
+
+    let types = receipt_types(&repo);
+    assert!(types.contains(&"slice.status_refused".to_owned()));
+    assert_eq!(
+        types
+            .iter()
+            .filter(|t| *t == "slice.status_changed")
+            .count(),
+        3
+    );
+}
+
+#[test]
+fn superseded_by_fills_its_line_and_passes_the_freeze() {
+    let repo = scaffolded(&["Alpha", "Beta"]);
+    for path in [SPEC, BLUEPRINT] {
+        let text = repo
+            .read(path)
+            .replacen("**Status:** Draft", "**Status:** In Progress", 1);
+        repo.file(path, &text);
+    }
+    repo.commit_all("alpha frozen");
+    let base = repo.rev("HEAD");
+    repo.lancelot(["set-status", "Alpha", "superseded", "--by", "beta"])
+        .run()
+        .success();
+    let spec = repo.read(SPEC);
+    assert!(
+        spec.contains(
+            "- **Status:** Superseded\n- **Superseded by:** [Beta](Lancelot_vNext2_Spec_Beta.md)\n"
+        ),
+        "{spec}"
+    );
+    assert!(
+        repo.read(BLUEPRINT)
+            .contains("**Superseded by:** [Beta](../specs/Lancelot_vNext2_Spec_Beta.md)")
+    );
+    repo.commit_all("alpha superseded");
+    repo.lancelot(["check", "--range", &format!("{base}..HEAD")])
+        .run()
+        .success();
+}
+
+#[test]
+fn a_frozen_slice_never_goes_back_and_follows_only_the_transitions() {
+    let repo = scaffolded(&["Alpha"]);
+    for path in [SPEC, BLUEPRINT] {
+        let text = repo
+            .read(path)
+            .replacen("**Status:** Draft", "**Status:** Done", 1);
+        repo.file(path, &text);
+    }
+    for target in ["draft", "approved", "in-progress"] {
+        repo.lancelot(["set-status", "Alpha", target])
+            .run()
+            .refused()
+            .stderr_has("frozen")
+            .stderr_has("lancelot new-slice AlphaV2 --depends-on Alpha");
+    }
+    repo.lancelot(["set-status", "Alpha", "done"])
+        .run()
+        .success()
+        .stdout_has("already Done");
+
+    let repo = scaffolded(&["Alpha"]);
+    repo.lancelot(["set-status", "Alpha", "done"])
+        .run()
+        .refused()
+        .stderr_has("the freeze does not allow Draft -> Done")
+        .stderr_has("In Progress -> Done");
+    repo.lancelot(["set-status", "Alpha", "finished"])
+        .run()
+        .refused()
+        .stderr_has("is not a status");
+    repo.lancelot(["set-status", "Gamma", "done"])
+        .run()
+        .refused()
+        .stderr_has("no slice named Gamma")
+        .stderr_has("slices: Alpha");
+}
+
+#[test]
+fn a_fresh_slice_lints_clean() {
+    let repo = scaffolded(&["Alpha", "Beta"]);
+    repo.lancelot([
+        "new-slice",
+        "Gamma",
+        "--summary",
+        "x",
+        "--depends-on",
+        "Alpha",
+        "--yes",
+    ])
+    .run()
+    .success();
+    assert_eq!(findings(&repo), Vec::<serde_json::Value>::new());
+    repo.lancelot(["lint"])
+        .run()
+        .success()
+        .stdout_has("3 slice(s) checked, no findings");
+}
+
+#[test]
+fn lint_finds_every_missing_artifact() {
+    let cases: [(&str, &str); 5] = [
+        (BLUEPRINT, "the blueprint is missing"),
+        (
+            "docs/architecture/alpha.md",
+            "the architecture note is missing",
+        ),
+        (
+            "docs/operations/runbooks/alpha.md",
+            "the runbook is missing",
+        ),
+        ("src/core/alpha.py", "the owning module is missing"),
+        (".env.example", "the flag FEATURE_ALPHA is not declared"),
+    ];
+    for (path, problem) in cases {
+        let repo = scaffolded(&["Alpha"]);
+        std::fs::remove_file(repo.path().join(path)).unwrap();
+        assert_finding(&repo, problem);
+    }
+}
+
+#[test]
+fn lint_finds_broken_documents() {
+    let repo = scaffolded(&["Alpha"]);
+    repo.file("docs/CHANGELOG.md", "# Changelog\n\n## [Unreleased]\n");
+    assert_finding(&repo, "no CHANGELOG entry links the spec and the blueprint");
+
+    let repo = scaffolded(&["Alpha"]);
+    let spec = repo
+        .read(SPEC)
+        .replace("**Status:** Draft", "**Status:** In Prgress");
+    repo.file(SPEC, &spec);
+    assert_finding(&repo, "status `In Prgress` is not a status lancelot knows");
+    assert_finding(&repo, "the blueprint is Draft but the spec is In Prgress");
+
+    let repo = scaffolded(&["Alpha"]);
+    let spec = repo
+        .read(SPEC)
+        .replace("**Status:** Draft", "**Status:** Approved");
+    repo.file(SPEC, &spec);
+    assert_finding(
+        &repo,
+        "the spec's \"Data Models\" section is not written (TODO:)",
+    );
+
+    let repo = scaffolded(&["Alpha"]);
+    let spec = repo.read(SPEC).replace(
+        "**Depends on:** none",
+        "**Depends on:** [Ghost](Lancelot_vNext2_Spec_Ghost.md)",
+    );
+    repo.file(SPEC, &spec);
+    assert_finding(
+        &repo,
+        "Depends on names Lancelot_vNext2_Spec_Ghost.md, which is not a slice",
+    );
+
+    let repo = scaffolded(&["Alpha"]);
+    let spec: String = repo
+        .read(SPEC)
+        .lines()
+        .filter(|l| !l.contains("**Blueprint:**"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    repo.file(SPEC, &spec);
+    assert_finding(&repo, "the spec does not link its blueprint");
+
+    let repo = scaffolded(&["Alpha"]);
+    let env = repo.read(".env.example");
+    repo.file(".env.example", &format!("{env}FEATURE_ORPHAN=true\n"));
+    assert_finding(&repo, "FEATURE_ORPHAN gates no slice");
+}
+
+#[test]
+fn lint_finds_dependency_cycles() {
+    let repo = scaffolded(&["Alpha", "Beta"]);
+    let link = |name: &str| format!("**Depends on:** [{name}](Lancelot_vNext2_Spec_{name}.md)");
+    let alpha = repo
+        .read(SPEC)
+        .replace("**Depends on:** none", &link("Beta"));
+    repo.file(SPEC, &alpha);
+    let beta_path = "docs/specs/Lancelot_vNext2_Spec_Beta.md";
+    let beta = repo
+        .read(beta_path)
+        .replace("**Depends on:** none", &link("Alpha"));
+    repo.file(beta_path, &beta);
+    assert_finding(&repo, "dependency cycle: Alpha -> Beta -> Alpha");
+    repo.lancelot(["lint"]).run().stdout_has("fix:");
+}
+
+#[test]
+fn the_board_in_every_format() {
+    let repo = scaffolded(&["Alpha"]);
+    repo.lancelot([
+        "new-slice",
+        "Beta",
+        "--summary",
+        "x",
+        "--depends-on",
+        "Alpha",
+        "--bump",
+        "patch",
+        "--yes",
+    ])
+    .run()
+    .success();
+    std::fs::remove_file(repo.path().join("src/core/beta.py")).unwrap();
+
+    let text = repo.lancelot(["status"]).run().success().stdout;
+    assert!(text.starts_with("FEATURE"), "{text}");
+    assert!(
+        text.lines().any(|l| l.starts_with("Alpha")
+            && l.contains("Draft")
+            && l.contains("2026-03-01 Ada Tester")),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("Beta") && l.contains("NO") && l.contains("uncommitted")),
+        "{text}"
+    );
+
+    let rows = repo
+        .lancelot(["status", "--format", "json"])
+        .run()
+        .success()
+        .json();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["feature"], "Alpha");
+    assert_eq!(rows[0]["status"], "Draft");
+    assert_eq!(rows[0]["flag"], "FEATURE_ALPHA");
+    assert_eq!(rows[0]["bump"], "minor");
+    assert_eq!(rows[0]["last_commit"]["author"], "Ada Tester");
+    assert_eq!(rows[0]["last_commit"]["date"], "2026-03-01");
+    assert_eq!(rows[1]["artifacts"]["module"], false);
+    assert_eq!(rows[1]["depends_on"][0], "Alpha");
+
+    let one = repo
+        .lancelot(["status", "beta", "--format", "json"])
+        .run()
+        .success()
+        .json();
+    assert_eq!(one.as_array().unwrap().len(), 1);
+
+    let md = repo
+        .lancelot(["status", "--format", "md"])
+        .run()
+        .success()
+        .stdout;
+    assert!(md.contains("| Feature | Status | Flag |"), "{md}");
+    assert!(md.contains("| Alpha | Draft | `FEATURE_ALPHA` |"), "{md}");
+    assert!(md.contains("```mermaid\ngraph LR\n"), "{md}");
+    assert!(md.contains("Beta -->|depends on| Alpha"), "{md}");
+}
+
+#[test]
+fn the_graph_is_coloured_by_status() {
+    let repo = scaffolded(&["Alpha"]);
+    repo.lancelot([
+        "new-slice",
+        "Beta",
+        "--summary",
+        "x",
+        "--depends-on",
+        "Alpha",
+        "--yes",
+    ])
+    .run()
+    .success();
+    let text = repo
+        .read(SPEC)
+        .replace("**Status:** Draft", "**Status:** In Progress");
+    repo.file(SPEC, &text);
+    let mermaid = repo.lancelot(["graph"]).run().success().stdout;
+    assert!(
+        mermaid.contains("Alpha[\"Alpha<br/>In Progress\"]:::inprogress"),
+        "{mermaid}"
+    );
+    assert!(mermaid.contains("Beta[\"Beta<br/>Draft\"]:::draft"));
+    assert!(mermaid.contains("classDef inprogress fill:#fde68a"));
+    let dot = repo
+        .lancelot(["graph", "--format", "dot"])
+        .run()
+        .success()
+        .stdout;
+    assert!(dot.starts_with("digraph slices {"));
+    assert!(
+        dot.contains("\"Alpha\" [label=\"Alpha\\nIn Progress\", fillcolor=\"#fde68a\"];"),
+        "{dot}"
+    );
+    assert!(dot.contains("\"Beta\" -> \"Alpha\""));
+}
+
+#[test]
+fn receipts_are_listed_and_filtered() {
+    let repo = scaffolded(&["Alpha"]);
+    repo.lancelot(["set-status", "Alpha", "approved"])
+        .run()
+        .refused();
+    let all = repo
+        .lancelot(["receipts", "--format", "json"])
+        .run()
+        .success()
+        .json();
+    let types: Vec<&str> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(types, ["slice.created", "slice.status_refused"]);
+    let created = &all[0];
+    assert_eq!(created["slice"], "Alpha");
+    assert_eq!(created["actor"], "Ada Tester <ada@example.com>");
+    assert_eq!(created["at"], "2026-03-01T00:00:00Z");
+
+    let slices = repo
+        .lancelot([
+            "receipts",
+            "--type",
+            "slice.status_refused",
+            "--format",
+            "json",
+        ])
+        .run()
+        .success()
+        .json();
+    assert_eq!(slices.as_array().unwrap().len(), 1);
+    let prefix = repo
+        .lancelot(["receipts", "--type", "slice", "--format", "json"])
+        .run()
+        .success()
+        .json();
+    assert_eq!(prefix.as_array().unwrap().len(), 2);
+    let later = repo
+        .lancelot(["receipts", "--since", "2026-03-02", "--format", "json"])
+        .run()
+        .success()
+        .json();
+    assert!(later.as_array().unwrap().is_empty());
+    let text = repo
+        .lancelot(["receipts", "--since", "2026-03-01"])
+        .run()
+        .success()
+        .stdout;
+    assert!(
+        text.contains("slice.created") && text.contains("slice.status_refused"),
+        "{text}"
+    );
+    repo.lancelot(["receipts", "--since", "yesterday"])
+        .run()
+        .refused()
+        .stderr_has("not a date");
+}
+
+#[test]
+fn two_processes_appending_receipts_never_interleave() {
+    let repo = TestRepo::new();
+    let git_dir = repo.path().join(".git");
+    let run_many = |count: usize| {
+        let git_dir = git_dir.clone();
+        let home = repo.home().to_path_buf();
+        std::thread::spawn(move || {
+            for _ in 0..count {
+                let mut command = std::process::Command::new(crate::support::binary());
+                isolate(&mut command, &home);
+                // Malformed hook input: every run refuses and records a check.refused receipt.
+                let mut child = command
+                    .env("GIT_DIR", &git_dir)
+                    .args(["hook", "pre-receive"])
+                    .stdin(std::process::Stdio::piped())
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::null())
+                    .spawn()
+                    .unwrap();
+                use std::io::Write;
+                child
+                    .stdin
+                    .take()
+                    .unwrap()
+                    .write_all(b"not a ref update line\n")
+                    .unwrap();
+                assert!(!child.wait().unwrap().success());
+            }
+        })
+    };
+    let first = run_many(40);
+    let second = run_many(40);
+    first.join().unwrap();
+    second.join().unwrap();
+    let log = repo.read(".git/lancelot/receipts.jsonl");
+    assert_eq!(log.lines().count(), 80);
+    for line in log.lines() {
+        let receipt: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("torn line {line:?}: {e}"));
+        assert_eq!(receipt["type"], "check.refused");
+    }
+}
+
+#[test]
+fn doctor_checks_the_set_up() {
+    let repo = scaffolded(&["Alpha"]);
+    let outcome = repo.lancelot(["doctor"]).run();
+    assert_eq!(outcome.code, 1);
+    assert!(
+        outcome
+            .stdout
+            .contains("FAIL  pre-commit hook: not installed"),
+        "{}",
+        outcome.stdout
+    );
+    assert!(outcome.stdout.contains("ok    configuration"));
+    assert!(
+        outcome
+            .stdout
+            .contains("ok    freeze rule: recognises the status of all 1 spec(s)")
+    );
+    repo.lancelot(["hook", "install"]).run().success();
+    repo.lancelot(["doctor"]).run().success();
+
+    repo.file(".lancelot/templates/spec.md.tera", "{% if %}");
+    let json = repo.lancelot(["doctor", "--format", "json"]).run().json();
+    assert_eq!(json["ok"], false);
+    let failed: Vec<&str> = json["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["ok"] == false)
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(failed, ["templates"]);
+
+    std::fs::remove_file(repo.path().join(".lancelot/templates/spec.md.tera")).unwrap();
+    let spec = repo
+        .read(SPEC)
+        .replace("**Status:** Draft", "**Status:** Shipping");
+    repo.file(SPEC, &spec)
+        .file("docs/CHANGELOG.md", "# Changelog\n\n## Next\n");
+    let outcome = repo.lancelot(["doctor"]).run();
+    assert_eq!(outcome.code, 1);
+    assert!(
+        outcome
+            .stdout
+            .contains("cannot read the status of: Alpha (Shipping)"),
+        "{}",
+        outcome.stdout
+    );
+    assert!(
+        outcome.stdout.contains("FAIL  CHANGELOG"),
+        "{}",
+        outcome.stdout
+    );
+}
