@@ -276,16 +276,26 @@ pub fn markdown(project: &Project, rows: &[Row]) -> String {
     out
 }
 
-/// A class name and fill colour per status.
+/// The Mermaid class and fill colour of each status (`None`: a status lancelot does
+/// not know).
+const STATUS_STYLES: [(Option<Stage>, &str, &str); 6] = [
+    (Some(Stage::Draft), "draft", "#e5e7eb"),
+    (Some(Stage::Approved), "approved", "#bfdbfe"),
+    (Some(Stage::InProgress), "inprogress", "#fde68a"),
+    (Some(Stage::Done), "done", "#bbf7d0"),
+    (Some(Stage::Superseded), "superseded", "#d6d3d1"),
+    (None, "unknown", "#fecaca"),
+];
+
+/// The class name and fill colour of a slice's status.
 fn style(slice: &Slice) -> (&'static str, &'static str) {
-    match slice.stage() {
-        Some(Stage::Draft) => ("draft", "#e5e7eb"),
-        Some(Stage::Approved) => ("approved", "#bfdbfe"),
-        Some(Stage::InProgress) => ("inprogress", "#fde68a"),
-        Some(Stage::Done) => ("done", "#bbf7d0"),
-        Some(Stage::Superseded) => ("superseded", "#d6d3d1"),
-        None => ("unknown", "#fecaca"),
-    }
+    let stage = slice.stage();
+    STATUS_STYLES
+        .iter()
+        .find(|(styled, _, _)| *styled == stage)
+        .map_or(("unknown", "#fecaca"), |(_, class, colour)| {
+            (*class, *colour)
+        })
 }
 
 /// Escapes text for a quoted label.
@@ -319,14 +329,7 @@ pub fn mermaid(project: &Project) -> String {
             ));
         }
     }
-    for (class, colour) in [
-        ("draft", "#e5e7eb"),
-        ("approved", "#bfdbfe"),
-        ("inprogress", "#fde68a"),
-        ("done", "#bbf7d0"),
-        ("superseded", "#d6d3d1"),
-        ("unknown", "#fecaca"),
-    ] {
+    for (_, class, colour) in STATUS_STYLES {
         out.push_str(&format!(
             "  classDef {class} fill:{colour},stroke:#374151,color:#111827\n"
         ));

@@ -78,11 +78,7 @@ pub fn completeness_gaps(project: &Project, slice: &Slice) -> Vec<String> {
             }
         }
     }
-    for (what, path) in [
-        ("architecture note", &layout.architecture),
-        ("runbook", &layout.runbook),
-        ("owning module", &layout.module),
-    ] {
+    for (what, path) in slice.supporting_files() {
         if !project.exists(path) {
             gaps.push(format!("the {what} {path} is missing"));
         }

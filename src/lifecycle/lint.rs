@@ -137,11 +137,7 @@ fn lint_slice(project: &Project, slice: &Slice, findings: &mut Vec<Finding>) {
             }
         }
     }
-    for (what, path) in [
-        ("architecture note", &layout.architecture),
-        ("runbook", &layout.runbook),
-        ("owning module", &layout.module),
-    ] {
+    for (what, path) in slice.supporting_files() {
         if !project.exists(path) {
             found(
                 path,

@@ -154,6 +154,16 @@ impl Slice {
     pub fn stage(&self) -> Option<Stage> {
         self.status.as_deref().and_then(Stage::parse)
     }
+
+    /// The artifacts besides spec and blueprint that a complete slice has (SOP 8.1,
+    /// Step 4), with what each is called.
+    pub fn supporting_files(&self) -> [(&'static str, &RelPath); 3] {
+        [
+            ("architecture note", &self.layout.architecture),
+            ("runbook", &self.layout.runbook),
+            ("owning module", &self.layout.module),
+        ]
+    }
 }
 
 /// Everything the lifecycle commands read, loaded once.
