@@ -5,7 +5,7 @@
 CARGO  ?= cargo
 PYTHON ?= python3
 PYENV  := target/pyenv
-LANCELOT := target/debug/lancelot
+LANCELOT := $(CARGO) run --quiet --
 
 .PHONY: all build release test lint demo install bench clean
 
@@ -33,7 +33,7 @@ lint:
 test: lint $(PYENV)/.ready
 	LANCELOT_TEST_PYTHON=$(abspath $(PYENV))/bin/python $(CARGO) test --locked
 
-demo: build
+demo:
 	@repo=$$(mktemp -d "$${TMPDIR:-/tmp}/lancelot-demo.XXXXXX") && \
 	git -C "$$repo" init --quiet && \
 	echo "Throwaway repository: $$repo" && echo && \
