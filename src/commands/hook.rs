@@ -315,6 +315,7 @@ fn check_push(
     };
     let rules = freeze::load_rules(repo, source)?;
     let commits = freeze::new_commits(repo, &tips, None, &[])?;
+    freeze::check_config_changes(repo, &commits)?;
     let mut checker = Checker::new(repo, rules);
     let report = checker.check_commits(&commits)?;
     Ok((report, checker.into_rules()))

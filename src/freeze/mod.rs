@@ -164,3 +164,31 @@ fn config_at_commit(repo: &Repository, oid: Oid) -> Result<Config, FreezeError> 
         .map_err(FreezeError::git(format!("cannot read the tree of {oid}")))?;
     Ok(Config::from_tree(repo, &tree, &oid.to_string())?)
 }
+
+/// Refuses commits that would leave an invalid `lancelot.toml` (or `[freeze]` table)
+/// behind: once such a file reached the server's HEAD, every later push would fail
+/// closed, including the one fixing it.
+pub fn check_config_changes(repo: &Repository, commits: &[Oid]) -> Result<(), FreezeError> {
+    let config_id = |tree: &git2::Tree<'_>| {
+        tree.get_name(crate::config::CONFIG_FILE)
+            .map(|entry| entry.id())
+    };
+    for &oid in commits {
+        let commit = repo
+            .find_commit(oid)
+            .map_err(FreezeError::git(format!("cannot read commit {oid}")))?;
+        let tree = commit
+            .tree()
+            .map_err(FreezeError::git(format!("cannot read the tree of {oid}")))?;
+        let Some(id) = config_id(&tree) else { continue };
+        let unchanged = commit
+            .parents()
+            .filter_map(|parent| parent.tree().ok())
+            .any(|parent| config_id(&parent) == Some(id));
+        if !unchanged {
+            let config = Config::from_tree(repo, &tree, &oid.to_string())?;
+            Rules::new(&config.freeze)?;
+        }
+    }
+    Ok(())
+}

@@ -467,3 +467,21 @@ fn the_hook_fails_closed_on_bad_input_and_missing_objects() {
         "deletions pass"
     );
 }
+
+#[test]
+fn a_push_that_would_break_the_configuration_is_refused() {
+    let repo = frozen_alpha();
+    repo.file("lancelot.toml", "[freeze]\npathz = []\n")
+        .commit_all("typo in the config");
+    let outcome = refused(repo.push(["HEAD:refs/heads/main"]));
+    assert!(outcome.stderr.contains("pathz"), "{}", outcome.stderr);
+    assert!(
+        outcome.stderr.contains("could not run"),
+        "{}",
+        outcome.stderr
+    );
+    repo.git(["reset", "-q", "--hard", "HEAD~1"]);
+    repo.file("lancelot.toml", "[freeze]\npaths = [\"docs/specs/**\"]\n")
+        .commit_all("valid config");
+    accepted(repo.push(["HEAD:refs/heads/main"]));
+}
