@@ -2,8 +2,9 @@
 //! *upgrade slice* (spec, blueprint, architecture note, runbook, CHANGELOG entry, flag,
 //! owning module). The library holds every capability; `main.rs` only calls [`main`].
 //!
-//! Data flows one way: [`cli`] → [`commands`] → domain modules ([`scaffold`]) →
-//! [`config`], [`repo`], [`slice`], [`changelog`], [`envfile`] → [`apply`].
+//! Data flows one way: [`cli`] → [`commands`] → domain modules ([`scaffold`],
+//! [`freeze`], [`release`], [`lifecycle`]) → [`doc`], [`config`], [`repo`], [`slice`],
+//! [`changelog`], [`envfile`], [`receipts`] → [`apply`]. Domain modules never print.
 
 pub mod apply;
 pub mod changelog;
