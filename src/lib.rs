@@ -3,7 +3,7 @@
 //! owning module). The library holds every capability; `main.rs` only calls [`main`].
 //!
 //! Data flows one way: [`cli`] → [`commands`] → domain modules ([`scaffold`],
-//! [`freeze`], [`release`], [`lifecycle`]) → [`doc`], [`config`], [`repo`], [`slice`],
+//! [`freeze`], [`release`], [`lifecycle`]) → [`doc`], [`config`], [`repo`], [`slice`](crate::slice),
 //! [`changelog`], [`envfile`], [`receipts`] → [`apply`]. Domain modules never print.
 
 pub mod apply;
