@@ -207,6 +207,21 @@ mod tests {
         assert_eq!(FeatureName::parse("v2 API").unwrap().snake(), "v2_api");
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_input_parses_or_is_refused_and_accepted_names_are_safe(input in "\\PC{0,80}") {
+            if let Ok(name) = FeatureName::parse(&input) {
+                let snake = name.snake().to_owned();
+                proptest::prop_assert!(!snake.is_empty() && snake.len() <= MAX_LEN * 2);
+                proptest::prop_assert!(snake.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'));
+                proptest::prop_assert!(!name.pascal().contains(['/', '\\', '.']));
+                // Every spelling of an accepted name names the same feature.
+                let again = FeatureName::parse(&name.pascal()).unwrap();
+                proptest::prop_assert_eq!(again.key(), name.key());
+            }
+        }
+    }
+
     #[test]
     fn refusals() {
         use FeatureNameError as E;

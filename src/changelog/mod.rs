@@ -683,6 +683,23 @@ mod tests {
         }
 
         #[test]
+        fn cutting_a_release_never_panics_and_empties_unreleased(text in "(?s)(#{0,3} ?[a-zU\\[\\]0-9. -]{0,8}\n){0,20}") {
+            let mut changelog = Changelog::parse(&text);
+            changelog.add_unreleased_entry("Fixed", "- something (bump: patch)");
+            let version = Version::new(9, 9, 9);
+            changelog.cut_release(&Cut {
+                version: &version,
+                date: "2026-01-01",
+                absorb: &[],
+                repository_url: Some("https://example.com"),
+                tag_prefix: "v",
+            });
+            let again = Changelog::parse(&changelog.render());
+            prop_assert!(again.unreleased().is_some_and(|section| section.entries().is_empty()));
+            prop_assert!(again.release(&version).is_some_and(|section| !section.entries().is_empty()));
+        }
+
+        #[test]
         fn adding_an_entry_keeps_every_other_line(text in "(?s)(#{0,3} ?[a-zU\\[\\] ]{0,6}\n){0,20}") {
             let mut changelog = Changelog::parse(&text);
             changelog.add_unreleased_entry("Added", "- zzz entry");
