@@ -94,7 +94,9 @@ impl FeatureName {
         if input.contains(['/', '\\']) || input.contains("..") {
             return Err(FeatureNameError::PathLike(input.to_owned()));
         }
-        let snake = input.to_snake_case();
+        // Through the Pascal form and back, so that a name read back from a file name
+        // (`HealthMonitor2`) spells exactly like the name typed (`Health Monitor 2`).
+        let snake = input.to_snake_case().to_upper_camel_case().to_snake_case();
         if snake.is_empty() {
             return Err(FeatureNameError::NoWords(input.to_owned()));
         }
@@ -191,10 +193,20 @@ mod tests {
     }
 
     #[test]
-    fn keys_ignore_separators_between_digits() {
+    fn names_with_digits_spell_like_their_file_names() {
         let spaced = FeatureName::parse("Health Monitor 2").unwrap();
         let joined = FeatureName::parse("HealthMonitor2").unwrap();
-        assert_eq!(spaced.key(), joined.key());
+        assert_eq!(
+            spaced,
+            FeatureName {
+                input: "Health Monitor 2".into(),
+                snake: joined.snake().into()
+            }
+        );
+        assert_eq!(
+            (spaced.snake(), spaced.flag().as_str()),
+            ("health_monitor2", "FEATURE_HEALTH_MONITOR2")
+        );
     }
 
     #[test]
@@ -215,9 +227,11 @@ mod tests {
                 proptest::prop_assert!(!snake.is_empty() && snake.len() <= MAX_LEN * 2);
                 proptest::prop_assert!(snake.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'));
                 proptest::prop_assert!(!name.pascal().contains(['/', '\\', '.']));
-                // Every spelling of an accepted name names the same feature.
+                // Read back from its file name, a feature is spelled exactly the same.
                 let again = FeatureName::parse(&name.pascal()).unwrap();
                 proptest::prop_assert_eq!(again.key(), name.key());
+                proptest::prop_assert_eq!(again.snake(), name.snake());
+                proptest::prop_assert_eq!(again.flag(), name.flag());
             }
         }
     }
