@@ -35,7 +35,9 @@ Exit codes:
   2    bad usage or input, or an operation was refused (nothing was written)
   130  interrupted (Ctrl-C) before anything was written
 
-Documentation: docs/user-guide.md, docs/config.md, docs/templates.md";
+Documentation (in the lancelot repository): docs/user-guide.md, docs/freeze.md,
+docs/server-hooks.md, docs/lifecycle.md, docs/release.md, docs/receipts.md,
+docs/config.md, docs/templates.md";
 
 /// lancelot's command line.
 #[derive(Debug, Parser)]
