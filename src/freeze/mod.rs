@@ -155,13 +155,22 @@ pub fn load_rules(repo: &Repository, source: RulesSource<'_>) -> Result<Rules, F
     Rules::new(&config.freeze)
 }
 
-fn config_at_commit(repo: &Repository, oid: Oid) -> Result<Config, FreezeError> {
+/// A commit and its tree.
+fn commit_and_tree(
+    repo: &Repository,
+    oid: Oid,
+) -> Result<(git2::Commit<'_>, git2::Tree<'_>), FreezeError> {
     let commit = repo
         .find_commit(oid)
         .map_err(FreezeError::git(format!("cannot read commit {oid}")))?;
     let tree = commit
         .tree()
         .map_err(FreezeError::git(format!("cannot read the tree of {oid}")))?;
+    Ok((commit, tree))
+}
+
+fn config_at_commit(repo: &Repository, oid: Oid) -> Result<Config, FreezeError> {
+    let (_, tree) = commit_and_tree(repo, oid)?;
     Ok(Config::from_tree(repo, &tree, &oid.to_string())?)
 }
 
@@ -174,12 +183,7 @@ pub fn check_config_changes(repo: &Repository, commits: &[Oid]) -> Result<(), Fr
             .map(|entry| entry.id())
     };
     for &oid in commits {
-        let commit = repo
-            .find_commit(oid)
-            .map_err(FreezeError::git(format!("cannot read commit {oid}")))?;
-        let tree = commit
-            .tree()
-            .map_err(FreezeError::git(format!("cannot read the tree of {oid}")))?;
+        let (commit, tree) = commit_and_tree(repo, oid)?;
         let Some(id) = config_id(&tree) else { continue };
         let unchanged = commit
             .parents()

@@ -1,7 +1,7 @@
 //! The pre-receive hook, through real pushes with the git client into a bare
 //! repository (quarantine on, as git does by default).
 
-use crate::support::{Outcome, TestRepo};
+use crate::support::{Outcome, TestRepo, receipt_types, receipts};
 
 const ALPHA: &str = "docs/specs/Lancelot_vNext2_Spec_Alpha.md";
 
@@ -352,8 +352,8 @@ fn every_refusal_is_recorded_as_a_receipt() {
     let repo = frozen_alpha();
     repo.edit_spec("Alpha").commit_all("edit");
     push_refused(&repo, "modified");
-    let log = std::fs::read_to_string(repo.remote().join("lancelot/receipts.jsonl")).unwrap();
-    let receipt: serde_json::Value = serde_json::from_str(log.lines().last().unwrap()).unwrap();
+    let receipts = receipts(&repo.remote().join("lancelot/receipts.jsonl"));
+    let receipt = receipts.last().unwrap();
     assert_eq!(receipt["type"], "check.refused");
     assert_eq!(receipt["refs"][0], "refs/heads/main");
     assert_eq!(receipt["violations"][0]["path"], ALPHA);
@@ -405,18 +405,9 @@ fn an_enabled_override_lets_the_push_through_and_is_recorded() {
             .unwrap(),
         repo.rev("HEAD")
     );
-    let log = std::fs::read_to_string(repo.remote().join("lancelot/receipts.jsonl")).unwrap();
-    let types: Vec<String> = log
-        .lines()
-        .map(|line| {
-            serde_json::from_str::<serde_json::Value>(line).unwrap()["type"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
-        .collect();
-    assert_eq!(types, ["check.refused", "check.overridden"]);
-    let last: serde_json::Value = serde_json::from_str(log.lines().last().unwrap()).unwrap();
+    let log = repo.remote().join("lancelot/receipts.jsonl");
+    assert_eq!(receipt_types(&log), ["check.refused", "check.overridden"]);
+    let last = receipts(&log).pop().unwrap();
     assert_eq!(last["reason"], "prod is down (INC-42)");
     assert!(last["pusher"].is_string());
 }

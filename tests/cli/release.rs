@@ -414,12 +414,11 @@ fn releases_and_refusals_leave_receipts() {
     let repo = with_slice("minor");
     repo.lancelot(["release"]).run().success();
     repo.lancelot(["release"]).run().refused();
-    let log = repo.read(".git/lancelot/receipts.jsonl");
-    let receipts: Vec<serde_json::Value> = log
-        .lines()
-        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
-        .filter(|receipt| receipt["type"].as_str().unwrap().starts_with("release."))
-        .collect();
+    let receipts: Vec<serde_json::Value> =
+        crate::support::receipts(&repo.path().join(".git/lancelot/receipts.jsonl"))
+            .into_iter()
+            .filter(|receipt| receipt["type"].as_str().unwrap().starts_with("release."))
+            .collect();
     assert_eq!(receipts[0]["type"], "release.cut");
     assert_eq!(receipts[0]["version"], "0.1.0");
     assert_eq!(receipts[0]["tag"], "v0.1.0");

@@ -380,3 +380,22 @@ pub fn relative_links(text: &str) -> Vec<String> {
     }
     links
 }
+
+/// The receipts of a log file (`<git dir>/lancelot/receipts.jsonl`), oldest first.
+pub fn receipts(log: &Path) -> Vec<serde_json::Value> {
+    fs::read_to_string(log)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", log.display()))
+        .lines()
+        .map(|line| {
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("torn receipt {line:?}: {e}"))
+        })
+        .collect()
+}
+
+/// The types of the receipts of a log file, oldest first.
+pub fn receipt_types(log: &Path) -> Vec<String> {
+    receipts(log)
+        .iter()
+        .map(|receipt| receipt["type"].as_str().unwrap().to_owned())
+        .collect()
+}
