@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use git2::{Oid, Repository, Signature, Tree};
 use lancelot::config::FreezeConfig;
-use lancelot::freeze::{Checker, Rules, new_commits};
+use lancelot::freeze::{Checker, KnownRefs, Rules, new_commits};
 
 const FOLDERS: usize = 200;
 const FILES_PER_FOLDER: usize = 100;
@@ -162,7 +162,7 @@ fn main() {
 
     let rules = Rules::new(&FreezeConfig::default()).unwrap();
     let pushed = time("find the pushed commits (rev-list --not --all)", 5, || {
-        new_commits(&repo, &[clean_tip], None, &[]).unwrap()
+        new_commits(&repo, &[clean_tip], KnownRefs::All, &[]).unwrap()
     });
     assert_eq!(pushed.len(), PUSH);
     let report = time("check a clean push of 50 commits", 5, || {
@@ -172,7 +172,7 @@ fn main() {
     });
     assert!(report.is_clean());
 
-    let dirty = new_commits(&repo, &[dirty_tip], None, &[]).unwrap();
+    let dirty = new_commits(&repo, &[dirty_tip], KnownRefs::All, &[]).unwrap();
     let report = time(
         "check a push of 50 commits, each editing a frozen spec",
         5,

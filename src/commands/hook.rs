@@ -12,7 +12,9 @@ use serde_json::json;
 use super::Invocation;
 use super::check::plural;
 use crate::cli::Format;
-use crate::freeze::{self, Checker, FreezeError, RefUpdate, Report, Rules, RulesSource, report};
+use crate::freeze::{
+    self, Checker, FreezeError, KnownRefs, RefUpdate, Report, Rules, RulesSource, report,
+};
 use crate::hooks::{self, Hook, Outcome};
 use crate::receipts::{self, Receipt};
 use crate::repo;
@@ -183,12 +185,12 @@ fn pre_push(invocation: &Invocation, remote: Option<&str>) -> Result<ExitStatus,
         }
     }
     let remote_refs = remote.map(|name| format!("refs/remotes/{name}/*"));
-    // Without a remote name nothing but the remote's old values is known: every
-    // commit not reachable from them is checked.
+    // Without a remote name only the remote's old values are known: every commit not
+    // reachable from them is checked.
     let known_refs = remote_refs
         .as_deref()
-        .unwrap_or("refs/remotes/lancelot-no-remote/*");
-    let commits = freeze::new_commits(&repo, &tips, Some(known_refs), &known)?;
+        .map_or(KnownRefs::None, KnownRefs::Matching);
+    let commits = freeze::new_commits(&repo, &tips, known_refs, &known)?;
     let source = invocation
         .config
         .as_deref()
@@ -314,7 +316,7 @@ fn check_push(
         (None, None) => RulesSource::Head,
     };
     let rules = freeze::load_rules(repo, source)?;
-    let commits = freeze::new_commits(repo, &tips, None, &[])?;
+    let commits = freeze::new_commits(repo, &tips, KnownRefs::All, &[])?;
     freeze::check_config_changes(repo, &commits)?;
     let mut checker = Checker::new(repo, rules);
     let report = checker.check_commits(&commits)?;

@@ -18,7 +18,7 @@ use serde::Serialize;
 use crate::config::Config;
 
 pub use rule::{ChangeKind, Rules, Verdict};
-pub use walk::{Checker, RefUpdate, new_commits, range_commits};
+pub use walk::{Checker, KnownRefs, RefUpdate, new_commits, range_commits};
 
 /// Why a check could not run. Hooks refuse the push on any of these (fail closed).
 #[derive(Debug, thiserror::Error)]

@@ -380,14 +380,24 @@ pub fn range_commits(
     Ok((commits, base))
 }
 
-/// The commits that `tips` bring which the repository does not already have, oldest
-/// first: `git rev-list <tips> --not <refs> <known>`, where `refs` are the refs matching
-/// `known_refs` (every ref when `None`, as for `--all`). Tips that are not commits (an
-/// annotated tag of a tree, say) bring no commits.
+/// Which refs hold commits the other side already has.
+#[derive(Debug, Clone, Copy)]
+pub enum KnownRefs<'a> {
+    /// Every ref of the repository (`--all`): a server's view of a push.
+    All,
+    /// The refs matching a glob, e.g. `refs/remotes/origin/*` before a push.
+    Matching(&'a str),
+    /// No ref: only the ids given as known.
+    None,
+}
+
+/// The commits that `tips` bring which the other side does not already have, oldest
+/// first: `git rev-list <tips> --not <known refs> <known>`. Tips that are not commits
+/// (an annotated tag of a tree, say) bring no commits.
 pub fn new_commits(
     repo: &Repository,
     tips: &[Oid],
-    known_refs: Option<&str>,
+    known_refs: KnownRefs<'_>,
     known: &[Oid],
 ) -> Result<Vec<Oid>, FreezeError> {
     let mut walk = repo
@@ -412,11 +422,13 @@ pub fn new_commits(
         return Ok(Vec::new());
     }
     let references = match known_refs {
-        None => repo.references(),
-        Some(glob) => repo.references_glob(glob),
+        KnownRefs::All => Some(repo.references()),
+        KnownRefs::Matching(glob) => Some(repo.references_glob(glob)),
+        KnownRefs::None => None,
     }
+    .transpose()
     .map_err(FreezeError::git("cannot list refs"))?;
-    for reference in references.flatten() {
+    for reference in references.into_iter().flatten().flatten() {
         // A ref that does not lead to a commit hides nothing; skipping it can only
         // make the check look at more commits, never fewer.
         if let Ok(commit) = reference.peel_to_commit() {
