@@ -84,6 +84,9 @@ pub enum ReleaseError {
     /// HEAD is not on a branch.
     #[error("HEAD is detached: a release commit would not be on any branch")]
     Detached,
+    /// There is no commit to release from.
+    #[error("the repository has no commits yet")]
+    NoCommits,
     /// There is no CHANGELOG.
     #[error("{path} does not exist")]
     NoChangelog {
@@ -175,6 +178,7 @@ impl ReleaseError {
         Some(match self {
             ReleaseError::Dirty { .. } => "commit or stash the changes, then release from a clean tree".into(),
             ReleaseError::Detached => "check out the branch to release (or pass --allow-detached)".into(),
+            ReleaseError::NoCommits => "commit the slices first, then release".into(),
             ReleaseError::NoChangelog { .. } => {
                 "run `lancelot init`, or set [paths] changelog in lancelot.toml".into()
             }
@@ -349,6 +353,9 @@ pub fn prepare(
 /// Refuses a detached HEAD (unless allowed), uncommitted changes to tracked files, and
 /// a missing git identity.
 fn check_tree(repo: &Repository, allow_detached: bool) -> Result<(), ReleaseError> {
+    if repo.head().is_err() {
+        return Err(ReleaseError::NoCommits);
+    }
     if repo.head_detached().unwrap_or(false) && !allow_detached {
         return Err(ReleaseError::Detached);
     }

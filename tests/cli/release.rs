@@ -365,6 +365,25 @@ fn every_refusal_changes_nothing() {
 }
 
 #[test]
+fn a_repository_without_commits_is_refused() {
+    let repo = TestRepo::new();
+    repo.lancelot(["new-slice", "Alpha", "--summary", "x", "--yes"])
+        .run()
+        .success();
+    refused_unchanged_without_head(&repo);
+}
+
+#[track_caller]
+fn refused_unchanged_without_head(repo: &TestRepo) {
+    let before = repo.snapshot();
+    repo.lancelot(["release"])
+        .run()
+        .refused()
+        .stderr_has("no commits yet");
+    assert_eq!(repo.snapshot(), before);
+}
+
+#[test]
 fn an_existing_tag_is_refused() {
     let repo = with_slice("minor");
     repo.git(["tag", "v0.1.0"]);
