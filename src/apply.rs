@@ -1,19 +1,18 @@
 //! The plan executor: every command that writes files describes the writes as a
 //! [`Plan`], which is either shown (`--dry-run`) or applied all-or-nothing.
 //!
-//! Files are written to a temporary file in the target folder and renamed into place,
-//! so a reader never sees half a file. If any write fails, every file created is
-//! removed, every file changed gets its old bytes back, and every folder created is
-//! removed again, so the work tree is exactly as before.
+//! Every write goes through [`Root`], so it never follows a symbolic link or lands
+//! outside the repository. Files are written to a temporary file in the target folder
+//! and renamed into place, so a reader never sees half a file. If any write fails,
+//! every file created is removed, every file changed gets its old bytes back, and
+//! every folder created is removed again, so the work tree is exactly as before. A
+//! rollback touches only what this run wrote: a file someone changed since is left.
 
-use std::fs;
-use std::io::Write;
-use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
 
-use crate::config::RelPath;
+use crate::fs::{FsError, Node, RelPath, Root, TEXT_LIMIT};
 
 /// Set while a plan is being applied, so an interrupt handler can wait instead of
 /// leaving a half-written change behind.
@@ -163,27 +162,20 @@ pub enum ApplyError {
         /// The file.
         path: RelPath,
     },
+    /// A path of the plan cannot be written safely (a link, a git folder).
+    #[error(transparent)]
+    Unsafe(FsError),
     /// A write failed; everything written before it was undone.
-    #[error("cannot {action} {path}; every change was rolled back")]
+    #[error("{source}; every change was rolled back")]
     Write {
-        /// What was being done.
-        action: &'static str,
-        /// The file or folder.
-        path: String,
-        /// The I/O error.
-        #[source]
-        source: std::io::Error,
+        /// Why.
+        source: FsError,
     },
     /// A write failed and so did part of the rollback.
-    #[error("cannot {action} {path}, and the rollback failed for: {}", leftovers.join(", "))]
+    #[error("{source}, and the rollback failed for: {}", leftovers.join(", "))]
     RollbackFailed {
-        /// What was being done.
-        action: &'static str,
-        /// The file or folder.
-        path: String,
-        /// The I/O error of the write.
-        #[source]
-        source: std::io::Error,
+        /// Why the write failed.
+        source: FsError,
         /// Paths left in the new state.
         leftovers: Vec<String>,
     },
@@ -194,6 +186,7 @@ impl ApplyError {
     pub fn hint(&self) -> Option<String> {
         match self {
             ApplyError::Conflict { .. } => Some("run the command again".into()),
+            ApplyError::Unsafe(error) => error.hint(),
             ApplyError::Write { .. } => {
                 Some("fix the cause above (a file where a folder should be, permissions, disk space) and run the command again".into())
             }
@@ -206,24 +199,33 @@ impl ApplyError {
 
 /// A plan that was applied, kept to undo it if a later step fails.
 #[derive(Debug)]
-pub struct Applied {
+pub struct Applied<'r> {
+    root: &'r Root,
     done: Vec<Done>,
 }
 
-impl Applied {
-    /// Restores every file and removes every file and folder the plan created; returns
-    /// the paths that could not be restored.
+impl Applied<'_> {
+    /// Restores every file and removes every file and folder the plan created, where
+    /// they still hold what the plan wrote; returns the paths that could not be
+    /// restored.
     pub fn rollback(self) -> Vec<String> {
-        undo(self.done)
+        undo(self.root, self.done)
     }
 }
 
 /// What has been done so far, to undo on failure.
 #[derive(Debug)]
 enum Done {
-    CreatedDir(PathBuf),
-    CreatedFile(PathBuf),
-    UpdatedFile { path: PathBuf, before: Vec<u8> },
+    CreatedDir(RelPath),
+    CreatedFile {
+        path: RelPath,
+        contents: Vec<u8>,
+    },
+    UpdatedFile {
+        path: RelPath,
+        before: Vec<u8>,
+        after: Vec<u8>,
+    },
 }
 
 impl Plan {
@@ -255,28 +257,18 @@ impl Plan {
 
     /// Applies every change under `root`, or none of them. The returned handle can
     /// undo the whole change later, when a step after the writes fails (a commit, say).
-    pub fn apply(&self, root: &Path) -> Result<Applied, ApplyError> {
+    pub fn apply<'r>(&self, root: &'r Root) -> Result<Applied<'r>, ApplyError> {
         self.check_unchanged(root)?;
         APPLYING.store(true, Ordering::SeqCst);
         let mut done = Vec::new();
-        let result = self.write_all(root, &mut done);
-        let result = match result {
-            Ok(()) => Ok(Applied { done }),
-            Err((action, path, source)) => {
-                let leftovers = undo(done);
+        let result = match self.write_all(root, &mut done) {
+            Ok(()) => Ok(Applied { root, done }),
+            Err(source) => {
+                let leftovers = undo(root, done);
                 if leftovers.is_empty() {
-                    Err(ApplyError::Write {
-                        action,
-                        path,
-                        source,
-                    })
+                    Err(ApplyError::Write { source })
                 } else {
-                    Err(ApplyError::RollbackFailed {
-                        action,
-                        path,
-                        source,
-                        leftovers,
-                    })
+                    Err(ApplyError::RollbackFailed { source, leftovers })
                 }
             }
         };
@@ -284,49 +276,55 @@ impl Plan {
         result
     }
 
-    /// Refuses to start if the tree moved since the plan was made.
-    fn check_unchanged(&self, root: &Path) -> Result<(), ApplyError> {
+    /// Refuses to start if the tree moved since the plan was made, or if a path of the
+    /// plan leads through a link or into a git folder. Other problems (a file where a
+    /// folder must go) surface when writing, and are rolled back.
+    fn check_unchanged(&self, root: &Root) -> Result<(), ApplyError> {
         for change in &self.changes {
-            let target = change.path().under(root);
+            let path = change.path();
+            if let Some(parent) = path.parent() {
+                root.node(&parent).map(Some).or_else(unsafe_only)?;
+            }
             let unchanged = match change {
-                FileChange::Create { .. } | FileChange::Folder { .. } => !exists(&target),
+                FileChange::Create { .. } | FileChange::Folder { .. } => {
+                    let node = root.node(path).map(Some).or_else(unsafe_only)?;
+                    node.is_none_or(|node| node == Node::Missing)
+                }
                 FileChange::Update { before, .. } => {
-                    fs::read(&target).is_ok_and(|bytes| bytes == before.as_bytes())
+                    let current = root.read(path, TEXT_LIMIT).or_else(unsafe_only)?;
+                    current.is_some_and(|bytes| bytes == before.as_bytes())
                 }
             };
             if !unchanged {
-                return Err(ApplyError::Conflict {
-                    path: change.path().clone(),
-                });
+                return Err(ApplyError::Conflict { path: path.clone() });
             }
         }
         Ok(())
     }
 
-    fn write_all(
-        &self,
-        root: &Path,
-        done: &mut Vec<Done>,
-    ) -> Result<(), (&'static str, String, std::io::Error)> {
+    fn write_all(&self, root: &Root, done: &mut Vec<Done>) -> Result<(), FsError> {
         for change in &self.changes {
-            let target = change.path().under(root);
-            if let FileChange::Folder { .. } = change {
-                create_dirs(&target, done)
-                    .map_err(|(dir, e)| ("create the folder", dir.display().to_string(), e))?;
-                continue;
+            let path = change.path();
+            let folder = match change {
+                FileChange::Folder { .. } => Some(path.clone()),
+                _ => path.parent(),
+            };
+            if let Some(folder) = folder {
+                for created in root.create_dirs(&folder)? {
+                    done.push(Done::CreatedDir(created));
+                }
             }
-            let parent = target.parent().unwrap_or(root);
-            create_dirs(parent, done)
-                .map_err(|(dir, e)| ("create the folder", dir.display().to_string(), e))?;
-            let failed = |e| (change.action(), change.path().to_string(), e);
             match change {
                 FileChange::Create {
                     contents,
                     executable,
                     ..
                 } => {
-                    write_new(&target, contents.as_bytes(), *executable).map_err(failed)?;
-                    done.push(Done::CreatedFile(target));
+                    root.write_new(path, contents.as_bytes(), *executable)?;
+                    done.push(Done::CreatedFile {
+                        path: path.clone(),
+                        contents: contents.clone().into_bytes(),
+                    });
                 }
                 FileChange::Folder { .. } => {}
                 FileChange::Update {
@@ -335,10 +333,11 @@ impl Plan {
                     executable,
                     ..
                 } => {
-                    replace(&target, after.as_bytes(), *executable).map_err(failed)?;
+                    root.replace(path, after.as_bytes(), *executable)?;
                     done.push(Done::UpdatedFile {
-                        path: target,
+                        path: path.clone(),
                         before: before.clone().into_bytes(),
+                        after: after.clone().into_bytes(),
                     });
                 }
             }
@@ -347,98 +346,61 @@ impl Plan {
     }
 }
 
-/// Whether anything (even a dangling symlink) is at `path`. A path under a regular
-/// file does not exist.
-fn exists(path: &Path) -> bool {
-    fs::symlink_metadata(path).is_ok()
-}
-
-/// Creates the missing folders of `dir`, recording each one created.
-fn create_dirs(dir: &Path, done: &mut Vec<Done>) -> Result<(), (PathBuf, std::io::Error)> {
-    let mut missing = Vec::new();
-    let mut cursor = Some(dir);
-    while let Some(path) = cursor {
-        if exists(path) {
-            break;
-        }
-        missing.push(path.to_path_buf());
-        cursor = path.parent();
+/// A link or a git folder stops a plan before it starts; any other problem is left
+/// to the write, which reports it and rolls back.
+fn unsafe_only<T>(error: FsError) -> Result<Option<T>, ApplyError> {
+    match error {
+        FsError::Symlink { .. } | FsError::GitFolder { .. } => Err(ApplyError::Unsafe(error)),
+        _ => Ok(None),
     }
-    for path in missing.into_iter().rev() {
-        fs::create_dir(&path).map_err(|e| (path.clone(), e))?;
-        done.push(Done::CreatedDir(path));
-    }
-    Ok(())
 }
 
-/// A temporary file in the folder of `target`, created with `mode` (less the umask),
-/// so renaming it into place is atomic.
-fn temp_file_beside(target: &Path, mode: u32) -> std::io::Result<tempfile::NamedTempFile> {
-    let dir = target.parent().unwrap_or(Path::new("."));
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".lancelot-").suffix(".tmp");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(fs::Permissions::from_mode(mode));
-    }
-    #[cfg(not(unix))]
-    let _ = mode;
-    builder.tempfile_in(dir)
-}
-
-/// Writes a new file via a temporary file; fails if something appeared at `target`.
-/// The file gets the permissions any new file of the user gets (0666, or 0777 for a
-/// program, less the umask).
-fn write_new(target: &Path, contents: &[u8], executable: bool) -> std::io::Result<()> {
-    let mut temp = temp_file_beside(target, if executable { 0o777 } else { 0o666 })?;
-    temp.write_all(contents)?;
-    temp.as_file().sync_all()?;
-    temp.persist_noclobber(target).map_err(|e| e.error)?;
-    Ok(())
-}
-
-/// Replaces a file's contents via a temporary file, keeping its permissions (adding
-/// the execute bits where read bits are set when `executable`).
-fn replace(target: &Path, contents: &[u8], executable: bool) -> std::io::Result<()> {
-    #[allow(unused_mut)]
-    let mut permissions = fs::metadata(target)?.permissions();
-    #[cfg(unix)]
-    if executable {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = permissions.mode();
-        permissions.set_mode(mode | ((mode & 0o444) >> 2));
-    }
-    #[cfg(not(unix))]
-    let _ = executable;
-    let mut temp = temp_file_beside(target, 0o600)?;
-    temp.write_all(contents)?;
-    temp.as_file().sync_all()?;
-    temp.as_file().set_permissions(permissions)?;
-    temp.persist(target).map_err(|e| e.error)?;
-    Ok(())
-}
-
-/// Undoes `done` in reverse order; returns the paths that could not be restored.
-fn undo(done: Vec<Done>) -> Vec<String> {
+/// Undoes `done` in reverse order, touching only files that still hold what was
+/// written (someone else's later change is theirs to keep) and folders that are empty
+/// again; returns the paths that could not be restored.
+fn undo(root: &Root, done: Vec<Done>) -> Vec<String> {
     let mut leftovers = Vec::new();
+    let still_holds = |path: &RelPath, bytes: &[u8]| {
+        root.read(path, TEXT_LIMIT).ok().flatten().as_deref() == Some(bytes)
+    };
     for step in done.into_iter().rev() {
         let (path, result) = match step {
-            Done::CreatedFile(path) => {
-                let result = fs::remove_file(&path);
+            Done::CreatedFile { path, contents } => {
+                let result = if still_holds(&path, &contents) {
+                    root.remove_file(&path)
+                } else {
+                    Ok(())
+                };
                 (path, result)
             }
-            Done::UpdatedFile { path, before } => {
-                let result = replace(&path, &before, false);
+            Done::UpdatedFile {
+                path,
+                before,
+                after,
+            } => {
+                let result = if still_holds(&path, &after) {
+                    root.replace(&path, &before, false)
+                } else {
+                    Ok(())
+                };
                 (path, result)
             }
             Done::CreatedDir(path) => {
-                let result = fs::remove_dir(&path);
+                let empty = root
+                    .list(Some(&path))
+                    .ok()
+                    .flatten()
+                    .is_some_and(|entries| entries.is_empty());
+                let result = if empty {
+                    root.remove_dir(&path)
+                } else {
+                    Ok(())
+                };
                 (path, result)
             }
         };
         if result.is_err() {
-            leftovers.push(path.display().to_string());
+            leftovers.push(path.to_string());
         }
     }
     leftovers
@@ -448,8 +410,15 @@ fn undo(done: Vec<Done>) -> Vec<String> {
 mod tests {
     use super::*;
 
+    use std::fs;
+    use std::path::Path;
+
     fn rel(path: &str) -> RelPath {
         RelPath::parse(path).unwrap()
+    }
+
+    fn root(dir: &Path) -> Root {
+        Root::work_tree(dir, &dir.join(".git")).unwrap()
     }
 
     fn snapshot(root: &Path) -> Vec<(String, Vec<u8>)> {
@@ -478,7 +447,7 @@ mod tests {
         let mut plan = Plan::new();
         plan.push(FileChange::create(rel("a/b/new.md"), "new\n"));
         plan.push(FileChange::update(rel("log.md"), "old\n", "old\nmore\n"));
-        plan.apply(dir.path()).unwrap();
+        plan.apply(&root(dir.path())).unwrap();
         assert_eq!(
             fs::read_to_string(dir.path().join("a/b/new.md")).unwrap(),
             "new\n"
@@ -500,7 +469,7 @@ mod tests {
         plan.push(FileChange::create(rel("deep/er/new.md"), "new\n"));
         plan.push(FileChange::update(rel("log.md"), "old\n", "changed\n"));
         plan.push(FileChange::create(rel("blocker/sub/file.py"), "x"));
-        let error = plan.apply(dir.path()).unwrap_err();
+        let error = plan.apply(&root(dir.path())).unwrap_err();
         assert!(matches!(error, ApplyError::Write { .. }), "{error:?}");
         assert_eq!(snapshot(dir.path()), before);
     }
@@ -513,7 +482,8 @@ mod tests {
         let mut plan = Plan::new();
         plan.push(FileChange::create(rel("new/file.md"), "x"));
         plan.push(FileChange::update(rel("log.md"), "old\n", "new\n"));
-        let applied = plan.apply(dir.path()).unwrap();
+        let root = root(dir.path());
+        let applied = plan.apply(&root).unwrap();
         assert_ne!(snapshot(dir.path()), before);
         assert!(applied.rollback().is_empty());
         assert_eq!(snapshot(dir.path()), before);
@@ -526,14 +496,14 @@ mod tests {
         let mut plan = Plan::new();
         plan.push(FileChange::update(rel("log.md"), "old\n", "new\n"));
         assert!(matches!(
-            plan.apply(dir.path()),
+            plan.apply(&root(dir.path())),
             Err(ApplyError::Conflict { .. })
         ));
         fs::write(dir.path().join("new.md"), "x").unwrap();
         let mut plan = Plan::new();
         plan.push(FileChange::create(rel("new.md"), "y"));
         assert!(matches!(
-            plan.apply(dir.path()),
+            plan.apply(&root(dir.path())),
             Err(ApplyError::Conflict { .. })
         ));
     }
@@ -547,7 +517,7 @@ mod tests {
         fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
         let mut plan = Plan::new();
         plan.push(FileChange::update(rel("run.sh"), "a", "b"));
-        plan.apply(dir.path()).unwrap();
+        plan.apply(&root(dir.path())).unwrap();
         assert_eq!(
             fs::metadata(&path).unwrap().permissions().mode() & 0o777,
             0o755

@@ -6,9 +6,11 @@
 //! `[freeze]`, `[release]`), all parsed here so the rules live in one place.
 
 use std::fmt;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::fs::{CONFIG_LIMIT, FsError, RelPath, Root, read_named_file};
 
 /// The file name lancelot reads at the repository root.
 pub const CONFIG_FILE: &str = "lancelot.toml";
@@ -76,7 +78,7 @@ pub struct PathsConfig {
 
 impl Default for PathsConfig {
     fn default() -> Self {
-        let path = |p: &str| RelPath(p.to_owned());
+        let path = RelPath::from_static;
         PathsConfig {
             specs: path("docs/specs"),
             blueprints: path("docs/blueprints"),
@@ -183,13 +185,13 @@ pub const DEFAULT_TOML: &str = include_str!("../templates/lancelot.toml");
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// The file could not be read.
-    #[error("cannot read the configuration file {}", path.display())]
+    #[error("cannot read the configuration file {}", crate::ui::safe(&path.display().to_string()))]
     Read {
         /// The file.
         path: PathBuf,
-        /// The I/O error.
+        /// Why.
         #[source]
-        source: std::io::Error,
+        source: FsError,
     },
     /// The file is not valid TOML or has unknown keys or invalid values.
     #[error("invalid configuration in {origin}: {message}")]
@@ -205,10 +207,12 @@ impl ConfigError {
     /// What to do about the error.
     pub fn hint(&self) -> Option<String> {
         match self {
-            ConfigError::Read { .. } => Some(
-                "check the path given to --config, or remove the option to use lancelot.toml"
-                    .into(),
-            ),
+            ConfigError::Read { source, .. } => source.hint().or_else(|| {
+                Some(
+                    "check the path given to --config, or remove the option to use lancelot.toml"
+                        .into(),
+                )
+            }),
             ConfigError::Parse { .. } => Some(
                 "fix the key or value named above; docs/config.md lists every key and its default"
                     .into(),
@@ -226,30 +230,47 @@ impl Config {
         })
     }
 
-    /// Loads the configuration for a repository whose work tree is `root`.
+    /// Loads the configuration for the work tree `root`.
     ///
     /// `explicit` (from `--config`) wins; otherwise `lancelot.toml` at the root is read
-    /// when present, and the defaults are used when it is not. Returns the file read.
+    /// when present (never through a symbolic link), and the defaults are used when it
+    /// is not. Returns the file read.
     pub fn load(
-        root: &Path,
+        root: &Root,
         explicit: Option<&Path>,
     ) -> Result<(Config, Option<PathBuf>), ConfigError> {
-        let path = match explicit {
-            Some(path) => path.to_path_buf(),
+        let (text, path) = match explicit {
+            Some(path) => (Config::read_named(path)?, path.to_path_buf()),
             None => {
-                let path = root.join(CONFIG_FILE);
-                if !path.exists() {
-                    return Ok((Config::default(), None));
+                let file = RelPath::config_file();
+                let path = file.under(root.path());
+                let read =
+                    root.read_text(&file, CONFIG_LIMIT)
+                        .map_err(|source| ConfigError::Read {
+                            path: path.clone(),
+                            source,
+                        })?;
+                match read {
+                    Some(text) => (text, path),
+                    None => return Ok((Config::default(), None)),
                 }
-                path
             }
         };
-        let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
-            path: path.clone(),
-            source,
-        })?;
         let config = Config::from_toml(&text, &path.display().to_string())?;
         Ok((config, Some(path)))
+    }
+
+    /// Reads a configuration file named by the user or the server's administrator.
+    pub fn read_named(path: &Path) -> Result<String, ConfigError> {
+        read_named_file(path, CONFIG_LIMIT).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })
+    }
+
+    /// Loads a configuration file named by the user or the server's administrator.
+    pub fn load_named(path: &Path) -> Result<Config, ConfigError> {
+        Config::from_toml(&Config::read_named(path)?, &path.display().to_string())
     }
 }
 
@@ -269,6 +290,19 @@ impl Config {
             origin: origin.clone(),
             message,
         };
+        let regular = matches!(entry.filemode(), 0o100644 | 0o100755);
+        if !regular {
+            return Err(unreadable("not a regular file (a link or a folder)".into()));
+        }
+        let too_large = repo
+            .odb()
+            .and_then(|odb| odb.read_header(entry.id()))
+            .map_or(true, |(size, _)| size as u64 > CONFIG_LIMIT);
+        if too_large {
+            return Err(unreadable(format!(
+                "unreadable or larger than {CONFIG_LIMIT} bytes"
+            )));
+        }
         let blob = entry
             .to_object(repo)
             .and_then(|object| object.peel_to_blob())
@@ -276,105 +310,6 @@ impl Config {
         let text =
             std::str::from_utf8(blob.content()).map_err(|_| unreadable("not UTF-8 text".into()))?;
         Config::from_toml(text, &origin)
-    }
-}
-
-/// A path relative to the repository root, using `/`, that cannot leave the repository.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(transparent)]
-pub struct RelPath(String);
-
-impl RelPath {
-    /// Validates a repository-relative path: not empty, not absolute, no `..`, no
-    /// backslashes or control characters. A trailing `/` is dropped.
-    pub fn parse(text: &str) -> Result<RelPath, String> {
-        let trimmed = text.trim_end_matches('/');
-        if trimmed.is_empty() {
-            return Err("the path is empty".into());
-        }
-        if trimmed.chars().any(|c| c.is_control() || c == '\\') {
-            return Err(format!(
-                "`{text}` contains a backslash or a control character"
-            ));
-        }
-        if trimmed.starts_with('/') || Path::new(trimmed).is_absolute() {
-            return Err(format!(
-                "`{text}` is absolute; give a path relative to the repository root"
-            ));
-        }
-        let mut parts = Vec::new();
-        for component in Path::new(trimmed).components() {
-            match component {
-                Component::Normal(part) => parts.push(part.to_string_lossy().into_owned()),
-                Component::CurDir => {}
-                _ => {
-                    return Err(format!(
-                        "`{text}` leaves the repository (`..` is not allowed)"
-                    ));
-                }
-            }
-        }
-        if parts.is_empty() {
-            return Err(format!("`{text}` names the repository root itself"));
-        }
-        Ok(RelPath(parts.join("/")))
-    }
-
-    /// `lancelot.toml` at the repository root.
-    pub fn config_file() -> RelPath {
-        RelPath(CONFIG_FILE.to_owned())
-    }
-
-    /// The path as text, with `/` separators.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// This path followed by `name`.
-    pub fn join(&self, name: &str) -> RelPath {
-        RelPath(format!("{}/{}", self.0, name))
-    }
-
-    /// The folder holding this path, if it is not at the root.
-    pub fn parent(&self) -> Option<RelPath> {
-        self.0
-            .rsplit_once('/')
-            .map(|(parent, _)| RelPath(parent.to_owned()))
-    }
-
-    /// The last component.
-    pub fn file_name(&self) -> &str {
-        self.0.rsplit('/').next().unwrap_or(&self.0)
-    }
-
-    /// The relative link from the file `from` to this path, as written in Markdown
-    /// (spaces are percent-encoded).
-    pub fn link_from(&self, from: &RelPath) -> String {
-        let base = from
-            .parent()
-            .map(|parent| PathBuf::from(parent.0))
-            .unwrap_or_default();
-        let relative =
-            pathdiff::diff_paths(&self.0, base).unwrap_or_else(|| PathBuf::from(&self.0));
-        relative.to_string_lossy().replace(' ', "%20")
-    }
-
-    /// The path on disk under `root`.
-    pub fn under(&self, root: &Path) -> PathBuf {
-        root.join(&self.0)
-    }
-}
-
-impl fmt::Display for RelPath {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for RelPath {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        RelPath::parse(&text).map_err(serde::de::Error::custom)
     }
 }
 
@@ -473,14 +408,6 @@ mod tests {
     fn unknown_tables_are_refused() {
         let error = Config::from_toml("[projekt]\nname = \"x\"\n", "f").unwrap_err();
         assert!(error.to_string().contains("projekt"));
-    }
-
-    #[test]
-    fn paths_may_not_leave_the_repository() {
-        for bad in ["../x", "/etc", "a/../../b", "", "a\\b"] {
-            assert!(RelPath::parse(bad).is_err(), "{bad:?} accepted");
-        }
-        assert_eq!(RelPath::parse("./a//b/").unwrap().as_str(), "a/b");
     }
 
     #[test]

@@ -9,6 +9,7 @@ use crate::apply::ApplyError;
 use crate::config::ConfigError;
 use crate::feature::FeatureNameError;
 use crate::freeze::FreezeError;
+use crate::fs::FsError;
 use crate::hooks::HookError;
 use crate::lifecycle::LifecycleError;
 use crate::release::ReleaseError;
@@ -74,6 +75,9 @@ pub enum Error {
     /// Hooks could not be installed.
     #[error(transparent)]
     Hook(#[from] HookError),
+    /// A file could not be reached or read safely.
+    #[error(transparent)]
+    Fs(#[from] FsError),
     /// Files could not be written (everything was rolled back).
     #[error(transparent)]
     Apply(#[from] ApplyError),
@@ -110,6 +114,7 @@ impl Error {
             Error::Feature(e) => e.hint(),
             Error::Scaffold(e) => e.hint(),
             Error::Apply(e) => e.hint(),
+            Error::Fs(e) => e.hint(),
             Error::Freeze(e) => e.hint(),
             Error::Hook(e) => e.hint(),
             Error::Lifecycle(e) => e.hint(),

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use git2::Repository;
 
 use crate::apply::{FileChange, Plan};
-use crate::config::RelPath;
+use crate::fs::{CONFIG_LIMIT, FsError, RelPath, Root};
 
 /// The line that marks a hook script as lancelot's.
 pub const MARKER: &str = "# lancelot-managed hook";
@@ -61,15 +61,9 @@ pub enum HookError {
         /// The hooks folder.
         dir: PathBuf,
     },
-    /// The hooks folder or a hook could not be read.
-    #[error("cannot read {}", path.display())]
-    Read {
-        /// The path.
-        path: PathBuf,
-        /// The I/O error.
-        #[source]
-        source: std::io::Error,
-    },
+    /// The hooks folder or a hook could not be reached or read safely.
+    #[error(transparent)]
+    Files(#[from] FsError),
     /// The repository's configuration could not be read or written.
     #[error("cannot use the git configuration of {}", path.display())]
     Config {
@@ -89,7 +83,8 @@ impl HookError {
                 "pass --force to replace them, or call `lancelot hook <name>` from your own hook in {}",
                 dir.display()
             )),
-            _ => None,
+            HookError::Files(error) => error.hint(),
+            HookError::Config { .. } => None,
         }
     }
 }
@@ -133,10 +128,11 @@ pub fn script(hook: Hook, program: &Path) -> String {
     )
 }
 
-/// Plans writing `hooks` into `dir`: the plan (paths relative to `dir`) and what
-/// happens to each hook. Foreign hooks are refused unless `force`.
+/// Plans writing `hooks` into the hooks folder `dir`: the plan (paths relative to
+/// `dir`) and what happens to each hook. Foreign hooks are refused unless `force`; a
+/// hook that is a symbolic link is never written through.
 pub fn plan_install(
-    dir: &Path,
+    dir: &Root,
     hooks: &[Hook],
     program: &Path,
     force: bool,
@@ -146,22 +142,18 @@ pub fn plan_install(
     let mut foreign = Vec::new();
     for &hook in hooks {
         let wanted = script(hook, program);
-        let path = dir.join(hook.name());
-        // Hook names are constant, valid relative paths.
-        let Ok(relative) = RelPath::parse(hook.name()) else {
-            continue;
-        };
-        let current = match std::fs::read(&path) {
-            Ok(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => None,
-            Err(source) => return Err(HookError::Read { path, source }),
-        };
+        let relative = RelPath::from_static(hook.name());
+        let current = dir
+            .read(&relative, CONFIG_LIMIT)?
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
         let outcome = match current {
             None => {
                 plan.push(FileChange::create(relative, wanted).executable());
                 Outcome::Installed
             }
-            Some(current) if current == wanted && is_executable(&path) => Outcome::Unchanged,
+            Some(current) if current == wanted && is_executable(&dir.path().join(hook.name())) => {
+                Outcome::Unchanged
+            }
             Some(current) if current.contains(MARKER) || force => {
                 plan.push(FileChange::update(relative, current, wanted).executable());
                 Outcome::Replaced
@@ -176,10 +168,26 @@ pub fn plan_install(
     if !foreign.is_empty() {
         return Err(HookError::Foreign {
             names: foreign,
-            dir: dir.to_path_buf(),
+            dir: dir.path().to_path_buf(),
         });
     }
     Ok((plan, outcomes))
+}
+
+/// The plan for a hooks folder that does not exist yet (a dry run): every hook is new.
+pub fn plan_missing_folder(hooks: &[Hook], program: &Path) -> (Plan, Vec<(Hook, Outcome)>) {
+    let mut plan = Plan::new();
+    for &hook in hooks {
+        plan.push(
+            FileChange::create(RelPath::from_static(hook.name()), script(hook, program))
+                .executable(),
+        );
+    }
+    let outcomes = hooks
+        .iter()
+        .map(|&hook| (hook, Outcome::Installed))
+        .collect();
+    (plan, outcomes)
 }
 
 /// Lets pushes carry options (`git push -o lancelot-override=…`) to the hook.
@@ -219,30 +227,24 @@ mod tests {
 
     #[test]
     fn installing_twice_changes_nothing_and_foreign_hooks_are_kept() {
-        let dir = tempfile::tempdir().unwrap();
+        let temp = tempfile::tempdir().unwrap();
+        let dir = Root::folder(temp.path()).unwrap();
         let program = Path::new("/usr/bin/lancelot");
-        let (plan, outcomes) =
-            plan_install(dir.path(), &[Hook::PreCommit], program, false).unwrap();
+        let (plan, outcomes) = plan_install(&dir, &[Hook::PreCommit], program, false).unwrap();
         assert_eq!(outcomes, [(Hook::PreCommit, Outcome::Installed)]);
-        plan.apply(dir.path()).unwrap();
-        let (plan, outcomes) =
-            plan_install(dir.path(), &[Hook::PreCommit], program, false).unwrap();
+        plan.apply(&dir).unwrap();
+        let (plan, outcomes) = plan_install(&dir, &[Hook::PreCommit], program, false).unwrap();
         assert_eq!(outcomes, [(Hook::PreCommit, Outcome::Unchanged)]);
         assert!(plan.changes().is_empty());
 
-        std::fs::write(dir.path().join("pre-push"), "#!/bin/sh\nmy own\n").unwrap();
-        let error = plan_install(
-            dir.path(),
-            &[Hook::PreCommit, Hook::PrePush],
-            program,
-            false,
-        )
-        .unwrap_err();
+        std::fs::write(temp.path().join("pre-push"), "#!/bin/sh\nmy own\n").unwrap();
+        let error =
+            plan_install(&dir, &[Hook::PreCommit, Hook::PrePush], program, false).unwrap_err();
         assert!(
             error.to_string().contains("pre-push already exists"),
             "{error}"
         );
-        let (_, outcomes) = plan_install(dir.path(), &[Hook::PrePush], program, true).unwrap();
+        let (_, outcomes) = plan_install(&dir, &[Hook::PrePush], program, true).unwrap();
         assert_eq!(outcomes, [(Hook::PrePush, Outcome::Replaced)]);
     }
 }

@@ -17,6 +17,7 @@ pub mod envfile;
 pub mod error;
 pub mod feature;
 pub mod freeze;
+pub mod fs;
 pub mod hooks;
 pub mod lifecycle;
 pub mod receipts;

@@ -5,14 +5,15 @@
 //! Each receipt is written with one `write` on a file opened for appending, under an
 //! exclusive lock, so concurrent writers never interleave lines.
 
-use std::fs::{self, OpenOptions};
-use std::io::Write;
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::clock;
+use crate::fs::{FsError, RelPath, Root};
 
 /// A push was refused by the freeze.
 pub const CHECK_REFUSED: &str = "check.refused";
@@ -67,36 +68,48 @@ impl Receipt {
 
 /// The log file of the repository whose git folder is `git_dir`.
 pub fn log_path(git_dir: &Path) -> PathBuf {
-    git_dir.join("lancelot").join("receipts.jsonl")
+    git_dir.join(LOG.as_str())
 }
 
-/// Appends a receipt to the log of `git_dir`, creating the log when needed.
-pub fn append(git_dir: &Path, receipt: &Receipt) -> std::io::Result<()> {
-    let path = log_path(git_dir);
-    if let Some(folder) = path.parent() {
-        fs::create_dir_all(folder)?;
-    }
-    let mut line = serde_json::to_string(receipt).map_err(std::io::Error::other)?;
+/// The log, relative to the git folder.
+static LOG: LazyLock<RelPath> = LazyLock::new(|| RelPath::from_static("lancelot/receipts.jsonl"));
+
+/// Appends a receipt to the log of `git_dir`, creating the log when needed. The log
+/// is never reached through a symbolic link.
+pub fn append(git_dir: &Path, receipt: &Receipt) -> Result<(), FsError> {
+    let io = |source| FsError::Io {
+        action: "append to",
+        path: log_path(git_dir).display().to_string(),
+        source,
+    };
+    let mut line =
+        serde_json::to_string(receipt).map_err(|error| io(std::io::Error::other(error)))?;
     line.push('\n');
-    let mut file = OpenOptions::new().create(true).append(true).open(&path)?;
-    file.lock()?;
+    let mut file = Root::folder(git_dir)?.open_append(&LOG)?;
+    file.lock().map_err(io)?;
     let written = file.write_all(line.as_bytes()).and_then(|()| file.flush());
     let unlocked = file.unlock();
-    written.and(unlocked)
+    written.and(unlocked).map_err(io)
 }
 
 /// Reads every receipt of the log of `git_dir`, oldest first. Lines that are not
 /// receipts (a torn write after a crash, say) are skipped and counted.
-pub fn read_all(git_dir: &Path) -> std::io::Result<(Vec<Receipt>, usize)> {
-    let text = match fs::read_to_string(log_path(git_dir)) {
-        Ok(text) => text,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok((Vec::new(), 0)),
-        Err(error) => return Err(error),
+pub fn read_all(git_dir: &Path) -> Result<(Vec<Receipt>, usize), FsError> {
+    let Some(file) = Root::folder(git_dir)?.open_read(&LOG)? else {
+        return Ok((Vec::new(), 0));
     };
     let mut receipts = Vec::new();
     let mut skipped = 0;
-    for line in text.lines().filter(|line| !line.trim().is_empty()) {
-        match serde_json::from_str(line) {
+    for line in BufReader::new(file).split(b'\n') {
+        let line = line.map_err(|source| FsError::Io {
+            action: "read",
+            path: log_path(git_dir).display().to_string(),
+            source,
+        })?;
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        match serde_json::from_slice(&line) {
             Ok(receipt) => receipts.push(receipt),
             Err(_) => skipped += 1,
         }
@@ -119,6 +132,7 @@ pub fn git_actor(repo: &git2::Repository) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     #[test]
     fn receipts_round_trip_through_the_log() {

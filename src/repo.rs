@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use git2::Repository;
 
+use crate::fs::{FsError, Root};
+
 /// Why the repository could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum RepoError {
@@ -27,6 +29,9 @@ pub enum RepoError {
         /// The repository's git folder.
         path: PathBuf,
     },
+    /// The work tree could not be opened.
+    #[error(transparent)]
+    Files(#[from] FsError),
     /// libgit2 failed.
     #[error("git error: {0}")]
     Git(#[from] git2::Error),
@@ -41,6 +46,7 @@ impl RepoError {
             ),
             RepoError::NoSuchDir { .. } => Some("pass an existing folder to -C".into()),
             RepoError::Bare { .. } => Some("run the command in a clone that has a work tree".into()),
+            RepoError::Files(error) => error.hint(),
             RepoError::Git(_) => None,
         }
     }
@@ -67,6 +73,8 @@ pub struct Workspace {
     pub repo: Repository,
     /// The root of the work tree.
     pub root: PathBuf,
+    /// The work tree, as the only door to its files.
+    pub files: Root,
 }
 
 impl Workspace {
@@ -81,6 +89,7 @@ impl Workspace {
                 });
             }
         };
-        Ok(Workspace { repo, root })
+        let files = Root::work_tree(&root, repo.path())?;
+        Ok(Workspace { repo, root, files })
     }
 }

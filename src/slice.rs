@@ -5,13 +5,13 @@
 //! spelled out here once; scaffolding, and later lint and the board, ask this module.
 
 use std::fmt;
-use std::path::Path;
 use std::str::FromStr;
 
 use serde::Serialize;
 
-use crate::config::{Config, RelPath};
+use crate::config::Config;
 use crate::feature::FeatureName;
+use crate::fs::{EntryKind, FsError, RelPath, Root};
 
 /// The version bump a slice declares for the release that ships it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, clap::ValueEnum)]
@@ -211,13 +211,12 @@ pub struct ExistingSlice {
 /// Lists the slices whose specs are in the configured specs folder, sorted by name.
 ///
 /// A missing folder means no slices. Files that do not follow the naming convention
-/// are ignored.
-pub fn existing_slices(root: &Path, config: &Config) -> std::io::Result<Vec<ExistingSlice>> {
-    let folder = config.paths.specs.under(root);
-    let entries = match std::fs::read_dir(&folder) {
-        Ok(entries) => entries,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(error) => return Err(error),
+/// are ignored; a spec that is a symbolic link is refused, like any link lancelot
+/// meets in a repository.
+pub fn existing_slices(files: &Root, config: &Config) -> Result<Vec<ExistingSlice>, FsError> {
+    let folder = &config.paths.specs;
+    let Some(entries) = files.list(Some(folder))? else {
+        return Ok(Vec::new());
     };
     let prefix = format!(
         "{}_{}_Spec_",
@@ -225,22 +224,23 @@ pub fn existing_slices(root: &Path, config: &Config) -> std::io::Result<Vec<Exis
     );
     let mut slices = Vec::new();
     for entry in entries {
-        let file_name = entry?.file_name();
-        let Some(file_name) = file_name.to_str() else {
-            continue;
-        };
-        let Some(name) = file_name
+        let Some(name) = entry
+            .name
             .strip_prefix(&prefix)
             .and_then(|rest| rest.strip_suffix(".md"))
         else {
             continue;
         };
-        if let Ok(feature) = FeatureName::parse(name) {
-            slices.push(ExistingSlice {
-                spec: config.paths.specs.join(file_name),
-                feature,
-            });
+        let Ok(feature) = FeatureName::parse(name) else {
+            continue;
+        };
+        let spec = folder.join(&entry.name);
+        if entry.kind != EntryKind::File {
+            // Reports the link (or the special file) by name.
+            files.node(&spec)?;
+            continue;
         }
+        slices.push(ExistingSlice { spec, feature });
     }
     slices.sort_by_key(|slice| slice.feature.pascal());
     Ok(slices)

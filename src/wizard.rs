@@ -479,16 +479,22 @@ impl Prompter for ScriptedPrompter {
 mod tests {
     use super::*;
     use crate::config::Config;
+    use crate::fs::Root;
 
-    fn scaffolder_with(slices: &[&str]) -> (tempfile::TempDir, Scaffolder) {
+    /// A work tree with a spec for each of `slices`.
+    fn tree_with(slices: &[&str]) -> (tempfile::TempDir, Root) {
         let dir = tempfile::tempdir().unwrap();
         let specs = dir.path().join("docs/specs");
         std::fs::create_dir_all(&specs).unwrap();
         for slice in slices {
             std::fs::write(specs.join(format!("Lancelot_vNext2_Spec_{slice}.md")), "x").unwrap();
         }
-        let scaffolder = Scaffolder::new(dir.path(), Config::default()).unwrap();
-        (dir, scaffolder)
+        let root = Root::work_tree(dir.path(), &dir.path().join(".git")).unwrap();
+        (dir, root)
+    }
+
+    fn scaffolder(files: &Root) -> Scaffolder<'_> {
+        Scaffolder::new(files, Config::default()).unwrap()
     }
 
     fn text(answer: &str) -> Scripted {
@@ -497,7 +503,8 @@ mod tests {
 
     #[test]
     fn flags_alone_make_a_request_with_defaults() {
-        let (_dir, scaffolder) = scaffolder_with(&[]);
+        let (_dir, files) = tree_with(&[]);
+        let scaffolder = scaffolder(&files);
         let answers = Answers {
             feature: Some("health-monitor".into()),
             summary: Some("  Watch health ".into()),
@@ -515,7 +522,8 @@ mod tests {
 
     #[test]
     fn without_a_prompter_the_summary_is_required() {
-        let (_dir, scaffolder) = scaffolder_with(&[]);
+        let (_dir, files) = tree_with(&[]);
+        let scaffolder = scaffolder(&files);
         let answers = Answers {
             feature: Some("x".into()),
             ..Answers::default()
@@ -526,7 +534,8 @@ mod tests {
 
     #[test]
     fn the_wizard_asks_only_what_flags_did_not_give_and_re_asks_invalid_answers() {
-        let (_dir, scaffolder) = scaffolder_with(&["Alpha", "Beta"]);
+        let (_dir, files) = tree_with(&["Alpha", "Beta"]);
+        let scaffolder = scaffolder(&files);
         let mut prompter = ScriptedPrompter::new([
             text("alpha"),            // refused: exists
             text("Health Monitor"),   // feature
@@ -565,7 +574,8 @@ mod tests {
 
     #[test]
     fn the_conventional_module_is_not_recorded_as_an_override() {
-        let (_dir, scaffolder) = scaffolder_with(&[]);
+        let (_dir, files) = tree_with(&[]);
+        let scaffolder = scaffolder(&files);
         let mut prompter = ScriptedPrompter::new([
             Scripted::Pick(vec![]),
             text(""),

@@ -7,6 +7,7 @@ use serde_json::json;
 use super::Invocation;
 use crate::changelog::Changelog;
 use crate::cli::Format;
+use crate::fs::TEXT_LIMIT;
 use crate::ui;
 use crate::{Error, ExitStatus};
 
@@ -35,14 +36,14 @@ pub enum ChangelogCommand {
 pub fn run(invocation: &Invocation, args: &ChangelogArgs) -> Result<ExitStatus, Error> {
     let ChangelogCommand::Show { version, format } = &args.command;
     let workspace = invocation.workspace()?;
-    let config = invocation.config(&workspace.root)?;
+    let config = invocation.config(&workspace.files)?;
     let path = &config.paths.changelog;
-    let text = std::fs::read_to_string(path.under(&workspace.root)).map_err(|error| {
-        Error::usage(
-            format!("cannot read {path}: {error}"),
+    let Some(text) = workspace.files.read_text(path, TEXT_LIMIT)? else {
+        return Err(Error::usage(
+            format!("{path} does not exist"),
             "run `lancelot init`, or set [paths] changelog in lancelot.toml",
-        )
-    })?;
+        ));
+    };
     let changelog = Changelog::parse(&text);
     let section = if version.eq_ignore_ascii_case("unreleased") {
         changelog.unreleased()

@@ -9,6 +9,7 @@ use crate::changelog::Changelog;
 use crate::cli::Format;
 use crate::config::Config;
 use crate::freeze::Rules;
+use crate::fs::{CONFIG_LIMIT, RelPath, Root};
 use crate::hooks::{self, Hook, MARKER};
 use crate::lifecycle::{Project, Stage};
 use crate::scaffold::Templates;
@@ -58,7 +59,7 @@ impl Check {
 /// Runs `lancelot doctor`.
 pub fn run(invocation: &Invocation, args: &DoctorArgs) -> Result<ExitStatus, Error> {
     let workspace = invocation.workspace()?;
-    let root = &workspace.root;
+    let root = &workspace.files;
     let mut checks = Vec::new();
     let config = match Config::load(root, invocation.config.as_deref()) {
         Ok((config, source)) => {
@@ -154,17 +155,27 @@ fn hook_checks(repo: &git2::Repository) -> Vec<Check> {
             )];
         }
     };
+    let folder = Root::folder(&dir).ok();
     [Hook::PreCommit, Hook::PrePush]
         .into_iter()
         .map(|hook| {
             let name = format!("{} hook", hook.name());
             let path = dir.join(hook.name());
-            let Ok(script) = std::fs::read_to_string(&path) else {
-                return Check::fail(
-                    &name,
-                    format!("not installed ({})", path.display()),
-                    "run `lancelot hook install`",
-                );
+            let read = folder
+                .as_ref()
+                .map(|folder| folder.read_text(&RelPath::from_static(hook.name()), CONFIG_LIMIT));
+            let script = match read {
+                Some(Ok(Some(script))) => script,
+                Some(Err(error)) => {
+                    return Check::fail(&name, error.to_string(), error.hint().unwrap_or_default());
+                }
+                _ => {
+                    return Check::fail(
+                        &name,
+                        format!("not installed ({})", path.display()),
+                        "run `lancelot hook install`",
+                    );
+                }
             };
             if !script.contains(MARKER) {
                 return Check::fail(

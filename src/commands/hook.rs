@@ -15,6 +15,7 @@ use crate::cli::Format;
 use crate::freeze::{
     self, Checker, FreezeError, KnownRefs, RefUpdate, Report, Rules, RulesSource, report,
 };
+use crate::fs::{FsError, Root};
 use crate::hooks::{self, Hook, Outcome};
 use crate::receipts::{self, Receipt};
 use crate::repo;
@@ -369,9 +370,26 @@ fn install(invocation: &Invocation, args: &InstallArgs) -> Result<ExitStatus, Er
         )
     })?;
     let dir = hooks::hooks_dir(&repo)?;
-    let (plan, outcomes) = hooks::plan_install(&dir, &hooks, &program, args.force)?;
     if !args.dry_run {
-        plan.apply(&dir)?;
+        // The folder comes from git (core.hooksPath, or the git folder), not from a
+        // repository's files.
+        std::fs::create_dir_all(&dir).map_err(|source| FsError::Io {
+            action: "create the folder",
+            path: dir.display().to_string(),
+            source,
+        })?;
+    }
+    let hooks_folder = match Root::folder(&dir) {
+        Ok(folder) => Some(folder),
+        Err(_) if args.dry_run => None,
+        Err(error) => return Err(error.into()),
+    };
+    let (plan, outcomes) = match &hooks_folder {
+        Some(folder) => hooks::plan_install(folder, &hooks, &program, args.force)?,
+        None => hooks::plan_missing_folder(&hooks, &program),
+    };
+    if let Some(folder) = hooks_folder.as_ref().filter(|_| !args.dry_run) {
+        plan.apply(folder)?;
         if args.server.is_some() {
             hooks::enable_push_options(&repo)?;
         }

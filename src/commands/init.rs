@@ -7,7 +7,8 @@ use super::Invocation;
 use crate::apply::{FileChange, Plan};
 use crate::changelog::NEW_CHANGELOG;
 use crate::cli::Format;
-use crate::config::{DEFAULT_TOML, RelPath};
+use crate::config::DEFAULT_TOML;
+use crate::fs::RelPath;
 use crate::ui::{self, BOLD, DIM};
 use crate::{Error, ExitStatus};
 
@@ -35,7 +36,7 @@ pub struct InitArgs {
 /// Runs `lancelot init`.
 pub fn run(invocation: &Invocation, args: &InitArgs) -> Result<ExitStatus, Error> {
     let workspace = invocation.workspace()?;
-    let root = &workspace.root;
+    let root = &workspace.files;
     if let Some(path) = invocation.config.as_ref().filter(|path| !path.exists()) {
         return Err(Error::usage(
             format!("the configuration file {} does not exist", path.display()),
@@ -47,18 +48,19 @@ pub fn run(invocation: &Invocation, args: &InitArgs) -> Result<ExitStatus, Error
 
     let mut plan = Plan::new();
     let mut existing = Vec::new();
-    let mut want = |change: FileChange| {
-        if std::fs::symlink_metadata(change.path().under(root)).is_ok() {
+    let mut want = |change: FileChange| -> Result<(), Error> {
+        if root.exists(change.path())? {
             existing.push(change.path().to_string());
         } else {
             plan.push(change);
         }
+        Ok(())
     };
     if invocation.config.is_none() {
         want(FileChange::create(
             RelPath::config_file(),
             DEFAULT_TOML.to_owned(),
-        ));
+        ))?;
     }
     for folder in [
         &paths.specs,
@@ -68,16 +70,16 @@ pub fn run(invocation: &Invocation, args: &InitArgs) -> Result<ExitStatus, Error
     ] {
         want(FileChange::Folder {
             path: folder.clone(),
-        });
+        })?;
     }
     want(FileChange::create(
         paths.changelog.clone(),
         NEW_CHANGELOG.to_owned(),
-    ));
+    ))?;
     want(FileChange::create(
         paths.env_file.clone(),
         NEW_ENV_FILE.to_owned(),
-    ));
+    ))?;
 
     if !args.dry_run {
         plan.apply(root)?;
@@ -101,7 +103,7 @@ pub fn run(invocation: &Invocation, args: &InitArgs) -> Result<ExitStatus, Error
                 text.push_str(&format!("{BOLD}{verb}:{BOLD:#}\n{}", ui::plan_lines(&plan)));
             }
             for path in &existing {
-                text.push_str(&format!("  {DIM}exists  {path}{DIM:#}\n"));
+                text.push_str(&format!("  {DIM}exists  {}{DIM:#}\n", ui::safe(path)));
             }
             if !args.dry_run && !plan.changes().is_empty() {
                 text.push_str("\nNext: lancelot new-slice \"<Feature>\"\n");

@@ -14,8 +14,8 @@ use crate::{Error, ExitStatus};
 
 fn load(invocation: &Invocation) -> Result<(Workspace, Project), Error> {
     let workspace = invocation.workspace()?;
-    let config = invocation.config(&workspace.root)?;
-    let project = Project::load(&workspace.root, config).map_err(Error::Lifecycle)?;
+    let config = invocation.config(&workspace.files)?;
+    let project = Project::load(&workspace.files, config).map_err(Error::Lifecycle)?;
     Ok((workspace, project))
 }
 
@@ -87,7 +87,7 @@ pub fn set_status(invocation: &Invocation, args: &SetStatusArgs) -> Result<ExitS
         }
     };
     if !args.dry_run {
-        change.plan.apply(&workspace.root)?;
+        change.plan.apply(&workspace.files)?;
         if !change.plan.changes().is_empty() {
             record(
                 receipts::SLICE_STATUS_CHANGED,

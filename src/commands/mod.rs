@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 use crate::cli::{Cli, Command};
 use crate::config::Config;
+use crate::fs::Root;
 use crate::repo::Workspace;
 use crate::{Error, ExitStatus};
 
@@ -50,8 +51,8 @@ impl Invocation {
         Ok(Workspace::discover(&self.dir)?)
     }
 
-    /// The configuration for the work tree at `root`.
-    pub fn config(&self, root: &Path) -> Result<Config, Error> {
+    /// The configuration for the work tree `root`.
+    pub fn config(&self, root: &Root) -> Result<Config, Error> {
         Ok(Config::load(root, self.config.as_deref())?.0)
     }
 }

@@ -101,8 +101,8 @@ impl NewSliceArgs {
 /// Runs `lancelot new-slice`.
 pub fn run(invocation: &Invocation, args: &NewSliceArgs) -> Result<ExitStatus, Error> {
     let workspace = invocation.workspace()?;
-    let config = invocation.config(&workspace.root)?;
-    let scaffolder = Scaffolder::new(&workspace.root, config)?;
+    let config = invocation.config(&workspace.files)?;
+    let scaffolder = Scaffolder::new(&workspace.files, config)?;
 
     let interactive =
         !args.yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
@@ -130,7 +130,7 @@ pub fn run(invocation: &Invocation, args: &NewSliceArgs) -> Result<ExitStatus, E
         }
     }
     if !args.dry_run {
-        plan.apply(&workspace.root)?;
+        plan.apply(&workspace.files)?;
         let details = json!({
             "slice": request.feature.pascal(),
             "flag": request.flag.as_str(),

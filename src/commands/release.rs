@@ -93,7 +93,7 @@ fn parse_target(text: Option<&str>, pre: Option<&str>) -> Result<Target, Error> 
 /// Runs `lancelot release`.
 pub fn run(invocation: &Invocation, args: &ReleaseArgs) -> Result<ExitStatus, Error> {
     let workspace = invocation.workspace()?;
-    let config = invocation.config(&workspace.root)?;
+    let config = invocation.config(&workspace.files)?;
     let request = Request {
         target: parse_target(args.target.as_deref(), args.pre.as_deref())?,
         pre: args.pre.clone(),
@@ -108,7 +108,7 @@ pub fn run(invocation: &Invocation, args: &ReleaseArgs) -> Result<ExitStatus, Er
         }
     };
     let requested = json!({ "target": args.target, "pre": args.pre });
-    let prepared = release::prepare(repo, &workspace.root, &config, &request, &clock::today());
+    let prepared = release::prepare(repo, &workspace.files, &config, &request, &clock::today());
     let release = match prepared {
         Ok(release) => release,
         Err(error) => {
@@ -133,7 +133,7 @@ pub fn run(invocation: &Invocation, args: &ReleaseArgs) -> Result<ExitStatus, Er
     let commit = !args.no_commit;
     let executed = release::execute(
         repo,
-        &workspace.root,
+        &workspace.files,
         &release,
         commit,
         commit && !args.no_tag,

@@ -16,6 +16,7 @@ use git2::{Oid, Repository};
 use serde::Serialize;
 
 use crate::config::Config;
+use crate::fs::Root;
 
 pub use rule::{ChangeKind, Rules, Verdict};
 pub use walk::{Checker, KnownRefs, RefUpdate, new_commits, range_commits};
@@ -55,6 +56,9 @@ pub enum FreezeError {
         /// The commit whose parents are missing.
         commit: String,
     },
+    /// The work tree could not be opened.
+    #[error(transparent)]
+    Files(#[from] crate::fs::FsError),
     /// A hook received input it does not understand.
     #[error("malformed hook input line {line:?}: {reason}")]
     HookInput {
@@ -77,6 +81,7 @@ impl FreezeError {
         match self {
             FreezeError::Config(_) => Some("fix [freeze] in lancelot.toml; docs/config.md describes every key".into()),
             FreezeError::ConfigFile(error) => error.hint(),
+            FreezeError::Files(error) => error.hint(),
             FreezeError::Git { .. } => None,
             FreezeError::BadRevision { .. } => Some(
                 "check the revision exists locally; in CI fetch the base branch first (e.g. `git fetch origin main`)".into(),
@@ -140,7 +145,7 @@ pub enum RulesSource<'a> {
 /// Loads and compiles the rules in force.
 pub fn load_rules(repo: &Repository, source: RulesSource<'_>) -> Result<Rules, FreezeError> {
     let config = match source {
-        RulesSource::File(path) => Config::load(Path::new(""), Some(path))?.0,
+        RulesSource::File(path) => Config::load_named(path)?,
         RulesSource::Commit(oid) => config_at_commit(repo, oid)?,
         RulesSource::Head => match repo.head().and_then(|head| head.peel_to_commit()) {
             Ok(commit) => config_at_commit(repo, commit.id())?,
@@ -148,7 +153,7 @@ pub fn load_rules(repo: &Repository, source: RulesSource<'_>) -> Result<Rules, F
             Err(error) => return Err(FreezeError::git("cannot read HEAD")(error)),
         },
         RulesSource::WorkTree => match repo.workdir() {
-            Some(root) => Config::load(root, None)?.0,
+            Some(root) => Config::load(&Root::work_tree(root, repo.path())?, None)?.0,
             None => return load_rules(repo, RulesSource::Head),
         },
     };

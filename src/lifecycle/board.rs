@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::gate::has_changelog_entry;
 use super::{Project, Slice, Stage};
-use crate::config::RelPath;
+use crate::fs::RelPath;
 
 /// How many commits back the board looks for each slice's last change.
 const HISTORY_LIMIT: usize = 5000;

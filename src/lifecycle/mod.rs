@@ -10,16 +10,16 @@ pub mod board;
 pub mod gate;
 pub mod lint;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::fmt;
-use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::config::{Config, RelPath};
+use crate::config::Config;
 use crate::doc::{self, Status};
 use crate::envfile;
 use crate::feature::FeatureName;
+use crate::fs::{FsError, RelPath, Root, TEXT_LIMIT};
 use crate::slice::{ExistingSlice, SliceLayout, existing_slices};
 
 /// The statuses a slice moves through.
@@ -98,15 +98,9 @@ pub enum LifecycleError {
         /// What to do instead.
         hint: String,
     },
-    /// A file could not be read.
-    #[error("cannot read {path}")]
-    Read {
-        /// The file.
-        path: String,
-        /// The I/O error.
-        #[source]
-        source: std::io::Error,
-    },
+    /// A file could not be reached or read safely.
+    #[error(transparent)]
+    Files(#[from] FsError),
 }
 
 impl LifecycleError {
@@ -121,7 +115,7 @@ impl LifecycleError {
             }
             LifecycleError::UnknownStatus(_) => None,
             LifecycleError::Refused { hint, .. } => Some(hint.clone()),
-            LifecycleError::Read { .. } => None,
+            LifecycleError::Files(error) => error.hint(),
         }
     }
 }
@@ -169,8 +163,8 @@ impl Slice {
 /// Everything the lifecycle commands read, loaded once.
 #[derive(Debug)]
 pub struct Project {
-    /// The work tree.
-    pub root: PathBuf,
+    /// The supporting files of the slices (notes, runbooks, modules) that exist.
+    present: HashSet<RelPath>,
     /// The configuration.
     pub config: Config,
     /// Every slice, sorted by name.
@@ -182,18 +176,23 @@ pub struct Project {
 }
 
 impl Project {
-    /// Reads the slices, the CHANGELOG and the env file of the work tree at `root`.
-    pub fn load(root: &Path, config: Config) -> Result<Project, LifecycleError> {
-        let existing = existing_slices(root, &config).map_err(|source| LifecycleError::Read {
-            path: config.paths.specs.to_string(),
-            source,
-        })?;
+    /// Reads the slices, the CHANGELOG and the env file of the work tree `files`.
+    pub fn load(files: &Root, config: Config) -> Result<Project, LifecycleError> {
+        let existing = existing_slices(files, &config)?;
         let slices = existing
             .iter()
-            .map(|slice| read_slice(root, &config, slice))
+            .map(|slice| read_slice(files, &config, slice))
             .collect::<Result<Vec<_>, _>>()?;
-        let changelog = read_optional(root, &config.paths.changelog)?.unwrap_or_default();
-        let env_flags = read_optional(root, &config.paths.env_file)?
+        let mut present = HashSet::new();
+        for slice in &slices {
+            for (_, path) in slice.supporting_files() {
+                if files.exists(path)? {
+                    present.insert(path.clone());
+                }
+            }
+        }
+        let changelog = read_optional(files, &config.paths.changelog)?.unwrap_or_default();
+        let env_flags = read_optional(files, &config.paths.env_file)?
             .map(|text| {
                 envfile::feature_flags(&text)
                     .into_iter()
@@ -202,7 +201,7 @@ impl Project {
             })
             .unwrap_or_default();
         Ok(Project {
-            root: root.to_path_buf(),
+            present,
             config,
             slices,
             changelog,
@@ -227,9 +226,10 @@ impl Project {
             .ok_or_else(unknown)
     }
 
-    /// Whether a repository-relative path exists in the work tree.
+    /// Whether a supporting file of a slice (architecture note, runbook, owning
+    /// module) exists in the work tree.
     pub fn exists(&self, path: &RelPath) -> bool {
-        path.under(&self.root).exists()
+        self.present.contains(path)
     }
 
     /// The names of the slices `slice` depends on that exist, and those that do not.
@@ -304,17 +304,17 @@ fn first_token(value: &str) -> Option<String> {
 }
 
 fn read_slice(
-    root: &Path,
+    files: &Root,
     config: &Config,
     existing: &ExistingSlice,
 ) -> Result<Slice, LifecycleError> {
-    let spec = read_optional(root, &existing.spec)?.unwrap_or_default();
+    let spec = read_optional(files, &existing.spec)?.unwrap_or_default();
     let field = |name: &str| doc::field_value(spec.as_bytes(), name);
     let module = field("Owning module")
         .and_then(|value| first_token(&value))
         .and_then(|path| RelPath::parse(&path).ok());
     let layout = SliceLayout::new(config, &existing.feature, module);
-    let blueprint = read_optional(root, &layout.blueprint)?;
+    let blueprint = read_optional(files, &layout.blueprint)?;
     let depends_on = match field("Depends on") {
         Some(value) if value.eq_ignore_ascii_case("none") || value.trim().is_empty() => Vec::new(),
         Some(value) => {
@@ -348,15 +348,11 @@ fn read_slice(
     })
 }
 
-fn read_optional(root: &Path, path: &RelPath) -> Result<Option<String>, LifecycleError> {
-    match std::fs::read(path.under(root)) {
-        Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(source) => Err(LifecycleError::Read {
-            path: path.to_string(),
-            source,
-        }),
-    }
+/// A document of the work tree (lossily decoded), `None` when it does not exist.
+fn read_optional(files: &Root, path: &RelPath) -> Result<Option<String>, FsError> {
+    Ok(files
+        .read(path, TEXT_LIMIT)?
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned()))
 }
 
 #[cfg(test)]

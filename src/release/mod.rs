@@ -17,7 +17,8 @@ pub use version::{bumped, declared_bump, final_of, next_version, parse_label};
 
 use crate::apply::{ApplyError, FileChange, Plan};
 use crate::changelog::{Changelog, Cut};
-use crate::config::{Config, RelPath};
+use crate::config::Config;
+use crate::fs::{FsError, RelPath, Root, TEXT_LIMIT};
 use crate::slice::Bump;
 
 /// What the release manager asked for.
@@ -132,15 +133,9 @@ pub enum ReleaseError {
     /// No git identity to sign the commit and tag with.
     #[error("no git identity to write the release commit and tag with")]
     NoIdentity(#[source] git2::Error),
-    /// A file could not be read.
-    #[error("cannot read {path}")]
-    Read {
-        /// The file.
-        path: String,
-        /// The I/O error.
-        #[source]
-        source: std::io::Error,
-    },
+    /// A file could not be reached or read safely.
+    #[error(transparent)]
+    Files(#[from] FsError),
     /// A git operation failed while preparing.
     #[error("{context}")]
     Git {
@@ -197,7 +192,8 @@ impl ReleaseError {
             ReleaseError::NoIdentity(_) => "set one: git config user.name \"…\" and git config user.email \"…\"".into(),
             ReleaseError::Apply(error) => return error.hint(),
             ReleaseError::RollbackIncomplete { .. } => "restore the listed files with `git checkout -- <file>`".into(),
-            ReleaseError::Read { .. } | ReleaseError::Git { .. } | ReleaseError::RolledBack { .. } => return None,
+            ReleaseError::Files(error) => return error.hint(),
+            ReleaseError::Git { .. } | ReleaseError::RolledBack { .. } => return None,
         })
     }
 
@@ -211,7 +207,7 @@ impl ReleaseError {
 /// the new CHANGELOG and version files. Writes nothing.
 pub fn prepare(
     repo: &Repository,
-    root: &Path,
+    files: &Root,
     config: &Config,
     request: &Request,
     today: &str,
@@ -220,7 +216,7 @@ pub fn prepare(
         check_tree(repo, request.allow_detached)?;
     }
     let changelog_path = &config.paths.changelog;
-    let before = read(root, changelog_path)?.ok_or_else(|| ReleaseError::NoChangelog {
+    let before = read(files, changelog_path)?.ok_or_else(|| ReleaseError::NoChangelog {
         path: changelog_path.clone(),
     })?;
     let mut changelog = Changelog::parse(&before);
@@ -326,7 +322,7 @@ pub fn prepare(
         changelog.render(),
     ));
     for file in &config.release.version_files {
-        let text = read(root, &file.path)?.ok_or_else(|| ReleaseError::VersionFile {
+        let text = read(files, &file.path)?.ok_or_else(|| ReleaseError::VersionFile {
             path: file.path.clone(),
             reason: "the file does not exist".into(),
         })?;
@@ -414,15 +410,8 @@ fn check_agreement(
 }
 
 /// Reads a text file of the work tree; `None` when it does not exist.
-fn read(root: &Path, path: &RelPath) -> Result<Option<String>, ReleaseError> {
-    match std::fs::read_to_string(path.under(root)) {
-        Ok(text) => Ok(Some(text)),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(source) => Err(ReleaseError::Read {
-            path: path.to_string(),
-            source,
-        }),
-    }
+fn read(files: &Root, path: &RelPath) -> Result<Option<String>, ReleaseError> {
+    Ok(files.read_text(path, TEXT_LIMIT)?)
 }
 
 /// Applies a prepared release: writes the files, then (when `commit`) a commit
@@ -430,12 +419,12 @@ fn read(root: &Path, path: &RelPath) -> Result<Option<String>, ReleaseError> {
 /// A failing commit or tag undoes everything.
 pub fn execute(
     repo: &Repository,
-    root: &Path,
+    files: &Root,
     release: &Release,
     commit: bool,
     tag: bool,
 ) -> Result<Executed, ReleaseError> {
-    let applied = release.plan.apply(root)?;
+    let applied = release.plan.apply(files)?;
     if !commit {
         return Ok(Executed {
             commit: None,

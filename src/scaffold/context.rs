@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::SliceRequest;
-use crate::config::{Config, RelPath};
+use crate::config::Config;
+use crate::fs::RelPath;
 use crate::slice::SliceLayout;
 
 /// The part of the context that is the same for every file of the slice.

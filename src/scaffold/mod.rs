@@ -8,15 +8,14 @@
 mod context;
 mod templates;
 
-use std::path::{Path, PathBuf};
-
 pub use templates::{Artifact, BUILTIN, Templates};
 
 use crate::apply::{FileChange, Plan};
 use crate::changelog::{Changelog, NEW_CHANGELOG};
-use crate::config::{Config, RelPath};
+use crate::config::Config;
 use crate::envfile;
 use crate::feature::FeatureName;
+use crate::fs::{FsError, RelPath, Root, TEXT_LIMIT};
 use crate::slice::{Bump, ExistingSlice, Flag, Kind, SliceLayout, existing_slices, find_slice};
 use context::SliceContext;
 
@@ -90,15 +89,9 @@ pub enum ScaffoldError {
         /// What is wrong with it.
         message: String,
     },
-    /// A file could not be read.
-    #[error("cannot read {path}")]
-    Read {
-        /// The file.
-        path: String,
-        /// The I/O error.
-        #[source]
-        source: std::io::Error,
-    },
+    /// A file could not be reached or read safely.
+    #[error(transparent)]
+    Files(#[from] FsError),
     /// A template is missing for the configured module extension.
     #[error("no template {name}: built-in module templates exist for Python only")]
     MissingTemplate {
@@ -137,7 +130,7 @@ impl ScaffoldError {
             }
             ScaffoldError::SelfDependency(_) => Some("drop that --depends-on".into()),
             ScaffoldError::InvalidAnswer { .. } => None,
-            ScaffoldError::Read { .. } => None,
+            ScaffoldError::Files(error) => error.hint(),
             ScaffoldError::MissingTemplate { name, folder } => {
                 Some(format!("add {folder}/{name}, or set [paths] module_ext = \"py\""))
             }
@@ -149,24 +142,21 @@ impl ScaffoldError {
 }
 
 /// Plans new slices in one repository.
-pub struct Scaffolder {
-    root: PathBuf,
+pub struct Scaffolder<'r> {
+    files: &'r Root,
     config: Config,
     existing: Vec<ExistingSlice>,
     templates: Templates,
 }
 
-impl Scaffolder {
-    /// Reads what scaffolding needs from the work tree at `root`: the existing slices
+impl<'r> Scaffolder<'r> {
+    /// Reads what scaffolding needs from the work tree `files`: the existing slices
     /// and the templates.
-    pub fn new(root: &Path, config: Config) -> Result<Scaffolder, ScaffoldError> {
-        let existing = existing_slices(root, &config).map_err(|source| ScaffoldError::Read {
-            path: config.paths.specs.to_string(),
-            source,
-        })?;
-        let templates = Templates::load(root, &config)?;
+    pub fn new(files: &'r Root, config: Config) -> Result<Scaffolder<'r>, ScaffoldError> {
+        let existing = existing_slices(files, &config)?;
+        let templates = Templates::load(files, &config)?;
         Ok(Scaffolder {
-            root: root.to_path_buf(),
+            files,
             config,
             existing,
             templates,
@@ -301,7 +291,7 @@ impl Scaffolder {
         ];
         for (artifact, path) in code {
             if artifact != Artifact::Module {
-                self.add_python_package_marker(&mut plan, path);
+                self.add_python_package_marker(&mut plan, path)?;
             }
             self.create(&mut plan, path, render(artifact, path)?)?;
         }
@@ -314,7 +304,7 @@ impl Scaffolder {
         path: &RelPath,
         contents: String,
     ) -> Result<(), ScaffoldError> {
-        if std::fs::symlink_metadata(path.under(&self.root)).is_ok() {
+        if self.files.exists(path)? {
             return Err(ScaffoldError::TargetExists { path: path.clone() });
         }
         plan.push(FileChange::create(path.clone(), contents));
@@ -324,18 +314,23 @@ impl Scaffolder {
     /// pytest cannot collect two test files of the same name (the unit and the
     /// integration test) unless their folders are packages. A new Python test folder
     /// gets an empty `__init__.py`; an existing folder is the project's business.
-    fn add_python_package_marker(&self, plan: &mut Plan, test_file: &RelPath) {
+    fn add_python_package_marker(
+        &self,
+        plan: &mut Plan,
+        test_file: &RelPath,
+    ) -> Result<(), ScaffoldError> {
         let Some(folder) = test_file.parent() else {
-            return;
+            return Ok(());
         };
         let marker = folder.join("__init__.py");
         let already_planned = plan.changes().iter().any(|change| change.path() == &marker);
         if self.config.paths.module_ext.as_str() == "py"
-            && !folder.under(&self.root).exists()
             && !already_planned
+            && !self.files.exists(&folder)?
         {
             plan.push(FileChange::create(marker, String::new()));
         }
+        Ok(())
     }
 
     fn write(&self, plan: &mut Plan, path: &RelPath, before: Option<String>, after: String) {
@@ -347,22 +342,7 @@ impl Scaffolder {
 
     /// Reads a text file of the work tree; `None` when it does not exist.
     fn read_optional(&self, path: &RelPath) -> Result<Option<String>, ScaffoldError> {
-        match std::fs::read(path.under(&self.root)) {
-            Ok(bytes) => String::from_utf8(bytes)
-                .map(Some)
-                .map_err(|_| ScaffoldError::Read {
-                    path: path.to_string(),
-                    source: std::io::Error::new(
-                        std::io::ErrorKind::InvalidData,
-                        "the file is not UTF-8 text",
-                    ),
-                }),
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(source) => Err(ScaffoldError::Read {
-                path: path.to_string(),
-                source,
-            }),
-        }
+        Ok(self.files.read_text(path, TEXT_LIMIT)?)
     }
 }
 

@@ -3,12 +3,12 @@
 
 use std::collections::BTreeMap;
 use std::error::Error as _;
-use std::path::Path;
 
 use tera::Tera;
 
 use super::ScaffoldError;
 use crate::config::Config;
+use crate::fs::{CONFIG_LIMIT, EntryKind, FsError, RelPath, Root};
 
 /// The built-in templates, by name.
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -104,8 +104,7 @@ impl Templates {
     ///
     /// Every `*.tera` file of the templates folder is loaded, so overrides can include
     /// or import partials of their own.
-    pub fn load(root: &Path, config: &Config) -> Result<Templates, ScaffoldError> {
-        let folder = config.paths.templates.under(root);
+    pub fn load(files: &Root, config: &Config) -> Result<Templates, ScaffoldError> {
         let mut sources: BTreeMap<String, (String, String)> = BUILTIN
             .iter()
             .map(|(name, text)| {
@@ -115,7 +114,7 @@ impl Templates {
                 )
             })
             .collect();
-        for (name, text) in read_folder(&folder)? {
+        for (name, text) in read_folder(files, &config.paths.templates)? {
             let origin = config.paths.templates.join(&name).to_string();
             sources.insert(name, (text, origin));
         }
@@ -162,31 +161,25 @@ impl Templates {
     }
 }
 
-/// Reads the `*.tera` files of the templates folder; a missing folder has none.
-fn read_folder(folder: &Path) -> Result<Vec<(String, String)>, ScaffoldError> {
-    let read_error = |source| ScaffoldError::Read {
-        path: folder.display().to_string(),
-        source,
-    };
-    let entries = match std::fs::read_dir(folder) {
-        Ok(entries) => entries,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(error) => return Err(read_error(error)),
+/// Reads the `*.tera` files of the templates folder; a missing folder has none. A
+/// template that is a symbolic link is refused (it could name any file of the
+/// machine); subfolders are not read.
+fn read_folder(files: &Root, folder: &RelPath) -> Result<Vec<(String, String)>, ScaffoldError> {
+    let Some(entries) = files.list(Some(folder))? else {
+        return Ok(Vec::new());
     };
     let mut templates = Vec::new();
     for entry in entries {
-        let path = entry.map_err(read_error)?.path();
-        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-            continue;
-        };
-        if !name.ends_with(".tera") || !path.is_file() {
+        if !entry.name.ends_with(".tera") || entry.kind == EntryKind::Folder {
             continue;
         }
-        let text = std::fs::read_to_string(&path).map_err(|source| ScaffoldError::Read {
-            path: path.display().to_string(),
-            source,
-        })?;
-        templates.push((name.to_owned(), text));
+        let path = folder.join(&entry.name);
+        let text = files
+            .read_text(&path, CONFIG_LIMIT)?
+            .ok_or_else(|| FsError::NotAFile {
+                path: path.to_string(),
+            })?;
+        templates.push((entry.name, text));
     }
     Ok(templates)
 }

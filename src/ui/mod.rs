@@ -1,9 +1,20 @@
 //! What the user sees: styled messages on stderr, plain results on stdout.
 //!
 //! Styling goes through `anstream`, which drops colours when the stream is not a
-//! terminal or `NO_COLOR` is set, so callers never decide that themselves.
+//! terminal or `NO_COLOR` is set, so callers never decide that themselves. Every
+//! value that comes from a repository is escaped where it is formatted ([`safe`]),
+//! and everything printed passes [`sanitize`] on its way out, so no text a
+//! repository wrote can reach a terminal as a control sequence.
+
+mod escape;
 
 use std::error::Error as _;
+use std::fmt::Write as _;
+use std::io::Write as _;
+
+pub use escape::{
+    Safe, dot_text, is_unsafe, md_cell, md_code_cell, mermaid_text, safe, safe_block, sanitize,
+};
 
 use anstyle::{AnsiColor, Style};
 
@@ -30,29 +41,39 @@ pub const BOLD: Style = Style::new().bold();
 
 /// Prints an error, its causes and its hint to stderr.
 pub fn report_error(error: &Error) {
-    anstream::eprintln!("{ERROR}error:{ERROR:#} {error}");
+    let mut text = format!("{ERROR}error:{ERROR:#} {error}\n");
     let mut source = error.source();
     while let Some(cause) = source {
-        anstream::eprintln!("  {DIM}caused by:{DIM:#} {cause}");
+        let _ = writeln!(text, "  {DIM}caused by:{DIM:#} {cause}");
         source = cause.source();
     }
     if let Some(hint) = error.hint() {
-        anstream::eprintln!("{HELP}help:{HELP:#} {hint}");
+        let _ = writeln!(text, "{HELP}help:{HELP:#} {hint}");
     }
+    err(&text);
 }
 
 /// Prints a warning to stderr.
 pub fn warn(message: &str) {
-    anstream::eprintln!("{WARNING}warning:{WARNING:#} {message}");
+    err(&format!("{WARNING}warning:{WARNING:#} {message}\n"));
 }
 
-/// Writes text to stdout (styles are dropped when stdout is not a terminal). A closed
-/// pipe is an error, not a panic.
+/// Writes text to stderr, sanitized (styles are dropped when stderr is not a
+/// terminal). Hooks report here: git shows it to the author, as `remote:` lines for a
+/// server hook. A failing stderr is ignored: there is nowhere left to report it.
+pub fn err(text: &str) {
+    let mut stderr = anstream::stderr().lock();
+    let _ = stderr
+        .write_all(sanitize(text).as_bytes())
+        .and_then(|()| stderr.flush());
+}
+
+/// Writes text to stdout, sanitized (styles are dropped when stdout is not a
+/// terminal). A closed pipe is an error, not a panic.
 pub fn out(text: &str) -> Result<(), Error> {
-    use std::io::Write;
     let mut stdout = anstream::stdout().lock();
     stdout
-        .write_all(text.as_bytes())
+        .write_all(sanitize(text).as_bytes())
         .and_then(|()| stdout.flush())
         .map_err(Error::Output)
 }
@@ -67,10 +88,12 @@ pub fn plan_lines(plan: &crate::apply::Plan) -> String {
         } else {
             ""
         };
-        text.push_str(&format!(
-            "  {GOOD}{:<7}{GOOD:#} {path}{suffix}\n",
-            change.action()
-        ));
+        let _ = writeln!(
+            text,
+            "  {GOOD}{:<7}{GOOD:#} {}{suffix}",
+            change.action(),
+            safe(path.as_str())
+        );
     }
     text
 }

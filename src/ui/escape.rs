@@ -1,0 +1,279 @@
+//! Escaping what a repository, a configuration or git says before it is shown.
+//!
+//! A status line, a path, a commit subject or a branch name is somebody else's text:
+//! printed raw it can move the cursor, clear the screen, write the clipboard (OSC
+//! 52), reverse the reading order (U+202E) or start a line of its own on a `remote:`
+//! prompt. Each output language gets its own rules: the terminal ([`safe`],
+//! [`safe_block`], [`sanitize`]), Markdown tables ([`md_cell`]), Mermaid and DOT
+//! labels. JSON needs none of this: `serde_json` escapes exactly.
+
+use std::borrow::Cow;
+use std::fmt::{self, Write as _};
+
+/// Whether a character must never reach a terminal as itself: C0 and C1 controls,
+/// DEL, the bidirectional controls, line and paragraph separators and the invisible
+/// characters that make two different texts look the same.
+pub fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061c}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{2028}'..='\u{202e}'
+                | '\u{2060}'..='\u{206f}'
+                | '\u{feff}'
+                | '\u{fff9}'..='\u{fffb}'
+        )
+}
+
+/// Writes the visible form of an unsafe character: `\n`, `\t`, `\r`, or `\u{1b}`.
+fn write_escaped(out: &mut impl fmt::Write, c: char) -> fmt::Result {
+    match c {
+        '\n' => out.write_str("\\n"),
+        '\t' => out.write_str("\\t"),
+        '\r' => out.write_str("\\r"),
+        other => write!(out, "\\u{{{:x}}}", u32::from(other)),
+    }
+}
+
+/// A one-line value made safe for a terminal: every unsafe character, newlines and
+/// tabs included, is shown escaped.
+#[derive(Debug, Clone, Copy)]
+pub struct Safe<'a>(&'a str);
+
+/// Wraps a value for printing on a terminal (see [`Safe`]).
+pub fn safe(text: &str) -> Safe<'_> {
+    Safe(text)
+}
+
+impl fmt::Display for Safe<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = self.0;
+        if !text.chars().any(is_unsafe) {
+            return f.pad(text);
+        }
+        let mut out = String::with_capacity(text.len() + 8);
+        for c in text.chars() {
+            if is_unsafe(c) {
+                write_escaped(&mut out, c)?;
+            } else {
+                out.push(c);
+            }
+        }
+        f.pad(&out)
+    }
+}
+
+/// Several lines of somebody else's text (CHANGELOG notes, an error from a parser)
+/// made safe for a terminal: line breaks and tabs stay (a CRLF becomes a LF), every
+/// other unsafe character is shown escaped.
+pub fn safe_block(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| is_unsafe(c) && c != '\n' && c != '\t') {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' | '\t' => out.push(c),
+            c if is_unsafe(c) => {
+                let _ = write_escaped(&mut out, c);
+            }
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// The last line of defence of everything lancelot prints for people: keeps line
+/// breaks, tabs and lancelot's own colour codes (`ESC [ digits ; m`), and shows every
+/// other unsafe character escaped. Values are escaped where they are formatted
+/// ([`safe`]); this catches anything that was not.
+pub fn sanitize(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| is_unsafe(c) && c != '\n' && c != '\t') {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == '\u{1b}'
+            && let Some(length) = colour_code_length(rest)
+        {
+            out.push_str(&rest[..length]);
+            rest = &rest[length..];
+            continue;
+        }
+        if is_unsafe(c) && c != '\n' && c != '\t' {
+            let _ = write_escaped(&mut out, c);
+        } else {
+            out.push(c);
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    Cow::Owned(out)
+}
+
+/// The length of a Select Graphic Rendition sequence (`ESC [ 1 ; 31 m`) at the start
+/// of `text`, the only escape sequence lancelot writes itself.
+fn colour_code_length(text: &str) -> Option<usize> {
+    let body = text.strip_prefix("\u{1b}[")?;
+    let params = body
+        .bytes()
+        .take_while(|b| b.is_ascii_digit() || *b == b';')
+        .count();
+    (params <= 32 && body.as_bytes().get(params) == Some(&b'm')).then_some(2 + params + 1)
+}
+
+/// A value for a cell of a Markdown (GitHub Flavored) table: `|` cannot end the cell,
+/// HTML cannot render, emphasis and links cannot start, and unsafe characters are
+/// shown escaped.
+pub fn md_cell(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '|' | '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '!' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if is_unsafe(c) => {
+                let _ = write_escaped(&mut out, c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A value for a Markdown table cell shown as code, when it can be: a code span
+/// cannot hold a backtick, so such a value is shown as escaped text instead.
+pub fn md_code_cell(text: &str) -> String {
+    if text.contains('`') || text.chars().any(is_unsafe) {
+        return md_cell(text);
+    }
+    format!("`{}`", text.replace('|', "\\|"))
+}
+
+/// Text inside a quoted Mermaid label (`A["…"]`): quotes, markup, entity starts and
+/// unsafe characters become Mermaid entity codes (`#quot;`, `#60;`).
+pub fn mermaid_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("#quot;"),
+            '#' | '<' | '>' | '&' | '`' | '[' | ']' | '{' | '}' | '(' | ')' | '|' | '\\' => {
+                let _ = write!(out, "#{};", u32::from(c));
+            }
+            c if is_unsafe(c) => {
+                let _ = write_escaped(&mut out, c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text inside a double-quoted Graphviz DOT string: backslashes and quotes escaped,
+/// so no DOT escape (`\l`, `\N`) or end of string can be smuggled in; unsafe
+/// characters are shown escaped (with a doubled backslash, so DOT shows them as typed).
+pub fn dot_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            c if is_unsafe(c) => {
+                let mut escaped = String::new();
+                let _ = write_escaped(&mut escaped, c);
+                out.push_str(&escaped.replace('\\', "\\\\"));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn controls_and_bidi_are_shown_not_sent() {
+        assert_eq!(
+            safe("a\u{1b}]52;c;aGk=\u{7}b").to_string(),
+            "a\\u{1b}]52;c;aGk=\\u{7}b"
+        );
+        assert_eq!(safe("x\ny\r").to_string(), "x\\ny\\r");
+        assert_eq!(safe("abc\u{202e}fed").to_string(), "abc\\u{202e}fed");
+        assert_eq!(safe("\u{9b}2J").to_string(), "\\u{9b}2J");
+        assert_eq!(format!("[{:<6}]", safe("ab")), "[ab    ]");
+    }
+
+    #[test]
+    fn blocks_keep_their_lines() {
+        assert_eq!(safe_block("a\r\nb\tc\u{1b}[2J\n"), "a\nb\tc\\u{1b}[2J\n");
+        assert!(matches!(safe_block("plain\ntext"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn the_last_line_of_defence_keeps_only_colour_codes() {
+        assert_eq!(
+            sanitize("\u{1b}[1;31merror:\u{1b}[0m x\u{1b}]8;;http://e\u{7}\r"),
+            "\u{1b}[1;31merror:\u{1b}[0m x\\u{1b}]8;;http://e\\u{7}\\r"
+        );
+        assert_eq!(sanitize("\u{1b}[2J"), "\\u{1b}[2J");
+    }
+
+    #[test]
+    fn markdown_cells_cannot_break_the_table_or_render_html() {
+        assert_eq!(md_cell("a|b<img onerror=x>"), "a\\|b&lt;img onerror=x&gt;");
+        assert_eq!(md_code_cell("FEATURE_A"), "`FEATURE_A`");
+        assert_eq!(md_code_cell("a`b|c"), "a\\`b\\|c");
+    }
+
+    #[test]
+    fn graph_labels_are_escaped_by_their_own_rules() {
+        assert_eq!(
+            mermaid_text("In \"Progress\" <b>"),
+            "In #quot;Progress#quot; #60;b#62;"
+        );
+        assert_eq!(dot_text("a\"b\\l\n"), "a\\\"b\\\\l\\\\n");
+    }
+
+    fn assert_clean(out: &str) {
+        assert!(!out.chars().any(is_unsafe), "{out:?}");
+    }
+
+    proptest! {
+        #[test]
+        fn nothing_unsafe_survives_the_printer(text in any::<String>()) {
+            assert_clean(&safe(&text).to_string());
+            assert_clean(&md_cell(&text));
+            assert_clean(&md_code_cell(&text));
+            assert_clean(&mermaid_text(&text));
+            assert_clean(&dot_text(&text));
+            let block = safe_block(&text);
+            prop_assert!(!block.chars().any(|c| is_unsafe(c) && c != '\n' && c != '\t'));
+        }
+
+        #[test]
+        fn the_sink_lets_only_colour_codes_through(text in any::<String>()) {
+            let out = sanitize(&text);
+            let mut rest = out.as_ref();
+            while let Some(c) = rest.chars().next() {
+                if c == '\u{1b}' {
+                    let length = colour_code_length(rest);
+                    prop_assert!(length.is_some(), "{out:?}");
+                    rest = &rest[length.unwrap_or(1)..];
+                    continue;
+                }
+                prop_assert!(!is_unsafe(c) || c == '\n' || c == '\t', "{out:?}");
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+    }
+}
