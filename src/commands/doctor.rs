@@ -72,7 +72,7 @@ pub fn run(invocation: &Invocation, args: &DoctorArgs) -> Result<ExitStatus, Err
         Err(error) => {
             checks.push(Check::fail(
                 "configuration",
-                error.to_string(),
+                ui::with_causes(&error),
                 error.hint().unwrap_or_default(),
             ));
             return report(args.format, &checks);

@@ -53,6 +53,17 @@ pub fn report_error(error: &Error) {
     err(&text);
 }
 
+/// An error and its causes on one line: `cannot read x: x is a symbolic link …`.
+pub fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let _ = write!(text, ": {cause}");
+        source = cause.source();
+    }
+    text
+}
+
 /// Prints a warning to stderr.
 pub fn warn(message: &str) {
     err(&format!("{WARNING}warning:{WARNING:#} {message}\n"));

@@ -5,10 +5,12 @@
 #![allow(unreachable_pub, clippy::unwrap_used, clippy::expect_used)]
 
 mod check;
+mod hostile;
 mod init;
 mod lifecycle;
 mod new_slice;
 mod push;
 mod release;
+mod sandbox;
 mod support;
 mod wizard;

@@ -268,6 +268,11 @@ pub struct Run {
 }
 
 impl Run {
+    /// A run of a prepared command.
+    pub fn from_command(command: Command) -> Run {
+        Run { command }
+    }
+
     /// Runs it.
     pub fn run(mut self) -> Outcome {
         let output = self.command.output().unwrap();

@@ -1,0 +1,239 @@
+//! Safe in a hostile clone: an attacker publishes a repository, the user clones it with
+//! the real git client and runs one ordinary lancelot command. Nothing outside the
+//! clone may change, no secret may reach a file, and the nearest legitimate
+//! neighbour must still work.
+
+use std::fs;
+
+use crate::sandbox::{KEY, Sandbox};
+
+const NEW_SLICE: [&str; 5] = [
+    "new-slice",
+    "Health Monitor",
+    "--summary",
+    "Watch health",
+    "--yes",
+];
+
+const SPEC: &str = "# Alpha\n\n- **Status:** Draft\n- **Depends on:** none\n";
+
+#[test]
+fn a_specs_folder_linked_outside_receives_no_spec() {
+    let sandbox = Sandbox::new();
+    sandbox.publish(
+        &[("README.md", "hi\n")],
+        &[("docs/specs", "../../outside/specs")],
+    );
+    let outcome = sandbox.contained(|| sandbox.lancelot(NEW_SLICE).run().refused());
+    outcome
+        .stderr_has("docs/specs is a symbolic link (to ../../outside/specs)")
+        .stderr_has("never follows links");
+    assert_eq!(
+        fs::read_dir(sandbox.path().join("outside/specs"))
+            .unwrap()
+            .count(),
+        0
+    );
+}
+
+#[test]
+fn a_module_folder_linked_into_site_packages_gets_no_pth_file() {
+    let sandbox = Sandbox::new();
+    let payload = "import os; os.system('touch pwned')\n";
+    sandbox.publish(
+        &[
+            ("lancelot.toml", "[paths]\nmodule_ext = \"pth\"\n"),
+            (".lancelot/templates/module.pth.tera", payload),
+            (".lancelot/templates/unit_test.pth.tera", payload),
+            (".lancelot/templates/integration_test.pth.tera", payload),
+        ],
+        &[("src/core", "../../python/site-packages")],
+    );
+    sandbox
+        .contained(|| sandbox.lancelot(NEW_SLICE).run().refused())
+        .stderr_has("src/core is a symbolic link");
+    let packages: Vec<_> = fs::read_dir(sandbox.path().join("python/site-packages"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name())
+        .collect();
+    assert_eq!(packages, ["existing.pth"]);
+}
+
+#[test]
+fn release_never_writes_a_version_file_behind_a_link() {
+    let sandbox = Sandbox::new();
+    sandbox.publish(
+        &[
+            (
+                "lancelot.toml",
+                "[release]\nversion_files = [{ path = \"pkg/VERSION\" }]\n",
+            ),
+            (
+                "docs/CHANGELOG.md",
+                "# Changelog\n\n## [Unreleased]\n\n### Added\n\n- a feature\n",
+            ),
+        ],
+        &[("pkg", "../outside/pkg")],
+    );
+    let head = sandbox.git(["rev-parse", "HEAD"]);
+    sandbox
+        .contained(|| sandbox.lancelot(["release", "minor"]).run().refused())
+        .stderr_has("pkg is a symbolic link");
+    assert_eq!(
+        sandbox.git(["rev-parse", "HEAD"]),
+        head,
+        "a release commit was made"
+    );
+    assert_eq!(sandbox.git(["tag"]), "");
+    assert_eq!(
+        fs::read_to_string(sandbox.path().join("outside/pkg/VERSION")).unwrap(),
+        "9.9.9\n"
+    );
+}
+
+#[test]
+fn init_does_not_follow_a_linked_docs_folder() {
+    let sandbox = Sandbox::new();
+    sandbox.publish(&[("README.md", "hi\n")], &[("docs", "../outside")]);
+    sandbox
+        .contained(|| sandbox.lancelot(["init"]).run().refused())
+        .stderr_has("docs is a symbolic link");
+}
+
+#[test]
+fn set_status_does_not_follow_a_linked_specs_folder() {
+    let sandbox = Sandbox::new();
+    fs::write(
+        sandbox
+            .path()
+            .join("outside/specs/Lancelot_vNext2_Spec_Alpha.md"),
+        SPEC,
+    )
+    .unwrap();
+    sandbox.publish(
+        &[("README.md", "hi\n")],
+        &[("docs/specs", "../../outside/specs")],
+    );
+    sandbox
+        .contained(|| {
+            sandbox
+                .lancelot(["set-status", "Alpha", "approved"])
+                .run()
+                .refused()
+        })
+        .stderr_has("docs/specs is a symbolic link");
+}
+
+#[test]
+fn no_configured_path_reaches_into_the_git_folder() {
+    for spelling in [
+        ".git/config",
+        ".GIT/config",
+        "git~1/config",
+        ".git./config",
+        ".git/hooks/pre-commit",
+    ] {
+        let sandbox = Sandbox::new();
+        sandbox.publish(
+            &[
+                (
+                    "lancelot.toml",
+                    &format!("[paths]\nchangelog = \"{spelling}\"\n"),
+                ),
+                (
+                    ".lancelot/templates/changelog_entry.md.tera",
+                    "[core]\n\tfsmonitor = \"touch pwned\"\n",
+                ),
+            ],
+            &[],
+        );
+        sandbox
+            .contained(|| sandbox.lancelot(NEW_SLICE).run().refused())
+            .stderr_has("invalid configuration in")
+            .stderr_has("inside a git folder");
+        let config = fs::read_to_string(sandbox.clone_dir().join(".git/config")).unwrap();
+        assert!(!config.contains("fsmonitor"), "{spelling}: {config}");
+    }
+}
+
+#[test]
+fn a_template_linked_to_a_key_or_a_system_file_is_refused() {
+    for target in ["../../../home/.ssh/id_ed25519", "/etc/passwd"] {
+        let sandbox = Sandbox::new();
+        sandbox.publish(
+            &[("README.md", "hi\n")],
+            &[(".lancelot/templates/spec.md.tera", target)],
+        );
+        sandbox
+            .contained(|| sandbox.lancelot(NEW_SLICE).run().refused())
+            .stderr_has(".lancelot/templates/spec.md.tera is a symbolic link");
+        assert!(
+            !sandbox.clone_dir().join("docs").exists(),
+            "{target}: files were written"
+        );
+    }
+}
+
+#[test]
+fn an_env_file_linked_to_a_key_is_never_replaced_by_the_key() {
+    let sandbox = Sandbox::new();
+    sandbox.publish(
+        &[("README.md", "hi\n")],
+        &[(".env.example", "../home/.ssh/id_ed25519")],
+    );
+    sandbox
+        .contained(|| sandbox.lancelot(NEW_SLICE).run().refused())
+        .stderr_has(".env.example is a symbolic link");
+    let env = sandbox.clone_dir().join(".env.example");
+    assert!(fs::symlink_metadata(&env).unwrap().file_type().is_symlink());
+    assert_eq!(
+        fs::read_to_string(sandbox.home().join(".ssh/id_ed25519")).unwrap(),
+        format!("{KEY}\n")
+    );
+}
+
+#[test]
+fn a_configuration_linked_to_an_endless_device_is_refused_at_once() {
+    let sandbox = Sandbox::new();
+    sandbox.publish(&[("README.md", "hi\n")], &[("lancelot.toml", "/dev/zero")]);
+    for command in [&["status"][..], &["lint"], &["doctor"], &NEW_SLICE] {
+        let outcome = sandbox.contained(|| sandbox.lancelot(command).run());
+        assert_ne!(outcome.code, 0, "{command:?}");
+        assert!(
+            outcome.stderr.contains("lancelot.toml is a symbolic link")
+                || outcome.stdout.contains("lancelot.toml is a symbolic link"),
+            "{command:?}: {}{}",
+            outcome.stdout,
+            outcome.stderr
+        );
+    }
+}
+
+#[test]
+fn the_legitimate_neighbour_still_works() {
+    let sandbox = Sandbox::new();
+    sandbox.publish(
+        &[
+            (
+                ".lancelot/templates/spec.md.tera",
+                "# {{ feature.title }}\n\n- **Status:** Draft\n{% include \"owner.tera\" %}\n",
+            ),
+            (
+                ".lancelot/templates/owner.tera",
+                "- **Owner:** platform team\n",
+            ),
+            ("docs/CHANGELOG.md", "# Changelog\n\n## [Unreleased]\n"),
+        ],
+        &[("README", "docs/CHANGELOG.md")],
+    );
+    sandbox.contained(|| sandbox.lancelot(NEW_SLICE).run().success());
+    let spec = fs::read_to_string(
+        sandbox
+            .clone_dir()
+            .join("docs/specs/Lancelot_vNext2_Spec_HealthMonitor.md"),
+    )
+    .unwrap();
+    assert!(spec.contains("- **Owner:** platform team"), "{spec}");
+    let changelog = fs::read_to_string(sandbox.clone_dir().join("docs/CHANGELOG.md")).unwrap();
+    assert!(changelog.contains("Health Monitor"), "{changelog}");
+}
