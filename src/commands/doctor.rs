@@ -12,7 +12,7 @@ use crate::freeze::Rules;
 use crate::fs::{CONFIG_LIMIT, RelPath, Root};
 use crate::hooks::{self, Hook, MARKER};
 use crate::lifecycle::{Project, Stage};
-use crate::scaffold::Templates;
+use crate::scaffold;
 use crate::ui::{self, GOOD, HELP, WARNING};
 use crate::{Error, ExitStatus};
 
@@ -78,7 +78,8 @@ pub fn run(invocation: &Invocation, args: &DoctorArgs) -> Result<ExitStatus, Err
             return report(args.format, &checks);
         }
     };
-    checks.push(match Templates::load(root, &config) {
+    checks.push(managed_paths_check(root, &config));
+    checks.push(match scaffold::check_templates(root, &config) {
         Ok(templates) => {
             let overridden = templates
                 .origins()
@@ -88,14 +89,14 @@ pub fn run(invocation: &Invocation, args: &DoctorArgs) -> Result<ExitStatus, Err
             Check::pass(
                 "templates",
                 format!(
-                    "parse ({overridden} overridden in {})",
+                    "parse and render a sample slice within the budgets ({overridden} overridden in {})",
                     config.paths.templates
                 ),
             )
         }
         Err(error) => Check::fail(
             "templates",
-            error.to_string(),
+            ui::with_causes(&error),
             error.hint().unwrap_or_default(),
         ),
     });
@@ -111,7 +112,17 @@ pub fn run(invocation: &Invocation, args: &DoctorArgs) -> Result<ExitStatus, Err
             None
         }
     };
-    let project = Project::load(root, config.clone())?;
+    let project = match Project::load(root, config.clone()) {
+        Ok(project) => project,
+        Err(error) => {
+            checks.push(Check::fail(
+                "slices",
+                ui::with_causes(&error),
+                error.hint().unwrap_or_default(),
+            ));
+            return report(args.format, &checks);
+        }
+    };
     if let Some(rules) = rules {
         let unknown: Vec<String> = project
             .slices
@@ -141,6 +152,55 @@ pub fn run(invocation: &Invocation, args: &DoctorArgs) -> Result<ExitStatus, Err
     }
     checks.push(changelog_check(&project, &config));
     report(args.format, &checks)
+}
+
+/// Every path the configuration names, checked the way lancelot reaches it: no
+/// symbolic link on the way, no special file.
+fn managed_paths_check(root: &Root, config: &Config) -> Check {
+    let paths = &config.paths;
+    let mut managed = vec![
+        RelPath::config_file(),
+        paths.specs.clone(),
+        paths.blueprints.clone(),
+        paths.architecture.clone(),
+        paths.runbooks.clone(),
+        paths.changelog.clone(),
+        paths.env_file.clone(),
+        paths.modules.clone(),
+        paths.unit_tests.clone(),
+        paths.integration_tests.clone(),
+        paths.templates.clone(),
+    ];
+    managed.extend(
+        config
+            .release
+            .version_files
+            .iter()
+            .map(|file| file.path.clone()),
+    );
+    let problems: Vec<(String, Option<String>)> = managed
+        .iter()
+        .filter_map(|path| root.node(path).err())
+        .map(|error| (error.to_string(), error.hint()))
+        .collect();
+    match problems.first() {
+        None => Check::pass(
+            "managed paths",
+            format!(
+                "no symbolic links on the way to the {} paths lancelot manages",
+                managed.len()
+            ),
+        ),
+        Some((_, hint)) => Check::fail(
+            "managed paths",
+            problems
+                .iter()
+                .map(|(problem, _)| problem.as_str())
+                .collect::<Vec<_>>()
+                .join("; "),
+            hint.clone().unwrap_or_default(),
+        ),
+    }
 }
 
 fn hook_checks(repo: &git2::Repository) -> Vec<Check> {

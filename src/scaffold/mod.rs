@@ -6,6 +6,7 @@
 //! a target exists, the flag is taken) happens here, before a single byte is written.
 
 mod context;
+pub mod guard;
 mod templates;
 
 pub use templates::{Artifact, BUILTIN, Templates};
@@ -100,6 +101,14 @@ pub enum ScaffoldError {
         /// The templates folder.
         folder: String,
     },
+    /// Parsing or rendering the templates went over a budget.
+    #[error("{what} {}; nothing was written", budget.describe())]
+    Budget {
+        /// What was being done, naming the template.
+        what: String,
+        /// Which budget.
+        budget: guard::Budget,
+    },
     /// A template failed to parse or render.
     #[error("template error in {origin}: {message}")]
     Template {
@@ -134,6 +143,9 @@ impl ScaffoldError {
             ScaffoldError::MissingTemplate { name, folder } => {
                 Some(format!("add {folder}/{name}, or set [paths] module_ext = \"py\""))
             }
+            ScaffoldError::Budget { .. } => Some(
+                "a repository template loops or recurses without end, or grows without bound; fix it (docs/templates.md, Limits)".into(),
+            ),
             ScaffoldError::Template { .. } => {
                 Some("fix the template; docs/templates.md lists every variable a template can use".into())
             }
@@ -344,6 +356,46 @@ impl<'r> Scaffolder<'r> {
     fn read_optional(&self, path: &RelPath) -> Result<Option<String>, ScaffoldError> {
         Ok(self.files.read_text(path, TEXT_LIMIT)?)
     }
+}
+
+/// Loads the templates of the work tree `files` and renders each with a sample slice,
+/// as `new-slice` would: every check and budget of a real run applies. For `doctor`.
+pub fn check_templates(files: &Root, config: &Config) -> Result<Templates, ScaffoldError> {
+    let templates = Templates::load(files, config)?;
+    let feature = FeatureName::parse("Doctor Sample")?;
+    let request = SliceRequest {
+        flag: Flag::for_feature(&feature),
+        feature,
+        summary: "A sample slice that lancelot doctor renders".into(),
+        depends_on: Vec::new(),
+        included: vec!["what the sample includes".into()],
+        excluded: vec!["what the sample leaves out".into()],
+        kinds: vec![Kind::Subsystem],
+        module: None,
+        bump: Bump::Minor,
+    };
+    let layout = SliceLayout::new(config, &request.feature, None);
+    let shared = SliceContext::new(config, &request, &layout, "2026-01-01".into());
+    for artifact in Artifact::ALL {
+        let file = match artifact {
+            Artifact::Spec => &layout.spec,
+            Artifact::Blueprint => &layout.blueprint,
+            Artifact::Architecture => &layout.architecture,
+            Artifact::Runbook => &layout.runbook,
+            Artifact::ChangelogEntry => &config.paths.changelog,
+            Artifact::Module => &layout.module,
+            Artifact::UnitTest => &layout.unit_test,
+            Artifact::IntegrationTest => &layout.integration_test,
+        };
+        let context = shared
+            .for_file(config, &request, &layout, file)
+            .map_err(|error| ScaffoldError::Template {
+                origin: "the template context".into(),
+                message: error.to_string(),
+            })?;
+        templates.render(artifact, &context)?;
+    }
+    Ok(templates)
 }
 
 /// Validates a one-line answer such as the summary or a scope item.

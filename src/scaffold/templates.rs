@@ -3,12 +3,14 @@
 
 use std::collections::BTreeMap;
 use std::error::Error as _;
+use std::sync::Arc;
 
 use tera::Tera;
 
 use super::ScaffoldError;
+use super::guard::{self, Budget};
 use crate::config::Config;
-use crate::fs::{CONFIG_LIMIT, EntryKind, FsError, RelPath, Root};
+use crate::fs::{EntryKind, FsError, RelPath, Root};
 
 /// The built-in templates, by name.
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -92,9 +94,17 @@ impl Artifact {
     }
 }
 
+/// Why a set of templates was not accepted.
+enum Refused {
+    /// Tera could not parse one.
+    Parse(tera::Error),
+    /// One includes a missing template, or includes or calls itself.
+    Structure { name: String, message: String },
+}
+
 /// The loaded templates and where each came from.
 pub struct Templates {
-    tera: Tera,
+    tera: Arc<Tera>,
     origins: BTreeMap<String, String>,
     ext: String,
 }
@@ -128,31 +138,66 @@ impl Templates {
                 });
             }
         }
-        let mut tera = Tera::default();
-        tera.autoescape_on(Vec::new());
-        let origins = sources
+        let origins: BTreeMap<String, String> = sources
             .iter()
             .map(|(name, (_, origin))| (name.clone(), origin.clone()))
             .collect();
-        tera.add_raw_templates(
-            sources
-                .iter()
-                .map(|(name, (text, _))| (name.as_str(), text.as_str())),
-        )
-        .map_err(|error| template_error(&error, &origins))?;
-        Ok(Templates { tera, origins, ext })
+        let texts: Vec<(String, String)> = sources
+            .into_iter()
+            .map(|(name, (text, _))| (name, text))
+            .collect();
+        let parsed = guard::within_budget(move || {
+            let mut tera = guard::engine();
+            tera.add_raw_templates(texts).map_err(Refused::Parse)?;
+            guard::check_structure(&tera)
+                .map_err(|(name, message)| Refused::Structure { name, message })?;
+            Ok(tera)
+        });
+        let tera = match parsed {
+            Ok(Ok(tera)) => tera,
+            Ok(Err(Refused::Parse(error))) => return Err(template_error(&error, &origins)),
+            Ok(Err(Refused::Structure { name, message })) => {
+                return Err(ScaffoldError::Template {
+                    origin: origin_of(&origins, &name),
+                    message,
+                });
+            }
+            Err(budget) => {
+                return Err(ScaffoldError::Budget {
+                    what: "reading the templates".into(),
+                    budget,
+                });
+            }
+        };
+        Ok(Templates {
+            tera: Arc::new(tera),
+            origins,
+            ext,
+        })
     }
 
-    /// Renders the template of `artifact` with `context`.
+    /// Renders the template of `artifact` with `context`, within the budgets.
     pub fn render(
         &self,
         artifact: Artifact,
         context: &tera::Context,
     ) -> Result<String, ScaffoldError> {
         let name = artifact.template_name(&self.ext);
-        self.tera
-            .render(&name, context)
-            .map_err(|error| template_error(&error, &self.origins))
+        let tera = Arc::clone(&self.tera);
+        let context = context.clone();
+        let template = name.clone();
+        let rendered = guard::within_budget(move || tera.render(&template, &context));
+        let over = |budget| ScaffoldError::Budget {
+            what: format!("rendering {}", origin_of(&self.origins, &name)),
+            budget,
+        };
+        let text = rendered
+            .map_err(over)?
+            .map_err(|error| template_error(&error, &self.origins))?;
+        if text.len() > guard::OUTPUT_LIMIT {
+            return Err(over(Budget::Output));
+        }
+        Ok(text)
     }
 
     /// Where each template comes from: `built-in` or a repository path.
@@ -175,7 +220,7 @@ fn read_folder(files: &Root, folder: &RelPath) -> Result<Vec<(String, String)>, 
         }
         let path = folder.join(&entry.name);
         let text = files
-            .read_text(&path, CONFIG_LIMIT)?
+            .read_text(&path, guard::TEMPLATE_LIMIT)?
             .ok_or_else(|| FsError::NotAFile {
                 path: path.to_string(),
             })?;
@@ -200,4 +245,12 @@ fn template_error(error: &tera::Error, origins: &BTreeMap<String, String>) -> Sc
         .next()
         .unwrap_or_else(|| "a template".into());
     ScaffoldError::Template { origin, message }
+}
+
+/// Where the template `name` comes from (`built-in` or its repository path).
+fn origin_of(origins: &BTreeMap<String, String>, name: &str) -> String {
+    origins
+        .get(name)
+        .cloned()
+        .unwrap_or_else(|| name.to_owned())
 }

@@ -237,3 +237,82 @@ fn the_legitimate_neighbour_still_works() {
     let changelog = fs::read_to_string(sandbox.clone_dir().join("docs/CHANGELOG.md")).unwrap();
     assert!(changelog.contains("Health Monitor"), "{changelog}");
 }
+
+#[test]
+fn a_template_cannot_read_the_environment() {
+    let sandbox = Sandbox::new();
+    sandbox.publish(
+        &[(
+            ".lancelot/templates/spec.md.tera",
+            "# {{ feature.title }}\n\nToken: {{ get_env(name=\"GITHUB_TOKEN\") }}\n",
+        )],
+        &[],
+    );
+    sandbox
+        .contained(|| sandbox.lancelot(NEW_SLICE).run().refused())
+        .stderr_has("cannot read the environment");
+    assert!(!sandbox.clone_dir().join("docs").exists());
+    let doctor = sandbox.contained(|| sandbox.lancelot(["doctor"]).run());
+    assert_eq!(doctor.code, 1, "{}", doctor.stdout);
+    assert!(
+        doctor.stdout.contains("FAIL  templates"),
+        "{}",
+        doctor.stdout
+    );
+}
+
+/// Templates that would hang or crash a render: each is refused by `new-slice` with
+/// nothing written, and failed by `doctor`.
+#[test]
+fn templates_that_would_never_finish_are_stopped_before_anything_is_written() {
+    let mut doubling = String::from("{% set s0 = \"xxxxxxxxxxxxxxxx\" %}");
+    for step in 1..40 {
+        doubling.push_str(&format!("{{% set s{step} = s{0} ~ s{0} %}}", step - 1));
+    }
+    doubling.push_str("{{ s39 }}");
+    let cases = [
+        (
+            "{% for a in range(end=100000) %}{% for b in range(end=100000) %}x{% endfor %}{% endfor %}",
+            "more than the 1000",
+        ),
+        (
+            "{% include \"spec.md.tera\" %}",
+            "renders itself without end",
+        ),
+        (
+            "{% macro again(n) %}{{ self::again(n=n) }}{% endmacro again %}{{ self::again(n=1) }}",
+            "renders itself without end",
+        ),
+        (
+            "{% include \"nowhere.tera\" %}",
+            "not a template of the same folder",
+        ),
+        (doubling.as_str(), "nothing was written"),
+    ];
+    for (template, message) in cases {
+        let sandbox = Sandbox::new();
+        sandbox.publish(&[(".lancelot/templates/spec.md.tera", template)], &[]);
+        sandbox
+            .contained(|| sandbox.lancelot(NEW_SLICE).run().refused())
+            .stderr_has(message);
+        assert!(!sandbox.clone_dir().join("docs").exists(), "{template}");
+        let doctor = sandbox.lancelot(["doctor"]).run();
+        assert_eq!(doctor.code, 1, "{template}: {}", doctor.stdout);
+        assert!(
+            doctor.stdout.contains("FAIL  templates"),
+            "{}",
+            doctor.stdout
+        );
+    }
+}
+
+#[test]
+fn a_render_that_runs_too_long_is_stopped_by_the_time_budget() {
+    let sandbox = Sandbox::new();
+    let nested = "{% for a in range(end=1000) %}{% for b in range(end=1000) %}{% for c in range(end=1000) %}{% endfor %}{% endfor %}{% endfor %}";
+    sandbox.publish(&[(".lancelot/templates/runbook.md.tera", nested)], &[]);
+    sandbox
+        .contained(|| sandbox.lancelot(NEW_SLICE).run().refused())
+        .stderr_has("error: rendering .lancelot/templates/runbook.md.tera took longer than 5 s; nothing was written");
+    assert!(!sandbox.clone_dir().join("docs").exists());
+}
