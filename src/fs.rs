@@ -38,9 +38,12 @@ impl RelPath {
         if trimmed.is_empty() {
             return Err("the path is empty".into());
         }
-        if trimmed.chars().any(|c| c.is_control() || c == '\\') {
+        if trimmed
+            .chars()
+            .any(|c| crate::ui::is_unsafe(c) || c == '\\')
+        {
             return Err(format!(
-                "`{}` contains a backslash or a control character",
+                "`{}` contains a backslash, a control character or an invisible formatting character",
                 crate::ui::safe(text)
             ));
         }
@@ -841,7 +844,15 @@ mod tests {
 
     #[test]
     fn paths_may_not_leave_the_repository() {
-        for bad in ["../x", "/etc", "a/../../b", "", "a\\b", "a\nb"] {
+        for bad in [
+            "../x",
+            "/etc",
+            "a/../../b",
+            "",
+            "a\\b",
+            "a\nb",
+            "docs/\u{202e}dm.exe",
+        ] {
             assert!(RelPath::parse(bad).is_err(), "{bad:?} accepted");
         }
         assert_eq!(RelPath::parse("./a//b/").unwrap().as_str(), "a/b");

@@ -72,7 +72,7 @@ pub fn run(invocation: &Invocation, args: &ChangelogArgs) -> Result<ExitStatus, 
     let notes = section.render_body().trim().to_owned();
     match format {
         Format::Json => super::print_json(&json!({ "title": section.title(), "notes": notes }))?,
-        Format::Text => ui::out(&format!("{notes}\n"))?,
+        Format::Text => ui::out(&format!("{}\n", ui::safe_block(&notes)))?,
     }
     Ok(ExitStatus::Success)
 }

@@ -310,18 +310,16 @@ fn report(format: Format, checks: &[Check]) -> Result<ExitStatus, Error> {
     } else {
         let mut text = String::new();
         for check in checks {
+            let detail = ui::safe_block(&check.detail);
             if check.ok {
-                text.push_str(&format!(
-                    "{GOOD}ok{GOOD:#}    {}: {}\n",
-                    check.name, check.detail
-                ));
+                text.push_str(&format!("{GOOD}ok{GOOD:#}    {}: {detail}\n", check.name));
             } else {
                 text.push_str(&format!(
-                    "{WARNING}FAIL{WARNING:#}  {}: {}\n",
-                    check.name, check.detail
+                    "{WARNING}FAIL{WARNING:#}  {}: {detail}\n",
+                    check.name
                 ));
                 if let Some(fix) = &check.fix {
-                    text.push_str(&format!("      {HELP}fix:{HELP:#} {fix}\n"));
+                    text.push_str(&format!("      {HELP}fix:{HELP:#} {}\n", ui::safe(fix)));
                 }
             }
         }

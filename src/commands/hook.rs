@@ -205,7 +205,7 @@ fn refuse_if_violations(report: &Report, rules: &Rules) -> ExitStatus {
     if report.is_clean() {
         return ExitStatus::Success;
     }
-    anstream::eprint!("{}", report::to_text(report, rules));
+    ui::err(&report::to_text(report, rules));
     ExitStatus::Findings
 }
 
@@ -248,16 +248,16 @@ fn pre_receive(invocation: &Invocation) -> Result<ExitStatus, Error> {
                 receipts::CHECK_REFUSED,
                 json!({ "refs": refs, "error": error.to_string() }),
             );
-            anstream::eprintln!(
-                "{BOLD}lancelot: push refused: the freeze check could not run{BOLD:#}"
-            );
+            ui::err(&format!(
+                "{BOLD}lancelot: push refused: the freeze check could not run{BOLD:#}\n"
+            ));
             return Err(error);
         }
     };
     if report.is_clean() {
         return Ok(ExitStatus::Success);
     }
-    anstream::eprint!("{}", report::to_text(&report, &rules));
+    ui::err(&report::to_text(&report, &rules));
     let details = json!({
         "refs": refs,
         "commits_checked": report.commits_checked,
@@ -269,24 +269,25 @@ fn pre_receive(invocation: &Invocation) -> Result<ExitStatus, Error> {
             let mut details = details;
             details["reason"] = json!(reason);
             record(&repo, receipts::CHECK_OVERRIDDEN, details);
-            anstream::eprintln!(
-                "\n{BOLD}lancelot: OVERRIDE by {}: the push is accepted despite the violations above.{BOLD:#}\n  reason: {reason}\n  (recorded as a check.overridden receipt)",
-                pusher()
-            );
+            ui::err(&format!(
+                "\n{BOLD}lancelot: OVERRIDE by {}: the push is accepted despite the violations above.{BOLD:#}\n  reason: {}\n  (recorded as a check.overridden receipt)\n",
+                ui::safe(&pusher()),
+                ui::safe(&reason)
+            ));
             Ok(ExitStatus::Success)
         }
         requested => {
             record(&repo, receipts::CHECK_REFUSED, details);
             match requested {
-                Some(reason) if reason.is_empty() => anstream::eprintln!(
-                    "lancelot: an override needs a reason: git push -o {OVERRIDE_OPTION}=\"<why>\""
-                ),
-                Some(_) => anstream::eprintln!(
-                    "lancelot: overrides are disabled here ([freeze] allow_override = false)"
+                Some(reason) if reason.is_empty() => ui::err(&format!(
+                    "lancelot: an override needs a reason: git push -o {OVERRIDE_OPTION}=\"<why>\"\n"
+                )),
+                Some(_) => ui::err(
+                    "lancelot: overrides are disabled here ([freeze] allow_override = false)\n",
                 ),
                 None => {}
             }
-            anstream::eprintln!("lancelot: push refused");
+            ui::err("lancelot: push refused\n");
             Ok(ExitStatus::Findings)
         }
     }
@@ -417,7 +418,7 @@ fn install(invocation: &Invocation, args: &InstallArgs) -> Result<ExitStatus, Er
                 text.push_str(&format!(
                     "{:<17} {}\n",
                     describe(outcome),
-                    dir.join(hook.name()).display()
+                    ui::safe(&dir.join(hook.name()).display().to_string())
                 ));
             }
             if args.server.is_some() && !args.dry_run {
@@ -428,7 +429,7 @@ fn install(invocation: &Invocation, args: &InstallArgs) -> Result<ExitStatus, Er
             text.push_str(&format!(
                 "{} point at {}\n",
                 plural(outcomes.len(), "hook"),
-                program.display()
+                ui::safe(&program.display().to_string())
             ));
             ui::out(&text)?;
         }

@@ -120,14 +120,14 @@ pub fn set_status(invocation: &Invocation, args: &SetStatusArgs) -> Result<ExitS
         format!(
             "{BOLD}{verb} {} from {} to {target}{BOLD:#}\n{}",
             slice.feature.pascal(),
-            change.from.as_deref().unwrap_or("no status"),
+            ui::safe(change.from.as_deref().unwrap_or("no status")),
             ui::plan_lines(&change.plan)
         )
     };
     if args.dry_run {
         for change in change.plan.changes() {
             text.push('\n');
-            text.push_str(&change.diff());
+            text.push_str(&ui::safe_block(&change.diff()));
         }
     } else if !change.plan.changes().is_empty() {
         text.push_str(&format!(
@@ -185,7 +185,9 @@ pub fn lint(invocation: &Invocation, args: &LintArgs) -> Result<ExitStatus, Erro
         }
         text.push_str(&format!(
             "  {}: {}\n    {HELP}fix:{HELP:#} {}\n",
-            finding.file, finding.problem, finding.fix
+            ui::safe(&finding.file),
+            ui::safe(&finding.problem),
+            ui::safe(&finding.fix)
         ));
     }
     text.push_str(&format!("\n{} finding(s)\n", findings.len()));

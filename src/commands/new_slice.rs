@@ -120,11 +120,11 @@ pub fn run(invocation: &Invocation, args: &NewSliceArgs) -> Result<ExitStatus, E
     let plan = scaffolder.plan(&request, clock::today())?;
 
     if let Some(prompter) = terminal.as_mut().filter(|_| !args.dry_run) {
-        anstream::eprint!(
+        ui::err(&format!(
             "\n{BOLD}The slice {} will write:{BOLD:#}\n{}",
             request.feature,
             ui::plan_lines(&plan)
-        );
+        ));
         if !prompter.confirm("Write these files?", true)? {
             return Err(PromptError::Declined.into());
         }
@@ -195,7 +195,7 @@ fn report(args: &NewSliceArgs, request: &SliceRequest, plan: &Plan) -> Result<()
         for change in plan.changes() {
             if let crate::apply::FileChange::Update { .. } = change {
                 text.push('\n');
-                text.push_str(&change.diff());
+                text.push_str(&ui::safe_block(&change.diff()));
             }
         }
         text.push_str(&format!(

@@ -76,7 +76,10 @@ pub fn run(invocation: &Invocation, args: &ReceiptsArgs) -> Result<ExitStatus, E
                 let details = serde_json::Value::Object(receipt.details.clone());
                 text.push_str(&format!(
                     "{}  {:<22} {}  {DIM}{}{DIM:#}\n",
-                    receipt.at, receipt.kind, receipt.actor, details
+                    ui::safe(&receipt.at),
+                    ui::safe(&receipt.kind),
+                    ui::safe(&receipt.actor),
+                    ui::safe(&details.to_string())
                 ));
             }
             if selected.is_empty() {

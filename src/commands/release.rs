@@ -194,13 +194,14 @@ fn report(
             ));
             text.push_str("CHANGELOG section:\n\n");
             for line in release.section.trim_end().lines() {
-                text.push_str(&format!("    {line}\n"));
+                text.push_str(&format!("    {}\n", ui::safe(line)));
             }
             text.push_str("\nFiles it would change:\n");
             text.push_str(&ui::plan_lines(&release.plan));
             text.push_str(&format!(
                 "\nThen: commit \"release: {}\" and annotated tag {}\n{HELP}help:{HELP:#} run it without --dry-run to release\n",
-                release.tag, release.tag
+                ui::safe(&release.tag),
+                ui::safe(&release.tag)
             ));
         }
         Some(executed) => {
@@ -213,12 +214,13 @@ fn report(
                 text.push_str(&format!(
                     "  commit  {} release: {}\n",
                     &commit.to_string()[..10],
-                    release.tag
+                    ui::safe(&release.tag)
                 ));
             }
             match &executed.tag {
                 Some(tag) => text.push_str(&format!(
-                    "  tag     {tag}\n\nPush it: git push --follow-tags\n"
+                    "  tag     {}\n\nPush it: git push --follow-tags\n",
+                    ui::safe(tag)
                 )),
                 None if executed.commit.is_none() => text.push_str(
                     "\nNothing committed (--no-commit): review, then commit and tag by hand.\n",

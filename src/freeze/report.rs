@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::{Report, Rules, Violation};
 use crate::feature::FeatureName;
-use crate::ui::{BOLD, DIM, HELP};
+use crate::ui::{BOLD, DIM, HELP, safe};
 
 /// The JSON document of a report.
 pub fn to_json(report: &Report) -> Value {
@@ -33,9 +33,9 @@ pub fn to_text(report: &Report, rules: &Rules) -> String {
         }
         text.push_str(&format!(
             "    {}: {} {DIM}(frozen: {}){DIM:#}\n",
-            violation.path,
+            safe(&violation.path),
             violation.change.as_str(),
-            violation.status
+            safe(&violation.status)
         ));
     }
     text.push_str(&format!(
@@ -53,7 +53,7 @@ pub fn to_text(report: &Report, rules: &Rules) -> String {
         let transitions: Vec<String> = rules
             .transition_names
             .iter()
-            .map(|(from, to)| format!("{from} -> {to}"))
+            .map(|(from, to)| format!("{} -> {}", safe(from), safe(to)))
             .collect();
         text.push_str(&format!(
             "      or change nothing but the status line, along an allowed transition: {}\n",
@@ -73,7 +73,7 @@ fn describe_commit(violation: &Violation) -> String {
     format!(
         "commit {} \"{}\" (compared with parent {})",
         short(&violation.commit),
-        violation.subject,
+        safe(&violation.subject),
         short(&violation.parent)
     )
 }

@@ -1,14 +1,15 @@
 //! The War Room: the status board (text, JSON rows, Markdown) and the dependency graph
 //! (Graphviz DOT, Mermaid), coloured by status.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use git2::{Oid, Repository};
+use git2::{Oid, Repository, Tree};
 use serde::Serialize;
 
 use super::gate::has_changelog_entry;
 use super::{Project, Slice, Stage};
 use crate::fs::RelPath;
+use crate::ui::{dot_text, md_cell, md_code_cell, mermaid_text, safe};
 
 /// How many commits back the board looks for each slice's last change.
 const HISTORY_LIMIT: usize = 5000;
@@ -115,8 +116,74 @@ fn paths_of(slice: &Slice) -> [&RelPath; 7] {
     ]
 }
 
+/// The files of every slice, as a tree of names: which slices each file belongs to,
+/// and the folders to look into.
+#[derive(Default)]
+struct Watch {
+    files: HashMap<String, Vec<usize>>,
+    folders: HashMap<String, Watch>,
+}
+
+impl Watch {
+    fn new(slices: &[&Slice]) -> Watch {
+        let mut root = Watch::default();
+        for (index, slice) in slices.iter().enumerate() {
+            for path in paths_of(slice) {
+                let mut node = &mut root;
+                let mut parts = path.components().peekable();
+                while let Some(part) = parts.next() {
+                    if parts.peek().is_none() {
+                        node.files.entry(part.to_owned()).or_default().push(index);
+                    } else {
+                        node = node.folders.entry(part.to_owned()).or_default();
+                    }
+                }
+            }
+        }
+        root
+    }
+
+    /// Adds to `touched` the slices with a file that differs between `old` and `new`,
+    /// looking only into watched folders whose trees differ.
+    fn changed(
+        &self,
+        repo: &Repository,
+        old: Option<&Tree<'_>>,
+        new: Option<&Tree<'_>>,
+        touched: &mut HashSet<usize>,
+    ) {
+        let entries = |tree: Option<&Tree<'_>>| -> HashMap<String, (Oid, i32)> {
+            tree.map(|tree| {
+                tree.iter()
+                    .filter_map(|entry| {
+                        let name = entry.name().ok()?.to_owned();
+                        Some((name, (entry.id(), entry.filemode())))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+        };
+        let (before, after) = (entries(old), entries(new));
+        for (name, slices) in &self.files {
+            if before.get(name) != after.get(name) {
+                touched.extend(slices);
+            }
+        }
+        for (name, watch) in &self.folders {
+            let (old_id, new_id) = (before.get(name), after.get(name));
+            if old_id == new_id {
+                continue;
+            }
+            let subtree = |id: Option<&(Oid, i32)>| id.and_then(|(id, _)| repo.find_tree(*id).ok());
+            let (old_tree, new_tree) = (subtree(old_id), subtree(new_id));
+            watch.changed(repo, old_tree.as_ref(), new_tree.as_ref(), touched);
+        }
+    }
+}
+
 /// For each slice, the newest commit (first-parent history from HEAD) that changed
-/// one of its files.
+/// one of its files. One walk for all slices, looking only into the folders that
+/// hold their files and whose trees changed.
 fn last_commits(repo: &Repository, slices: &[&Slice]) -> HashMap<String, LastCommit> {
     let mut found = HashMap::new();
     let Ok(mut walk) = repo.revwalk() else {
@@ -126,6 +193,7 @@ fn last_commits(repo: &Repository, slices: &[&Slice]) -> HashMap<String, LastCom
         return found;
     }
     let _ = walk.simplify_first_parent();
+    let watch = Watch::new(slices);
     for oid in walk.flatten().take(HISTORY_LIMIT) {
         if found.len() == slices.len() {
             break;
@@ -135,42 +203,32 @@ fn last_commits(repo: &Repository, slices: &[&Slice]) -> HashMap<String, LastCom
         };
         let Ok(tree) = commit.tree() else { continue };
         let parent_tree = commit.parent(0).ok().and_then(|parent| parent.tree().ok());
-        for slice in slices {
-            let name = slice.feature.pascal();
+        let mut touched = HashSet::new();
+        watch.changed(repo, parent_tree.as_ref(), Some(&tree), &mut touched);
+        for index in touched {
+            let name = slices[index].feature.pascal();
             if found.contains_key(&name) {
                 continue;
             }
-            let entry = |tree: &git2::Tree<'_>, path: &RelPath| -> Option<Oid> {
-                tree.get_path(std::path::Path::new(path.as_str()))
-                    .ok()
-                    .map(|entry| entry.id())
-            };
-            let touched = paths_of(slice).iter().any(|path| {
-                let now = entry(&tree, path);
-                let before = parent_tree.as_ref().and_then(|parent| entry(parent, path));
-                now != before
-            });
-            if touched {
-                let seconds = commit.time().seconds();
-                let date = jiff::Timestamp::from_second(seconds)
-                    .map(|t| {
-                        t.to_zoned_datetime(jiff::tz::TimeZone::UTC)
-                            .date()
-                            .to_string()
-                    })
-                    .unwrap_or_default();
-                found.insert(
-                    name,
-                    LastCommit {
-                        id: oid.to_string(),
-                        date,
-                        author: String::from_utf8_lossy(commit.author().name_bytes()).into_owned(),
-                    },
-                );
-            }
+            found.insert(name, last_commit(&commit));
         }
     }
     found
+}
+
+fn last_commit(commit: &git2::Commit<'_>) -> LastCommit {
+    let date = jiff::Timestamp::from_second(commit.time().seconds())
+        .map(|t| {
+            t.to_zoned_datetime(jiff::tz::TimeZone::UTC)
+                .date()
+                .to_string()
+        })
+        .unwrap_or_default();
+    LastCommit {
+        id: commit.id().to_string(),
+        date,
+        author: String::from_utf8_lossy(commit.author().name_bytes()).into_owned(),
+    }
 }
 
 fn mark(present: bool) -> &'static str {
@@ -202,21 +260,22 @@ pub fn text(rows: &[Row]) -> String {
     ];
     for row in rows {
         let a = &row.artifacts;
+        let shown = |text: &str| safe(text).to_string();
         table.push(vec![
-            row.feature.clone(),
-            row.status.clone().unwrap_or_else(|| "?".into()),
-            row.flag.clone(),
-            row.bump.clone().unwrap_or_else(|| "-".into()),
-            row.module.clone(),
+            shown(&row.feature),
+            shown(row.status.as_deref().unwrap_or("?")),
+            shown(&row.flag),
+            shown(row.bump.as_deref().unwrap_or("-")),
+            shown(&row.module),
             mark(a.blueprint).into(),
             mark(a.architecture).into(),
             mark(a.runbook).into(),
             mark(a.changelog).into(),
             mark(a.flag).into(),
             mark(a.module).into(),
-            row.last_commit
-                .as_ref()
-                .map_or("uncommitted".into(), |c| format!("{} {}", c.date, c.author)),
+            row.last_commit.as_ref().map_or("uncommitted".into(), |c| {
+                format!("{} {}", c.date, safe(&c.author))
+            }),
         ]);
     }
     let widths: Vec<usize> = (0..table[0].len())
@@ -250,12 +309,12 @@ pub fn markdown(project: &Project, rows: &[Row]) -> String {
     for row in rows {
         let a = &row.artifacts;
         out.push_str(&format!(
-            "| {} | {} | `{}` | {} | `{}` | {} | {} | {} | {} | {} | {} | {} |\n",
-            row.feature,
-            row.status.as_deref().unwrap_or("?"),
-            row.flag,
-            row.bump.as_deref().unwrap_or("-"),
-            row.module,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            md_cell(&row.feature),
+            md_cell(row.status.as_deref().unwrap_or("?")),
+            md_code_cell(&row.flag),
+            md_cell(row.bump.as_deref().unwrap_or("-")),
+            md_code_cell(&row.module),
             tick(a.blueprint),
             tick(a.architecture),
             tick(a.runbook),
@@ -266,7 +325,8 @@ pub fn markdown(project: &Project, rows: &[Row]) -> String {
                 .as_ref()
                 .map_or("uncommitted".into(), |c| format!(
                     "{} ({})",
-                    c.date, c.author
+                    c.date,
+                    md_cell(&c.author)
                 )),
         ));
     }
@@ -298,14 +358,12 @@ fn style(slice: &Slice) -> (&'static str, &'static str) {
         })
 }
 
-/// Escapes text for a quoted label.
-fn label(slice: &Slice) -> String {
-    let status = slice
-        .status
-        .as_deref()
-        .unwrap_or("no status")
-        .replace('"', "'");
-    format!("{}\\n{status}", slice.feature.pascal())
+/// A slice's name and status as written, for a graph label.
+fn label(slice: &Slice) -> (String, &str) {
+    (
+        slice.feature.pascal(),
+        slice.status.as_deref().unwrap_or("no status"),
+    )
 }
 
 /// The dependency graph in Mermaid (renders on GitHub and GitLab). An arrow goes from
@@ -314,10 +372,12 @@ pub fn mermaid(project: &Project) -> String {
     let mut out = String::from("graph LR\n");
     for slice in &project.slices {
         let (class, _) = style(slice);
-        let text = label(slice).replace("\\n", "<br/>");
+        let (name, status) = label(slice);
         out.push_str(&format!(
-            "  {}[\"{text}\"]:::{class}\n",
-            slice.feature.pascal()
+            "  {}[\"{}<br/>{}\"]:::{class}\n",
+            slice.feature.pascal(),
+            mermaid_text(&name),
+            mermaid_text(status)
         ));
     }
     for slice in &project.slices {
@@ -344,10 +404,12 @@ pub fn dot(project: &Project) -> String {
     );
     for slice in &project.slices {
         let (_, colour) = style(slice);
+        let (name, status) = label(slice);
         out.push_str(&format!(
-            "  \"{}\" [label=\"{}\", fillcolor=\"{colour}\"];\n",
+            "  \"{}\" [label=\"{}\\n{}\", fillcolor=\"{colour}\"];\n",
             slice.feature.pascal(),
-            label(slice)
+            dot_text(&name),
+            dot_text(status)
         ));
     }
     for slice in &project.slices {

@@ -13,4 +13,5 @@ mod push;
 mod release;
 mod sandbox;
 mod support;
+mod terminal;
 mod wizard;

@@ -142,14 +142,24 @@ impl Sandbox {
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
     {
+        let mut command = self.command(args);
+        command.stdin(Stdio::null());
+        Run::from_command(command)
+    }
+
+    /// The command of a lancelot run in the clone (see [`Sandbox::lancelot`]).
+    pub fn command<I, S>(&self, args: I) -> Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
         let mut command = Command::new(binary());
         isolate(&mut command, &self.home());
         command
             .env("GITHUB_TOKEN", TOKEN)
             .current_dir(self.clone_dir())
-            .args(args)
-            .stdin(Stdio::null());
-        Run::from_command(command)
+            .args(args);
+        command
     }
 
     /// Everything of the machine except the clone's work tree: the home, the other
