@@ -50,12 +50,12 @@ pub fn run(invocation: &Invocation, args: &CheckArgs) -> Result<ExitStatus, Erro
             let (commits, base) = freeze::range_commits(&repo, range)?;
             let source =
                 explicit.unwrap_or(base.map_or(RulesSource::WorkTree, RulesSource::Commit));
-            let mut checker = Checker::new(&repo, freeze::load_rules(&repo, source)?);
+            let mut checker = Checker::for_repository(&repo, freeze::load_rules(&repo, source)?)?;
             (checker.check_commits(&commits)?, checker.into_rules())
         }
         None => {
             let rules = freeze::load_rules(&repo, explicit.unwrap_or(RulesSource::Head))?;
-            let mut checker = Checker::new(&repo, rules);
+            let mut checker = Checker::for_repository(&repo, rules)?;
             (checker.check_staged()?, checker.into_rules())
         }
     };

@@ -153,7 +153,7 @@ fn pre_commit(invocation: &Invocation) -> Result<ExitStatus, Error> {
         .config
         .as_deref()
         .map_or(RulesSource::Head, RulesSource::File);
-    let mut checker = Checker::new(&repo, freeze::load_rules(&repo, source)?);
+    let mut checker = Checker::for_repository(&repo, freeze::load_rules(&repo, source)?)?;
     let report = checker.check_staged()?;
     Ok(refuse_if_violations(&report, checker.rules()))
 }
@@ -196,7 +196,7 @@ fn pre_push(invocation: &Invocation, remote: Option<&str>) -> Result<ExitStatus,
         .config
         .as_deref()
         .map_or(RulesSource::WorkTree, RulesSource::File);
-    let mut checker = Checker::new(&repo, freeze::load_rules(&repo, source)?);
+    let mut checker = Checker::for_repository(&repo, freeze::load_rules(&repo, source)?)?;
     let report = checker.check_commits(&commits)?;
     Ok(refuse_if_violations(&report, checker.rules()))
 }
@@ -319,9 +319,11 @@ fn check_push(
     };
     let rules = freeze::load_rules(repo, source)?;
     let commits = freeze::new_commits(repo, &tips, KnownRefs::All, &[])?;
-    freeze::check_config_changes(repo, &commits)?;
-    let mut checker = Checker::new(repo, rules);
+    // The checker's limits bound the work first; the configuration check then walks
+    // only commits and parents the checker accepted to look at.
+    let mut checker = Checker::for_repository(repo, rules)?;
     let report = checker.check_commits(&commits)?;
+    freeze::check_config_changes(repo, &commits)?;
     Ok((report, checker.into_rules()))
 }
 

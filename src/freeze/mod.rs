@@ -19,7 +19,7 @@ use crate::config::Config;
 use crate::fs::Root;
 
 pub use rule::{ChangeKind, Rules, Verdict};
-pub use walk::{Checker, KnownRefs, RefUpdate, new_commits, range_commits};
+pub use walk::{Checker, KnownRefs, Limits, RefUpdate, new_commits, range_commits};
 
 /// Why a check could not run. Hooks refuse the push on any of these (fail closed).
 #[derive(Debug, thiserror::Error)]
@@ -59,6 +59,18 @@ pub enum FreezeError {
     /// The work tree could not be opened.
     #[error(transparent)]
     Files(#[from] crate::fs::FsError),
+    /// The check would do more work than its limits allow.
+    #[error("the check stopped at its limit of {limit} {what}{}", commit.as_deref().map(|c| format!(" (commit {c})")).unwrap_or_default())]
+    Limit {
+        /// What is counted.
+        what: String,
+        /// The limit in force.
+        limit: u64,
+        /// The git config key that sets it.
+        key: String,
+        /// The commit at fault, when one is.
+        commit: Option<String>,
+    },
     /// A hook received input it does not understand.
     #[error("malformed hook input line {line:?}: {reason}")]
     HookInput {
@@ -89,6 +101,9 @@ impl FreezeError {
             FreezeError::Shallow { .. } => Some(
                 "fetch more history (`git fetch --unshallow`, or `fetch-depth: 0` in the CI checkout) and run the check again".into(),
             ),
+            FreezeError::Limit { key, .. } => Some(format!(
+                "nothing was accepted; if the work is legitimate (a first push of a long history, a huge octopus merge), raise the limit where the check runs: git config {key} <number> (docs/security.md)"
+            )),
             FreezeError::HookInput { .. } => Some("git passes `<old> <new> <ref>` lines; run the hook only from git".into()),
         }
     }
@@ -190,9 +205,12 @@ pub fn check_config_changes(repo: &Repository, commits: &[Oid]) -> Result<(), Fr
     for &oid in commits {
         let (commit, tree) = commit_and_tree(repo, oid)?;
         let Some(id) = config_id(&tree) else { continue };
-        let unchanged = commit
-            .parents()
-            .filter_map(|parent| parent.tree().ok())
+        let mut parents: Vec<Oid> = commit.parent_ids().collect();
+        parents.sort();
+        parents.dedup();
+        let unchanged = parents
+            .into_iter()
+            .filter_map(|parent| repo.find_commit(parent).and_then(|c| c.tree()).ok())
             .any(|parent| config_id(&parent) == Some(id));
         if !unchanged {
             let config = Config::from_tree(repo, &tree, &oid.to_string())?;

@@ -5,6 +5,11 @@
 //! hold frozen paths and whose tree ids differ, and compares entries by id. A blob is
 //! read only when a covered file changed, and its status is parsed at most once per
 //! blob (cached by id). No git process is started.
+//!
+//! The cost is bounded by what is checked, not by what a pusher can make it: a parent
+//! listed twice is judged once, and [`Limits`] caps the parents of one commit, the
+//! commit–parent pairs and the tree entries visited by one check. Past a limit the
+//! check stops and refuses (fail closed), naming the limit and how to raise it.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -59,10 +64,83 @@ impl RefUpdate {
     }
 }
 
+/// How much work one check may do. Set on the server (or any clone) with git config:
+/// `lancelot.maxParents`, `lancelot.maxPairs`, `lancelot.maxEntries`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Distinct parents of one commit (the largest real octopus merges have ~60).
+    pub parents: u64,
+    /// Commit–parent pairs compared in one check.
+    pub pairs: u64,
+    /// Tree entries visited in one check.
+    pub entries: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            parents: 100,
+            pairs: 200_000,
+            entries: 20_000_000,
+        }
+    }
+}
+
+/// The git config keys of the limits, with what each counts.
+const LIMIT_KEYS: [(&str, &str); 3] = [
+    ("lancelot.maxParents", "parents of one commit"),
+    ("lancelot.maxPairs", "commit-parent pairs"),
+    ("lancelot.maxEntries", "tree entries visited"),
+];
+
+impl Limits {
+    /// The limits set in the repository's git config, defaults for the others. A
+    /// value that is not a positive number is an error: a hook must not guess.
+    pub fn from_git_config(repo: &Repository) -> Result<Limits, FreezeError> {
+        let mut limits = Limits::default();
+        let config = repo
+            .config()
+            .map_err(FreezeError::git("cannot read the git config"))?;
+        for (key, _) in LIMIT_KEYS {
+            let value = match config.get_i64(key) {
+                Ok(value) => value,
+                Err(error) if error.code() == git2::ErrorCode::NotFound => continue,
+                Err(source) => {
+                    return Err(FreezeError::Git {
+                        context: format!("git config {key} is not a number"),
+                        source,
+                    });
+                }
+            };
+            let value = u64::try_from(value)
+                .ok()
+                .filter(|value| *value > 0)
+                .ok_or_else(|| {
+                    FreezeError::Config(format!("git config {key} must be a positive number"))
+                })?;
+            match key {
+                "lancelot.maxParents" => limits.parents = value,
+                "lancelot.maxPairs" => limits.pairs = value,
+                _ => limits.entries = value,
+            }
+        }
+        Ok(limits)
+    }
+}
+
+/// Work done so far by one check, against its limits.
+#[derive(Debug, Default)]
+struct Spent {
+    pairs: u64,
+    entries: u64,
+}
+
 /// Checks commits of one repository against one set of rules.
 pub struct Checker<'r> {
     repo: &'r Repository,
     rules: Rules,
+    limits: Limits,
+    spent: Spent,
     /// The frozen status of each blob read so far (`None`: not frozen).
     statuses: HashMap<Oid, Option<String>>,
     /// Commits whose parents were cut off by a shallow clone.
@@ -87,9 +165,35 @@ impl<'r> Checker<'r> {
         Checker {
             repo,
             rules,
+            limits: Limits::default(),
+            spent: Spent::default(),
             statuses: HashMap::new(),
             shallow,
         }
+    }
+
+    /// A checker for `repo` with `rules` and the limits of the repository's git config.
+    pub fn for_repository(repo: &'r Repository, rules: Rules) -> Result<Checker<'r>, FreezeError> {
+        Ok(Checker::new(repo, rules).with_limits(Limits::from_git_config(repo)?))
+    }
+
+    /// The same checker with other limits.
+    pub fn with_limits(mut self, limits: Limits) -> Checker<'r> {
+        self.limits = limits;
+        self
+    }
+
+    /// Counts `pairs` and `entries` more work, refusing past a limit.
+    fn spend(&mut self, pairs: u64, entries: u64) -> Result<(), FreezeError> {
+        self.spent.pairs += pairs;
+        self.spent.entries += entries;
+        if self.spent.pairs > self.limits.pairs {
+            return Err(limit_error(1, self.limits.pairs, None));
+        }
+        if self.spent.entries > self.limits.entries {
+            return Err(limit_error(2, self.limits.entries, None));
+        }
+        Ok(())
     }
 
     /// The rules in force.
@@ -164,11 +268,23 @@ impl<'r> Checker<'r> {
             .summary_bytes()
             .map(|bytes| String::from_utf8_lossy(bytes).into_owned())
             .unwrap_or_default();
+        // A parent listed twice is judged once: the duplicates cost nothing.
+        let mut parents: Vec<Oid> = Vec::new();
+        for parent_id in commit.parent_ids() {
+            if !parents.contains(&parent_id) {
+                if parents.len() as u64 >= self.limits.parents {
+                    return Err(limit_error(
+                        0,
+                        self.limits.parents,
+                        Some(commit.id().to_string()),
+                    ));
+                }
+                parents.push(parent_id);
+            }
+        }
         let mut violations = Vec::new();
-        for index in 0..commit.parent_count() {
-            let parent_id = commit
-                .parent_id(index)
-                .map_err(FreezeError::git(context()))?;
+        for parent_id in parents {
+            self.spend(1, 0)?;
             let parent = self
                 .repo
                 .find_commit(parent_id)
@@ -198,6 +314,7 @@ impl<'r> Checker<'r> {
         dir: &str,
         found: &mut Vec<Found>,
     ) -> Result<(), FreezeError> {
+        self.spend(0, old.len() as u64)?;
         for entry in old.iter() {
             let name = String::from_utf8_lossy(entry.name_bytes());
             let path = if dir.is_empty() {
@@ -298,6 +415,18 @@ impl<'r> Checker<'r> {
         self.repo.find_blob(oid).map_err(FreezeError::git(format!(
             "cannot read blob {oid} (missing object?)"
         )))
+    }
+}
+
+/// The error of limit `which` (an index of [`LIMIT_KEYS`]), for `commit` when one
+/// commit is at fault.
+fn limit_error(which: usize, limit: u64, commit: Option<String>) -> FreezeError {
+    let (key, what) = LIMIT_KEYS[which];
+    FreezeError::Limit {
+        what: what.to_owned(),
+        limit,
+        key: key.to_owned(),
+        commit,
     }
 }
 

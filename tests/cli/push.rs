@@ -3,10 +3,10 @@
 
 use crate::support::{Outcome, TestRepo, receipt_types, receipts};
 
-const ALPHA: &str = "docs/specs/Lancelot_vNext2_Spec_Alpha.md";
+pub const ALPHA: &str = "docs/specs/Lancelot_vNext2_Spec_Alpha.md";
 
 /// A server repository whose `main` has the Alpha spec In Progress.
-fn frozen_alpha() -> TestRepo {
+pub fn frozen_alpha() -> TestRepo {
     frozen_alpha_with(None)
 }
 
@@ -22,13 +22,13 @@ fn frozen_alpha_with(server_config: Option<&str>) -> TestRepo {
 }
 
 #[track_caller]
-fn accepted(outcome: Outcome) -> Outcome {
+pub fn accepted(outcome: Outcome) -> Outcome {
     assert_eq!(outcome.code, 0, "push refused:\n{}", outcome.stderr);
     outcome
 }
 
 #[track_caller]
-fn refused(outcome: Outcome) -> Outcome {
+pub fn refused(outcome: Outcome) -> Outcome {
     assert_ne!(outcome.code, 0, "push accepted:\n{}", outcome.stderr);
     assert!(
         outcome.stderr.contains("pre-receive hook declined"),
