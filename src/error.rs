@@ -12,6 +12,7 @@ use crate::freeze::FreezeError;
 use crate::fs::FsError;
 use crate::hooks::HookError;
 use crate::lifecycle::LifecycleError;
+use crate::lock::LockError;
 use crate::release::ReleaseError;
 use crate::repo::RepoError;
 use crate::scaffold::ScaffoldError;
@@ -78,6 +79,9 @@ pub enum Error {
     /// A file could not be reached or read safely.
     #[error(transparent)]
     Fs(#[from] FsError),
+    /// Another run holds the repository's writer lock.
+    #[error(transparent)]
+    Lock(#[from] LockError),
     /// Files could not be written (everything was rolled back).
     #[error(transparent)]
     Apply(#[from] ApplyError),
@@ -115,6 +119,7 @@ impl Error {
             Error::Scaffold(e) => e.hint(),
             Error::Apply(e) => e.hint(),
             Error::Fs(e) => e.hint(),
+            Error::Lock(e) => e.hint(),
             Error::Freeze(e) => e.hint(),
             Error::Hook(e) => e.hint(),
             Error::Lifecycle(e) => e.hint(),

@@ -20,6 +20,7 @@ pub mod freeze;
 pub mod fs;
 pub mod hooks;
 pub mod lifecycle;
+pub mod lock;
 pub mod receipts;
 pub mod release;
 pub mod repo;

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use git2::Repository;
 
 use crate::fs::{FsError, Root};
+use crate::lock::{self, LockError, RepoLock};
 
 /// Why the repository could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -91,5 +92,10 @@ impl Workspace {
         };
         let files = Root::work_tree(&root, repo.path())?;
         Ok(Workspace { repo, root, files })
+    }
+
+    /// Takes the repository's writer lock for `command` (see [`crate::lock`]).
+    pub fn lock(&self, command: &str) -> Result<RepoLock, LockError> {
+        lock::acquire(self.repo.commondir(), command, lock::configured_wait())
     }
 }

@@ -17,6 +17,7 @@ use crate::freeze::{
 };
 use crate::fs::{FsError, Root};
 use crate::hooks::{self, Hook, Outcome};
+use crate::lock;
 use crate::receipts::{self, Receipt};
 use crate::repo;
 use crate::ui::{self, BOLD};
@@ -372,6 +373,9 @@ fn install(invocation: &Invocation, args: &InstallArgs) -> Result<ExitStatus, Er
             "run lancelot from its installed path",
         )
     })?;
+    let _lock = (!args.dry_run)
+        .then(|| lock::acquire(repo.commondir(), "hook install", lock::configured_wait()))
+        .transpose()?;
     let dir = hooks::hooks_dir(&repo)?;
     if !args.dry_run {
         // The folder comes from git (core.hooksPath, or the git folder), not from a

@@ -36,6 +36,9 @@ pub struct InitArgs {
 /// Runs `lancelot init`.
 pub fn run(invocation: &Invocation, args: &InitArgs) -> Result<ExitStatus, Error> {
     let workspace = invocation.workspace()?;
+    let _lock = (!args.dry_run)
+        .then(|| workspace.lock("init"))
+        .transpose()?;
     let root = &workspace.files;
     if let Some(path) = invocation.config.as_ref().filter(|path| !path.exists()) {
         return Err(Error::usage(

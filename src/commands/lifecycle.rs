@@ -51,7 +51,12 @@ pub struct SetStatusArgs {
 
 /// Runs `lancelot set-status`.
 pub fn set_status(invocation: &Invocation, args: &SetStatusArgs) -> Result<ExitStatus, Error> {
-    let (workspace, project) = load(invocation)?;
+    let workspace = invocation.workspace()?;
+    let _lock = (!args.dry_run)
+        .then(|| workspace.lock("set-status"))
+        .transpose()?;
+    let config = invocation.config(&workspace.files)?;
+    let project = Project::load(&workspace.files, config)?;
     let rules = freeze::load_rules(&workspace.repo, RulesSource::WorkTree)?;
     let slice = project.slice(&args.feature)?;
     let target = Stage::parse(&args.status)

@@ -9,6 +9,7 @@ use super::Invocation;
 use crate::apply::Plan;
 use crate::cli::Format;
 use crate::receipts::{self, Receipt};
+use crate::repo::Workspace;
 use crate::scaffold::{Scaffolder, SliceRequest};
 use crate::slice::{Bump, Kind};
 use crate::ui::{self, BOLD, DIM, HELP};
@@ -99,13 +100,20 @@ impl NewSliceArgs {
 }
 
 /// Runs `lancelot new-slice`.
+///
+/// A run from flags holds the repository's writer lock from its first read. The wizard
+/// asks without it (a person may take minutes); once the plan is confirmed, the lock
+/// is taken and the slice planned again from what the repository holds then.
 pub fn run(invocation: &Invocation, args: &NewSliceArgs) -> Result<ExitStatus, Error> {
     let workspace = invocation.workspace()?;
+    let interactive =
+        !args.yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let early_lock = (!interactive && !args.dry_run)
+        .then(|| workspace.lock("new-slice"))
+        .transpose()?;
     let config = invocation.config(&workspace.files)?;
     let scaffolder = Scaffolder::new(&workspace.files, config)?;
 
-    let interactive =
-        !args.yes && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let mut terminal = interactive.then(|| {
         wizard::install_interrupt_handler();
         TerminalPrompter::new()
@@ -117,7 +125,7 @@ pub fn run(invocation: &Invocation, args: &NewSliceArgs) -> Result<ExitStatus, E
             .as_mut()
             .map(|prompter| prompter as &mut dyn Prompter),
     )?;
-    let plan = scaffolder.plan(&request, clock::today())?;
+    let mut plan = scaffolder.plan(&request, clock::today())?;
 
     if let Some(prompter) = terminal.as_mut().filter(|_| !args.dry_run) {
         ui::err(&format!(
@@ -130,6 +138,14 @@ pub fn run(invocation: &Invocation, args: &NewSliceArgs) -> Result<ExitStatus, E
         }
     }
     if !args.dry_run {
+        let _lock = match early_lock {
+            Some(lock) => lock,
+            None => {
+                let lock = workspace.lock("new-slice")?;
+                plan = replan(invocation, &workspace, &request, &plan)?;
+                lock
+            }
+        };
         plan.apply(&workspace.files)?;
         let details = json!({
             "slice": request.feature.pascal(),
@@ -149,6 +165,32 @@ pub fn run(invocation: &Invocation, args: &NewSliceArgs) -> Result<ExitStatus, E
     }
     report(args, &request, &plan)?;
     Ok(ExitStatus::Success)
+}
+
+/// Plans the confirmed request again under the lock: the slice must still be new and
+/// its dependencies still there, and it must write the files the user confirmed.
+fn replan(
+    invocation: &Invocation,
+    workspace: &Workspace,
+    request: &SliceRequest,
+    confirmed: &Plan,
+) -> Result<Plan, Error> {
+    let scaffolder = Scaffolder::new(&workspace.files, invocation.config(&workspace.files)?)?;
+    scaffolder.recheck(request)?;
+    let plan = scaffolder.plan(request, clock::today())?;
+    let files = |plan: &Plan| {
+        plan.changes()
+            .iter()
+            .map(|change| (change.path().clone(), change.action()))
+            .collect::<Vec<_>>()
+    };
+    if files(&plan) != files(confirmed) {
+        return Err(Error::usage(
+            "the repository changed while you answered: the slice would now write other files; nothing was written",
+            "run new-slice again",
+        ));
+    }
+    Ok(plan)
 }
 
 fn report(args: &NewSliceArgs, request: &SliceRequest, plan: &Plan) -> Result<(), Error> {

@@ -93,6 +93,9 @@ fn parse_target(text: Option<&str>, pre: Option<&str>) -> Result<Target, Error> 
 /// Runs `lancelot release`.
 pub fn run(invocation: &Invocation, args: &ReleaseArgs) -> Result<ExitStatus, Error> {
     let workspace = invocation.workspace()?;
+    let _lock = (!args.next && !args.dry_run)
+        .then(|| workspace.lock("release"))
+        .transpose()?;
     let config = invocation.config(&workspace.files)?;
     let request = Request {
         target: parse_target(args.target.as_deref(), args.pre.as_deref())?,

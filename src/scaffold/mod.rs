@@ -197,6 +197,16 @@ impl<'r> Scaffolder<'r> {
         Ok(feature)
     }
 
+    /// Checks again that `request` can be created: its feature is still new and every
+    /// slice it depends on still exists (another run may have changed either).
+    pub fn recheck(&self, request: &SliceRequest) -> Result<(), ScaffoldError> {
+        self.new_feature(request.feature.input())?;
+        for dependency in &request.depends_on {
+            self.dependency(&request.feature, dependency.feature.input())?;
+        }
+        Ok(())
+    }
+
     /// Resolves a `--depends-on` name to an existing slice.
     pub fn dependency(
         &self,

@@ -5,6 +5,7 @@
 #![allow(unreachable_pub, clippy::unwrap_used, clippy::expect_used)]
 
 mod check;
+mod concurrency;
 mod hook_limits;
 mod hostile;
 mod init;

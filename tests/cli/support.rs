@@ -273,6 +273,21 @@ impl Run {
         Run { command }
     }
 
+    /// Adds an environment variable.
+    pub fn env(mut self, name: &str, value: impl AsRef<OsStr>) -> Run {
+        self.command.env(name, value);
+        self
+    }
+
+    /// Starts it without waiting, its output captured.
+    pub fn spawn(mut self) -> std::process::Child {
+        self.command
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    }
+
     /// Runs it.
     pub fn run(mut self) -> Outcome {
         let output = self.command.output().unwrap();
