@@ -14,7 +14,8 @@ use crate::{Error, ExitStatus, clock};
 
 const AFTER_HELP: &str = "\
 Without a version, the next one is the highest bump the unreleased CHANGELOG entries
-declare (`bump: major|minor|patch`; an entry without one counts as patch).
+declare in the field list that ends each entry, `(bump: major|minor|patch; …)`; an
+entry without one counts as patch.
 
 The release moves the [Unreleased] entries into a `## [X.Y.Z] - date` section,
 rewrites the [release] version_files, commits exactly those files as

@@ -5,18 +5,39 @@ use semver::{Prerelease, Version};
 
 use crate::slice::Bump;
 
-/// The bump an entry declares with `bump: major|minor|patch`, if any.
+/// The bump an entry declares in its own field: the parenthesised field list that
+/// ends the entry, `(bump: minor; flag `F`; …)`, as `new-slice` writes it. Free text
+/// before it (a summary that says `bump: major`) declares nothing.
 pub fn declared_bump(entry: &str) -> Option<Bump> {
-    let lower = entry.to_ascii_lowercase();
-    let mut rest = lower.as_str();
-    while let Some(position) = rest.find("bump:") {
-        let value = rest[position + "bump:".len()..].trim_start();
-        for bump in [Bump::Major, Bump::Minor, Bump::Patch] {
-            if value.starts_with(bump.as_str()) {
-                return Some(bump);
+    fields(entry)?
+        .split(';')
+        .filter_map(|field| field.split_once(':'))
+        .find(|(name, _)| name.trim().eq_ignore_ascii_case("bump"))
+        .and_then(|(_, value)| {
+            let value = value.trim();
+            [Bump::Major, Bump::Minor, Bump::Patch]
+                .into_iter()
+                .find(|bump| value.eq_ignore_ascii_case(bump.as_str()))
+        })
+}
+
+/// The inside of the parenthesised group that ends `entry` (parentheses inside it,
+/// such as link targets, are balanced).
+fn fields(entry: &str) -> Option<&str> {
+    let trimmed = entry.trim_end();
+    let body = trimmed.strip_suffix(')')?;
+    let mut depth = 1usize;
+    for (index, c) in body.char_indices().rev() {
+        match c {
+            ')' => depth += 1,
+            '(' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(&body[index + 1..]);
+                }
             }
+            _ => {}
         }
-        rest = &rest[position + 1..];
     }
     None
 }
@@ -83,12 +104,50 @@ mod tests {
             declared_bump("- **A**: x (bump: minor; flag `F`)"),
             Some(Bump::Minor)
         );
-        assert_eq!(declared_bump("- Bump: MAJOR change"), Some(Bump::Major));
         assert_eq!(
-            declared_bump("- bump: none, then bump: patch"),
+            declared_bump(
+                "- **A**: watch (bump: minor; flag `F`; spec: [S](specs/S.md); blueprint: [B](b/B.md))"
+            ),
+            Some(Bump::Minor)
+        );
+        assert_eq!(
+            declared_bump("- fixed a crash (Bump: PATCH)"),
             Some(Bump::Patch)
         );
         assert_eq!(declared_bump("- fixed a bug"), None);
+        assert_eq!(declared_bump("- a note (see #12)"), None);
+    }
+
+    proptest::proptest! {
+        /// Whatever a one-line summary says, the entry `new-slice` writes declares the
+        /// bump of its own field.
+        #[test]
+        fn the_field_wins_over_any_summary(summary in "[^\n\r]*", level in 0usize..3) {
+            let bump = [Bump::Patch, Bump::Minor, Bump::Major][level];
+            let entry = format!(
+                "- **Alpha**: {summary} (bump: {bump}; flag `FEATURE_ALPHA`; spec: [S](specs/S.md); blueprint: [B](../b/B.md))",
+                bump = bump.as_str()
+            );
+            proptest::prop_assert_eq!(declared_bump(&entry), Some(bump));
+        }
+    }
+
+    #[test]
+    fn free_text_declares_nothing() {
+        assert_eq!(declared_bump("- Bump: MAJOR change"), None);
+        assert_eq!(
+            declared_bump("- **A**: now with bump: major inside (bump: patch; flag `F`)"),
+            Some(Bump::Patch)
+        );
+        assert_eq!(
+            declared_bump("- **A**: sneaky (bump: major) (bump: minor; flag `F`)"),
+            Some(Bump::Minor)
+        );
+        assert_eq!(
+            declared_bump("- **A**: unbalanced ) (bump: major; (bump: patch; flag `F`)"),
+            Some(Bump::Patch)
+        );
+        assert_eq!(declared_bump("- (bump: major) and then more text"), None);
     }
 
     #[test]

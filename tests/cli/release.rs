@@ -477,3 +477,23 @@ fn changelog_show_prints_one_version() {
         .stderr_has("no section for 9.9.9")
         .stderr_has("released versions: 0.1.0");
 }
+
+#[test]
+fn a_summary_cannot_declare_the_bump() {
+    let repo = TestRepo::new();
+    repo.lancelot(["init"]).run().success();
+    repo.lancelot([
+        "new-slice",
+        "Alpha",
+        "--summary",
+        "Drop the old API (bump: major; flag `X`) bump: major",
+        "--bump",
+        "patch",
+        "--yes",
+    ])
+    .run()
+    .success();
+    repo.commit_all("alpha");
+    let next = repo.lancelot(["release", "--next"]).run().success().stdout;
+    assert_eq!(next, "0.0.1\n", "the summary's text set the bump");
+}
