@@ -110,7 +110,6 @@ pub fn hooks_dir(repo: &Repository) -> Result<PathBuf, HookError> {
 /// The script of `hook`, running the lancelot at `program` (or the one on `PATH` if
 /// that one is gone).
 pub fn script(hook: Hook, program: &Path) -> String {
-    let quoted = program.display().to_string().replace('\'', r"'\''");
     let purpose = match hook {
         Hook::PreCommit => "refuses commits that change frozen specs or blueprints",
         Hook::PrePush => "refuses pushes of commits that change frozen specs or blueprints",
@@ -120,12 +119,39 @@ pub fn script(hook: Hook, program: &Path) -> String {
         "#!/bin/sh\n\
          {MARKER} ({name}): {purpose}.\n\
          # Written by lancelot {version}; reinstall with `lancelot hook install`.\n\
-         LANCELOT='{quoted}'\n\
+         {assignment}\n\
          [ -x \"$LANCELOT\" ] || LANCELOT=lancelot\n\
          exec \"$LANCELOT\" hook {name} \"$@\"\n",
         name = hook.name(),
         version = env!("CARGO_PKG_VERSION"),
+        assignment = program_assignment(program),
     )
+}
+
+/// The line of a hook script that names the program: `LANCELOT='/usr/bin/lancelot'`.
+/// A path that is not printable UTF-8 (any bytes a file system allows) is spelled as
+/// octal escapes for `printf`, so the script stays ASCII and finds the program exactly.
+pub fn program_assignment(program: &Path) -> String {
+    let bytes = path_bytes(program);
+    if let Ok(text) = std::str::from_utf8(&bytes)
+        && !text.chars().any(crate::ui::is_unsafe)
+    {
+        return format!("LANCELOT='{}'", text.replace('\'', r"'\''"));
+    }
+    let octal: String = bytes.iter().map(|byte| format!("\\{byte:03o}")).collect();
+    // The trailing `x` keeps a final newline of the path from being dropped by `$(…)`.
+    format!("LANCELOT=\"$(printf '{octal}x')\"; LANCELOT=\"${{LANCELOT%x}}\"")
+}
+
+#[cfg(unix)]
+fn path_bytes(path: &Path) -> Vec<u8> {
+    use std::os::unix::ffi::OsStrExt;
+    path.as_os_str().as_bytes().to_vec()
+}
+
+#[cfg(not(unix))]
+fn path_bytes(path: &Path) -> Vec<u8> {
+    path.to_string_lossy().into_owned().into_bytes()
 }
 
 /// Plans writing `hooks` into the hooks folder `dir`: the plan (paths relative to
@@ -223,6 +249,19 @@ mod tests {
         assert!(text.contains(MARKER));
         assert!(text.contains(r"LANCELOT='/opt/it'\''s/lancelot'"));
         assert!(text.contains("exec \"$LANCELOT\" hook pre-receive \"$@\""));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn scripts_spell_any_path_in_ascii() {
+        use std::os::unix::ffi::OsStrExt;
+        let path = Path::new(std::ffi::OsStr::from_bytes(b"/opt/bin-\xff\n/lancelot"));
+        let line = program_assignment(path);
+        assert!(line.is_ascii(), "{line}");
+        assert_eq!(
+            line,
+            r#"LANCELOT="$(printf '\057\157\160\164\057\142\151\156\055\377\012\057\154\141\156\143\145\154\157\164x')"; LANCELOT="${LANCELOT%x}""#
+        );
     }
 
     #[test]

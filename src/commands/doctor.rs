@@ -247,9 +247,9 @@ fn hook_checks(repo: &git2::Repository) -> Vec<Check> {
                     ),
                 );
             }
-            let points_here = program.as_ref().is_some_and(|program| {
-                script.contains(&format!("LANCELOT='{}'", program.display()))
-            });
+            let points_here = program
+                .as_ref()
+                .is_some_and(|program| script.contains(&hooks::program_assignment(program)));
             if points_here {
                 Check::pass(&name, "installed, runs this lancelot")
             } else {

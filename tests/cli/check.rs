@@ -257,3 +257,43 @@ fn server_install_needs_a_bare_repository() {
         .refused()
         .stderr_has("not a bare git repository");
 }
+
+#[test]
+fn hooks_find_a_lancelot_installed_under_a_path_that_is_not_utf8() {
+    use std::os::unix::ffi::OsStrExt;
+    let repo = frozen_alpha();
+    let folder = tempfile::tempdir().unwrap();
+    let odd = folder
+        .path()
+        .join(std::ffi::OsStr::from_bytes(b"bin-\xff\xfe 'quoted'"));
+    std::fs::create_dir(&odd).unwrap();
+    let program = odd.join("lancelot");
+    std::fs::copy(crate::support::binary(), &program).unwrap();
+    let mut install = Command::new(&program);
+    isolate(&mut install, repo.home());
+    let status = install
+        .current_dir(repo.path())
+        .args(["hook", "install", "--pre-commit"])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let script = std::fs::read(repo.path().join(".git/hooks/pre-commit")).unwrap();
+    assert!(script.is_ascii(), "the hook script is not plain text");
+
+    // A harmless commit passes (the hook found the program), a frozen edit does not.
+    repo.file("notes.txt", "fine\n").commit_all("notes");
+    repo.edit_spec("Alpha");
+    let mut command = Command::new("git");
+    isolate(&mut command, repo.home());
+    let output = command
+        .current_dir(repo.path())
+        .args(["commit", "-q", "-a", "-m", "edit"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("change to frozen documents refused"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
