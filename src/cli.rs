@@ -37,7 +37,7 @@ Exit codes:
 
 Documentation (in the lancelot repository): docs/user-guide.md, docs/freeze.md,
 docs/server-hooks.md, docs/lifecycle.md, docs/release.md, docs/receipts.md,
-docs/config.md, docs/templates.md";
+docs/config.md, docs/templates.md, docs/security.md";
 
 /// lancelot's command line.
 #[derive(Debug, Parser)]
