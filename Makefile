@@ -47,6 +47,7 @@ demo:
 # Speed of the freeze check on a synthetic repository (see docs/freeze.md, Cost).
 bench:
 	$(CARGO) bench --bench freeze
+	$(CARGO) bench --bench status
 
 clean:
 	$(CARGO) clean

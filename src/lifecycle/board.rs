@@ -1,9 +1,10 @@
 //! The War Room: the status board (text, JSON rows, Markdown) and the dependency graph
 //! (Graphviz DOT, Mermaid), coloured by status.
 
-use std::collections::{HashMap, HashSet};
+use std::cmp::Ordering;
+use std::collections::HashMap;
 
-use git2::{Oid, Repository, Tree};
+use git2::{ObjectType, Oid, Repository, Tree, TreeEntry};
 use serde::Serialize;
 
 use super::gate::has_changelog_entry;
@@ -116,12 +117,12 @@ fn paths_of(slice: &Slice) -> [&RelPath; 7] {
     ]
 }
 
-/// The files of every slice, as a tree of names: which slices each file belongs to,
-/// and the folders to look into.
+/// The files of every slice as a tree of names: which slices each file belongs to,
+/// and which folders to look into.
 #[derive(Default)]
 struct Watch {
-    files: HashMap<String, Vec<usize>>,
-    folders: HashMap<String, Watch>,
+    files: HashMap<Box<[u8]>, Vec<usize>>,
+    folders: HashMap<Box<[u8]>, Watch>,
 }
 
 impl Watch {
@@ -132,10 +133,11 @@ impl Watch {
                 let mut node = &mut root;
                 let mut parts = path.components().peekable();
                 while let Some(part) = parts.next() {
+                    let key: Box<[u8]> = part.as_bytes().into();
                     if parts.peek().is_none() {
-                        node.files.entry(part.to_owned()).or_default().push(index);
+                        node.files.entry(key).or_default().push(index);
                     } else {
-                        node = node.folders.entry(part.to_owned()).or_default();
+                        node = node.folders.entry(key).or_default();
                     }
                 }
             }
@@ -143,47 +145,114 @@ impl Watch {
         root
     }
 
-    /// Adds to `touched` the slices with a file that differs between `old` and `new`,
-    /// looking only into watched folders whose trees differ.
-    fn changed(
+    /// Adds to `touched` the slices with a file that differs between `old` and `new`.
+    /// Both trees are walked together in git's order; only watched folders whose ids
+    /// differ are entered.
+    fn changed<'r>(
         &self,
-        repo: &Repository,
-        old: Option<&Tree<'_>>,
-        new: Option<&Tree<'_>>,
-        touched: &mut HashSet<usize>,
+        trees: &mut TreeCache<'r>,
+        old: Option<&Tree<'r>>,
+        new: Option<&Tree<'r>>,
+        touched: &mut Vec<usize>,
     ) {
-        let entries = |tree: Option<&Tree<'_>>| -> HashMap<String, (Oid, i32)> {
-            tree.map(|tree| {
-                tree.iter()
-                    .filter_map(|entry| {
-                        let name = entry.name().ok()?.to_owned();
-                        Some((name, (entry.id(), entry.filemode())))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
-        };
-        let (before, after) = (entries(old), entries(new));
-        for (name, slices) in &self.files {
-            if before.get(name) != after.get(name) {
-                touched.extend(slices);
-            }
-        }
-        for (name, watch) in &self.folders {
-            let (old_id, new_id) = (before.get(name), after.get(name));
-            if old_id == new_id {
+        let mut before = old.into_iter().flat_map(Tree::iter).peekable();
+        let mut after = new.into_iter().flat_map(Tree::iter).peekable();
+        loop {
+            let order = match (before.peek(), after.peek()) {
+                (None, None) => return,
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (Some(a), Some(b)) => git_order(a, b),
+            };
+            let (gone, came) = match order {
+                Ordering::Less => (before.next(), None),
+                Ordering::Greater => (None, after.next()),
+                Ordering::Equal => (before.next(), after.next()),
+            };
+            let same = matches!((&gone, &came), (Some(a), Some(b)) if a.id() == b.id() && a.filemode() == b.filemode());
+            let Some(name) = came
+                .as_ref()
+                .or(gone.as_ref())
+                .map(|entry| entry.name_bytes().to_vec())
+            else {
+                continue;
+            };
+            if same {
                 continue;
             }
-            let subtree = |id: Option<&(Oid, i32)>| id.and_then(|(id, _)| repo.find_tree(*id).ok());
-            let (old_tree, new_tree) = (subtree(old_id), subtree(new_id));
-            watch.changed(repo, old_tree.as_ref(), new_tree.as_ref(), touched);
+            if let Some(slices) = self.files.get(name.as_slice()) {
+                touched.extend(slices);
+            }
+            if let Some(watch) = self.folders.get(name.as_slice()) {
+                let mut subtree = |entry: Option<TreeEntry<'_>>| {
+                    entry
+                        .filter(|entry| entry.kind() == Some(ObjectType::Tree))
+                        .and_then(|entry| trees.get(entry.id()))
+                };
+                let (old_tree, new_tree) = (subtree(gone), subtree(came));
+                watch.changed(trees, old_tree.as_ref(), new_tree.as_ref(), touched);
+            }
         }
     }
 }
 
+/// The trees read for the last commit compared, kept for the next: walking back, a
+/// commit's parent is the next commit, so each folder is read once, not twice
+/// (libgit2 does not cache large trees).
+struct TreeCache<'r> {
+    repo: &'r Repository,
+    previous: HashMap<Oid, Tree<'r>>,
+    current: HashMap<Oid, Tree<'r>>,
+}
+
+impl<'r> TreeCache<'r> {
+    fn new(repo: &'r Repository) -> TreeCache<'r> {
+        TreeCache {
+            repo,
+            previous: HashMap::new(),
+            current: HashMap::new(),
+        }
+    }
+
+    fn get(&mut self, id: Oid) -> Option<Tree<'r>> {
+        let tree = match self.current.get(&id) {
+            Some(tree) => tree.clone(),
+            None => match self.previous.remove(&id) {
+                Some(tree) => tree,
+                None => self.repo.find_tree(id).ok()?,
+            },
+        };
+        self.current.insert(id, tree.clone());
+        Some(tree)
+    }
+
+    /// Starts the next commit: what this one read becomes what the last one read.
+    fn next_commit(&mut self) {
+        self.previous = std::mem::take(&mut self.current);
+    }
+}
+
+/// Git's order of tree entries: by name, a folder's name read as if it ended in `/`.
+fn git_order(a: &TreeEntry<'_>, b: &TreeEntry<'_>) -> Ordering {
+    let (a_name, b_name) = (a.name_bytes(), b.name_bytes());
+    let common = a_name.len().min(b_name.len());
+    a_name[..common].cmp(&b_name[..common]).then_with(|| {
+        let next = |entry: &TreeEntry<'_>, name: &[u8]| {
+            name.get(common)
+                .copied()
+                .unwrap_or(if entry.kind() == Some(ObjectType::Tree) {
+                    b'/'
+                } else {
+                    0
+                })
+        };
+        next(a, a_name).cmp(&next(b, b_name))
+    })
+}
+
 /// For each slice, the newest commit (first-parent history from HEAD) that changed
-/// one of its files. One walk for all slices, looking only into the folders that
-/// hold their files and whose trees changed.
+/// one of its files. One walk for all slices, comparing each commit with its first
+/// parent only inside the folders that hold slice files and whose trees differ.
 fn last_commits(repo: &Repository, slices: &[&Slice]) -> HashMap<String, LastCommit> {
     let mut found = HashMap::new();
     let Ok(mut walk) = repo.revwalk() else {
@@ -194,6 +263,8 @@ fn last_commits(repo: &Repository, slices: &[&Slice]) -> HashMap<String, LastCom
     }
     let _ = walk.simplify_first_parent();
     let watch = Watch::new(slices);
+    let mut trees = TreeCache::new(repo);
+    let mut touched = Vec::new();
     for oid in walk.flatten().take(HISTORY_LIMIT) {
         if found.len() == slices.len() {
             break;
@@ -201,16 +272,20 @@ fn last_commits(repo: &Repository, slices: &[&Slice]) -> HashMap<String, LastCom
         let Ok(commit) = repo.find_commit(oid) else {
             continue;
         };
-        let Ok(tree) = commit.tree() else { continue };
-        let parent_tree = commit.parent(0).ok().and_then(|parent| parent.tree().ok());
-        let mut touched = HashSet::new();
-        watch.changed(repo, parent_tree.as_ref(), Some(&tree), &mut touched);
-        for index in touched {
-            let name = slices[index].feature.pascal();
-            if found.contains_key(&name) {
-                continue;
-            }
-            found.insert(name, last_commit(&commit));
+        let Some(tree) = trees.get(commit.tree_id()) else {
+            continue;
+        };
+        let parent_tree = commit
+            .parent(0)
+            .ok()
+            .and_then(|parent| trees.get(parent.tree_id()));
+        touched.clear();
+        watch.changed(&mut trees, parent_tree.as_ref(), Some(&tree), &mut touched);
+        trees.next_commit();
+        for &index in &touched {
+            found
+                .entry(slices[index].feature.pascal())
+                .or_insert_with(|| last_commit(&commit));
         }
     }
     found

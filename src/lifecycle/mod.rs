@@ -313,7 +313,9 @@ fn read_slice(
     let module = field("Owning module")
         .and_then(|value| first_token(&value))
         .and_then(|path| RelPath::parse(&path).ok());
-    let layout = SliceLayout::new(config, &existing.feature, module);
+    let mut layout = SliceLayout::new(config, &existing.feature, module);
+    // The spec as found: `HTTPServer` is spelled `HttpServer` by the convention.
+    layout.spec = existing.spec.clone();
     let blueprint = read_optional(files, &layout.blueprint)?;
     let depends_on = match field("Depends on") {
         Some(value) if value.eq_ignore_ascii_case("none") || value.trim().is_empty() => Vec::new(),

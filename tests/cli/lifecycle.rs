@@ -596,3 +596,45 @@ fn doctor_checks_the_set_up() {
         outcome.stdout
     );
 }
+
+#[test]
+fn the_board_finds_each_slices_last_change_in_one_walk() {
+    let repo = TestRepo::new();
+    repo.spec("Alpha", "Draft")
+        .spec("Beta", "Draft")
+        .spec("AlphaBeta", "Draft")
+        .commit_all("three slices");
+    let first = repo.rev("HEAD");
+    // Alpha's owning module is a package: a folder the walk must enter.
+    let alpha_spec = repo
+        .read("docs/specs/Lancelot_vNext2_Spec_Alpha.md")
+        .replace(
+            "- **Depends on:** none",
+            "- **Depends on:** none\n- **Owning module:** `src/core/alpha/__init__.py`",
+        );
+    repo.file("docs/specs/Lancelot_vNext2_Spec_Alpha.md", &alpha_spec)
+        .commit_all("alpha owns a package");
+    repo.file("src/core/alpha/__init__.py", "# alpha\n")
+        .file("src/core/alpha-notes.txt", "a sibling that sorts between\n")
+        .commit_all("alpha's module");
+    let module_commit = repo.rev("HEAD");
+    repo.file("README.md", "unrelated\n").commit_all("readme");
+    let rows = repo
+        .lancelot(["status", "--format", "json"])
+        .run()
+        .success()
+        .json();
+    let last = |feature: &str| {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .find(|row| row["feature"] == feature)
+            .unwrap()["last_commit"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(last("Alpha"), module_commit);
+    assert_eq!(last("Beta"), first);
+    assert_eq!(last("AlphaBeta"), first);
+}
