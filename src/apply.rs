@@ -490,6 +490,54 @@ mod tests {
     }
 
     #[test]
+    fn a_rollback_leaves_what_someone_else_changed_since() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("log.md"), "old\n").unwrap();
+        let mut plan = Plan::new();
+        plan.push(FileChange::create(rel("new/mine.md"), "mine"));
+        plan.push(FileChange::create(rel("new/theirs.md"), "mine"));
+        plan.push(FileChange::update(rel("log.md"), "old\n", "new\n"));
+        let root = root(dir.path());
+        let applied = plan.apply(&root).unwrap();
+        // After the writes, another program edits two of the files.
+        fs::write(dir.path().join("log.md"), "new\nand theirs\n").unwrap();
+        fs::write(dir.path().join("new/theirs.md"), "theirs").unwrap();
+        assert!(applied.rollback().is_empty());
+        assert_eq!(
+            fs::read_to_string(dir.path().join("log.md")).unwrap(),
+            "new\nand theirs\n"
+        );
+        assert_eq!(
+            fs::read_to_string(dir.path().join("new/theirs.md")).unwrap(),
+            "theirs"
+        );
+        assert!(
+            !dir.path().join("new/mine.md").exists(),
+            "its own file stays behind"
+        );
+    }
+
+    #[test]
+    fn links_and_git_folders_stop_a_plan_before_it_starts() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(outside.path(), dir.path().join("docs")).unwrap();
+        let mut plan = Plan::new();
+        plan.push(FileChange::create(rel("a.md"), "a"));
+        plan.push(FileChange::create(rel("docs/b.md"), "b"));
+        let error = plan.apply(&root(dir.path())).unwrap_err();
+        assert!(
+            matches!(error, ApplyError::Unsafe(FsError::Symlink { .. })),
+            "{error:?}"
+        );
+        assert!(
+            !dir.path().join("a.md").exists(),
+            "a file was written before the refusal"
+        );
+        assert_eq!(fs::read_dir(outside.path()).unwrap().count(), 0);
+    }
+
+    #[test]
     fn refuses_when_the_tree_moved_since_planning() {
         let dir = tempfile::tempdir().unwrap();
         fs::write(dir.path().join("log.md"), "edited by someone\n").unwrap();

@@ -3,7 +3,7 @@
 //! for pre-receive). Any error refuses: the hooks fail closed.
 
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 use git2::{Oid, Repository};
@@ -15,7 +15,7 @@ use crate::cli::Format;
 use crate::freeze::{
     self, Checker, FreezeError, KnownRefs, RefUpdate, Report, Rules, RulesSource, report,
 };
-use crate::fs::{FsError, Root};
+use crate::fs::{FsError, RelPath, Root};
 use crate::hooks::{self, Hook, Outcome};
 use crate::lock;
 use crate::receipts::{self, Receipt};
@@ -337,6 +337,35 @@ fn record(repo: &Repository, kind: &str, details: serde_json::Value) {
     }
 }
 
+/// Makes sure the hooks folder exists (unless `dry_run`). A `core.hooksPath` inside
+/// the work tree (`.githooks`, say) is a folder of the repository's files, so it is
+/// reached like them: a symbolic link on the way is refused, never followed.
+fn prepare_hooks_folder(repo: &Repository, dir: &Path, dry_run: bool) -> Result<(), Error> {
+    let in_work_tree = repo.workdir().and_then(|root| {
+        let relative = dir.strip_prefix(root).ok()?.to_str()?;
+        Some((root, RelPath::parse(relative).ok()?))
+    });
+    if let Some((root, relative)) = in_work_tree {
+        let files = Root::work_tree(root, repo.path())?;
+        if dry_run {
+            files.node(&relative)?;
+        } else {
+            files.create_dirs(&relative)?;
+        }
+        return Ok(());
+    }
+    if !dry_run {
+        // Outside the work tree the folder comes from git (the git folder, or a
+        // core.hooksPath the user set), not from a repository's files.
+        std::fs::create_dir_all(dir).map_err(|source| FsError::Io {
+            action: "create the folder",
+            path: dir.display().to_string(),
+            source,
+        })?;
+    }
+    Ok(())
+}
+
 fn install(invocation: &Invocation, args: &InstallArgs) -> Result<ExitStatus, Error> {
     let (repo, hooks) = match &args.server {
         Some(path) => {
@@ -377,15 +406,7 @@ fn install(invocation: &Invocation, args: &InstallArgs) -> Result<ExitStatus, Er
         .then(|| lock::acquire(repo.commondir(), "hook install", lock::configured_wait()))
         .transpose()?;
     let dir = hooks::hooks_dir(&repo)?;
-    if !args.dry_run {
-        // The folder comes from git (core.hooksPath, or the git folder), not from a
-        // repository's files.
-        std::fs::create_dir_all(&dir).map_err(|source| FsError::Io {
-            action: "create the folder",
-            path: dir.display().to_string(),
-            source,
-        })?;
-    }
+    prepare_hooks_folder(&repo, &dir, args.dry_run)?;
     let hooks_folder = match Root::folder(&dir) {
         Ok(folder) => Some(folder),
         Err(_) if args.dry_run => None,

@@ -316,3 +316,15 @@ fn a_render_that_runs_too_long_is_stopped_by_the_time_budget() {
         .stderr_has("error: rendering .lancelot/templates/runbook.md.tera took longer than 5 s; nothing was written");
     assert!(!sandbox.clone_dir().join("docs").exists());
 }
+
+#[test]
+fn a_hooks_folder_linked_outside_receives_no_hook() {
+    let sandbox = Sandbox::new();
+    sandbox.publish(&[("README.md", "hi\n")], &[(".githooks", "../home")]);
+    // The project's README tells contributors to run this:
+    sandbox.git(["config", "core.hooksPath", ".githooks"]);
+    sandbox
+        .contained(|| sandbox.lancelot(["hook", "install"]).run().refused())
+        .stderr_has(".githooks is a symbolic link");
+    assert!(!sandbox.home().join("pre-commit").exists());
+}
