@@ -6,7 +6,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-use std::time::{Duration, Instant};
+mod common;
+
+use common::time;
 
 use git2::{Oid, Repository, Signature};
 use lancelot::config::Config;
@@ -102,19 +104,4 @@ fn slice_name(mut slice: usize) -> String {
         }
         slice -= 1;
     }
-}
-
-fn time<T>(label: &str, runs: usize, mut work: impl FnMut() -> T) -> T {
-    let mut best = Duration::MAX;
-    let mut result = None;
-    for _ in 0..runs {
-        let start = Instant::now();
-        result = Some(work());
-        best = best.min(start.elapsed());
-    }
-    println!(
-        "{label:<58} {:>9.2} ms (best of {runs})",
-        best.as_secs_f64() * 1000.0
-    );
-    result.unwrap()
 }

@@ -462,6 +462,15 @@ impl Root {
 
     /// Reads the file at `rel`, at most `limit` bytes; `None` when it does not exist.
     pub fn read(&self, rel: &RelPath, limit: u64) -> Result<Option<Vec<u8>>, FsError> {
+        match self.open_file(rel)? {
+            Some(file) => self.read_capped(file, rel.as_str(), limit).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Opens the regular file at `rel` for reading, links not followed; `None` when it
+    /// does not exist.
+    fn open_file(&self, rel: &RelPath) -> Result<Option<File>, FsError> {
         let Some((dir, name)) = self.parent_of(rel)? else {
             return Ok(None);
         };
@@ -476,10 +485,9 @@ impl Root {
         }
         let mut options = OpenOptions::new();
         options.read(true).follow(FollowSymlinks::No);
-        let file = dir
-            .open_with(name, &options)
-            .map_err(self.io("read", rel.as_str()))?;
-        self.read_capped(file, rel.as_str(), limit).map(Some)
+        dir.open_with(name, &options)
+            .map(Some)
+            .map_err(self.io("read", rel.as_str()))
     }
 
     fn read_capped(&self, file: File, rel: &str, limit: u64) -> Result<Vec<u8>, FsError> {
@@ -722,25 +730,7 @@ impl Root {
     /// Opens the regular file at `rel` for reading, as a standard file to stream;
     /// `None` when it does not exist.
     pub fn open_read(&self, rel: &RelPath) -> Result<Option<std::fs::File>, FsError> {
-        let Some((dir, name)) = self.parent_of(rel)? else {
-            return Ok(None);
-        };
-        match self.node_in(&dir, name, rel.as_str())? {
-            Node::Missing => return Ok(None),
-            Node::Folder => {
-                return Err(FsError::NotAFile {
-                    path: self.show(rel.as_str()),
-                });
-            }
-            Node::File => {}
-        }
-        let mut options = OpenOptions::new();
-        options.read(true).follow(FollowSymlinks::No);
-        let file = dir
-            .open_with(name, &options)
-            .map_err(self.io("read", rel.as_str()))?
-            .into_std();
-        Ok(Some(file))
+        Ok(self.open_file(rel)?.map(File::into_std))
     }
 
     /// Opens (creating it and its folders when needed) the regular file at `rel` for

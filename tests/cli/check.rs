@@ -13,6 +13,17 @@ fn frozen_alpha() -> TestRepo {
     repo
 }
 
+/// `git commit -a`, hooks and all, without asserting how it ends.
+fn commit_all_through_hooks(repo: &TestRepo) -> std::process::Output {
+    let mut command = Command::new("git");
+    isolate(&mut command, repo.home());
+    command
+        .current_dir(repo.path())
+        .args(["commit", "-q", "-a", "-m", "edit"])
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn staged_changes_to_a_frozen_spec_are_found() {
     let repo = frozen_alpha();
@@ -143,13 +154,7 @@ fn the_pre_commit_hook_refuses_commits_including_commit_dash_a() {
     let repo = frozen_alpha();
     repo.lancelot(["hook", "install"]).run().success();
     repo.edit_spec("Alpha");
-    let mut command = Command::new("git");
-    isolate(&mut command, repo.home());
-    let output = command
-        .current_dir(repo.path())
-        .args(["commit", "-q", "-a", "-m", "edit"])
-        .output()
-        .unwrap();
+    let output = commit_all_through_hooks(&repo);
     assert!(!output.status.success(), "git commit -a went through");
     assert!(String::from_utf8_lossy(&output.stderr).contains("frozen: In Progress"));
 
@@ -283,13 +288,7 @@ fn hooks_find_a_lancelot_installed_under_a_path_that_is_not_utf8() {
     // A harmless commit passes (the hook found the program), a frozen edit does not.
     repo.file("notes.txt", "fine\n").commit_all("notes");
     repo.edit_spec("Alpha");
-    let mut command = Command::new("git");
-    isolate(&mut command, repo.home());
-    let output = command
-        .current_dir(repo.path())
-        .args(["commit", "-q", "-a", "-m", "edit"])
-        .output()
-        .unwrap();
+    let output = commit_all_through_hooks(&repo);
     assert!(!output.status.success());
     assert!(
         String::from_utf8_lossy(&output.stderr).contains("change to frozen documents refused"),
