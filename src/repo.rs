@@ -99,3 +99,237 @@ impl Workspace {
         lock::acquire(self.repo.commondir(), command, lock::configured_wait())
     }
 }
+
+/// Whose signature: a commit's author, or its committer (also a tag's tagger).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// `GIT_AUTHOR_*`, `author.*`.
+    Author,
+    /// `GIT_COMMITTER_*`, `committer.*`.
+    Committer,
+}
+
+impl Role {
+    fn variable(self, part: &str) -> String {
+        let role = match self {
+            Role::Author => "AUTHOR",
+            Role::Committer => "COMMITTER",
+        };
+        format!("GIT_{role}_{part}")
+    }
+
+    fn config_section(self) -> &'static str {
+        match self {
+            Role::Author => "author",
+            Role::Committer => "committer",
+        }
+    }
+}
+
+/// A git identity and, when the environment fixes it, its time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    /// The name.
+    pub name: String,
+    /// The address.
+    pub email: String,
+    /// Seconds since 1970 and the offset in minutes, from `GIT_<ROLE>_DATE`.
+    pub when: Option<(i64, i32)>,
+}
+
+/// Why no identity could be formed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IdentityError {
+    /// Neither the environment nor the configuration names one.
+    #[error("no {0} is set (GIT_{1}_NAME and GIT_{1}_EMAIL, or user.name and user.email)")]
+    Missing(&'static str, &'static str),
+    /// `GIT_<ROLE>_DATE` is not a date git reads.
+    #[error("{variable} is not a date: {value}")]
+    BadDate {
+        /// The variable.
+        variable: String,
+        /// Its value.
+        value: String,
+    },
+}
+
+/// Resolves an identity the way git does: the name from `GIT_<ROLE>_NAME`, then the
+/// `<role>.name` config, then `user.name`; the address from `GIT_<ROLE>_EMAIL`, then
+/// `<role>.email`, `user.email`, then the `EMAIL` variable; the time from
+/// `GIT_<ROLE>_DATE` when set. `env` and `config` look values up.
+pub fn resolve_identity(
+    role: Role,
+    env: &dyn Fn(&str) -> Option<String>,
+    config: &dyn Fn(&str) -> Option<String>,
+) -> Result<Identity, IdentityError> {
+    let section = role.config_section();
+    let nonempty = |value: Option<String>| value.filter(|text| !text.trim().is_empty());
+    let name = nonempty(env(&role.variable("NAME")))
+        .or_else(|| nonempty(config(&format!("{section}.name"))))
+        .or_else(|| nonempty(config("user.name")));
+    let email = nonempty(env(&role.variable("EMAIL")))
+        .or_else(|| nonempty(config(&format!("{section}.email"))))
+        .or_else(|| nonempty(config("user.email")))
+        .or_else(|| nonempty(env("EMAIL")));
+    let (Some(name), Some(email)) = (name, email) else {
+        return Err(match role {
+            Role::Author => IdentityError::Missing("author", "AUTHOR"),
+            Role::Committer => IdentityError::Missing("committer", "COMMITTER"),
+        });
+    };
+    let when = match nonempty(env(&role.variable("DATE"))) {
+        None => None,
+        Some(value) => Some(parse_git_date(&value).ok_or(IdentityError::BadDate {
+            variable: role.variable("DATE"),
+            value,
+        })?),
+    };
+    Ok(Identity {
+        name: name.trim().to_owned(),
+        email: email.trim().to_owned(),
+        when,
+    })
+}
+
+/// A date as git reads `GIT_*_DATE`: `@<seconds> [±hhmm]`, `<seconds> ±hhmm`,
+/// RFC 3339 / ISO 8601 (`2026-03-01T12:00:00+01:00`, `2026-03-01 12:00:00 +0100`) or
+/// RFC 2822. Returns seconds and the offset in minutes.
+fn parse_git_date(value: &str) -> Option<(i64, i32)> {
+    let value = value.trim();
+    let raw = value.strip_prefix('@').unwrap_or(value);
+    let mut parts = raw.split_whitespace();
+    if let Some(Ok(seconds)) = parts.next().map(str::parse::<i64>) {
+        let offset = match parts.next() {
+            None => 0,
+            Some(offset) => parse_offset(offset)?,
+        };
+        return parts.next().is_none().then_some((seconds, offset));
+    }
+    if let Ok(timestamp) = value.parse::<jiff::Timestamp>() {
+        // RFC 3339 ends in `Z` or in the offset, written `+01:00`.
+        let offset = value
+            .get(value.len().saturating_sub(6)..)
+            .and_then(|tail| parse_offset(&tail.replace(':', "")))
+            .unwrap_or(0);
+        return Some((timestamp.as_second(), offset));
+    }
+    let spaced = value.replacen(' ', "T", 1);
+    if let Some((date, offset)) = spaced.rsplit_once(' ')
+        && let (Ok(civil), Some(offset)) =
+            (date.parse::<jiff::civil::DateTime>(), parse_offset(offset))
+    {
+        let zone = jiff::tz::Offset::from_seconds(offset * 60).ok()?;
+        let timestamp = civil
+            .to_zoned_datetime(jiff::tz::TimeZone::fixed(zone))
+            .ok()?
+            .timestamp();
+        return Some((timestamp.as_second(), offset));
+    }
+    let zoned = jiff::fmt::rfc2822::parse(value).ok()?;
+    Some((zoned.timestamp().as_second(), zoned.offset().seconds() / 60))
+}
+
+/// `+0100` → 60 minutes.
+fn parse_offset(text: &str) -> Option<i32> {
+    let (sign, digits) = match text.as_bytes().first()? {
+        b'+' => (1, &text[1..]),
+        b'-' => (-1, &text[1..]),
+        _ => return None,
+    };
+    if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let hours: i32 = digits[..2].parse().ok()?;
+    let minutes: i32 = digits[2..].parse().ok()?;
+    Some(sign * (hours * 60 + minutes))
+}
+
+/// The signature of `role` in `repo`, as git would write it (see [`resolve_identity`]).
+pub fn signature(repo: &Repository, role: Role) -> Result<git2::Signature<'static>, IdentityError> {
+    let config = repo.config().ok();
+    let identity = resolve_identity(role, &|name| std::env::var(name).ok(), &|key| {
+        config
+            .as_ref()
+            .and_then(|config| config.get_string(key).ok())
+    })?;
+    let signature = match identity.when {
+        Some((seconds, offset)) => git2::Signature::new(
+            &identity.name,
+            &identity.email,
+            &git2::Time::new(seconds, offset),
+        ),
+        None => git2::Signature::now(&identity.name, &identity.email),
+    };
+    signature.map_err(|_| match role {
+        Role::Author => IdentityError::Missing("author", "AUTHOR"),
+        Role::Committer => IdentityError::Missing("committer", "COMMITTER"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn resolve(
+        role: Role,
+        env: &[(&str, &str)],
+        config: &[(&str, &str)],
+    ) -> Result<Identity, IdentityError> {
+        let env: HashMap<String, String> = env
+            .iter()
+            .map(|(k, v)| ((*k).into(), (*v).into()))
+            .collect();
+        let config: HashMap<String, String> = config
+            .iter()
+            .map(|(k, v)| ((*k).into(), (*v).into()))
+            .collect();
+        resolve_identity(role, &|k| env.get(k).cloned(), &|k| config.get(k).cloned())
+    }
+
+    #[test]
+    fn identities_resolve_in_gits_order() {
+        let config = [("user.name", "Config User"), ("user.email", "user@config")];
+        let from_config = resolve(Role::Author, &[], &config).unwrap();
+        assert_eq!(
+            (from_config.name.as_str(), from_config.email.as_str()),
+            ("Config User", "user@config")
+        );
+        let env = [
+            ("GIT_COMMITTER_NAME", "CI Bot"),
+            ("GIT_COMMITTER_EMAIL", "ci@example.com"),
+        ];
+        let committer = resolve(Role::Committer, &env, &config).unwrap();
+        assert_eq!(committer.name, "CI Bot");
+        assert_eq!(
+            resolve(Role::Author, &env, &config).unwrap().name,
+            "Config User"
+        );
+        let roles = [("author.name", "Author Key"), ("user.name", "User")];
+        let with_email = [("EMAIL", "fallback@example.com")];
+        let author = resolve(Role::Author, &with_email, &roles).unwrap();
+        assert_eq!(
+            (author.name.as_str(), author.email.as_str()),
+            ("Author Key", "fallback@example.com")
+        );
+        assert!(matches!(
+            resolve(Role::Author, &[], &[]),
+            Err(IdentityError::Missing(..))
+        ));
+    }
+
+    #[test]
+    fn dates_are_read_in_gits_formats() {
+        for (text, expected) in [
+            ("@1772323200 +0000", (1_772_323_200, 0)),
+            ("1772323200 +0130", (1_772_323_200, 90)),
+            ("2026-03-01T00:00:00Z", (1_772_323_200, 0)),
+            ("2026-03-01T01:00:00+01:00", (1_772_323_200, 60)),
+            ("2026-03-01 01:00:00 +0100", (1_772_323_200, 60)),
+            ("Sun, 01 Mar 2026 00:00:00 +0000", (1_772_323_200, 0)),
+        ] {
+            assert_eq!(parse_git_date(text), Some(expected), "{text}");
+        }
+        assert_eq!(parse_git_date("yesterday-ish"), None);
+    }
+}

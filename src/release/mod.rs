@@ -19,6 +19,7 @@ use crate::apply::{ApplyError, FileChange, Plan};
 use crate::changelog::{Changelog, Cut};
 use crate::config::Config;
 use crate::fs::{FsError, RelPath, Root, TEXT_LIMIT};
+use crate::repo::{IdentityError, Role, signature};
 use crate::slice::Bump;
 
 /// What the release manager asked for.
@@ -132,7 +133,7 @@ pub enum ReleaseError {
     },
     /// No git identity to sign the commit and tag with.
     #[error("no git identity to write the release commit and tag with")]
-    NoIdentity(#[source] git2::Error),
+    NoIdentity(#[source] IdentityError),
     /// A file could not be reached or read safely.
     #[error(transparent)]
     Files(#[from] FsError),
@@ -189,7 +190,7 @@ impl ReleaseError {
             ReleaseError::VersionFile { .. } => {
                 "fix [release] version_files in lancelot.toml, or add the key to the file".into()
             }
-            ReleaseError::NoIdentity(_) => "set one: git config user.name \"…\" and git config user.email \"…\"".into(),
+            ReleaseError::NoIdentity(_) => "set one as git reads it: git config user.name \"…\" and git config user.email \"…\", or GIT_AUTHOR_NAME/GIT_AUTHOR_EMAIL and GIT_COMMITTER_NAME/GIT_COMMITTER_EMAIL".into(),
             ReleaseError::Apply(error) => return error.hint(),
             ReleaseError::RollbackIncomplete { .. } => "restore the listed files with `git checkout -- <file>`".into(),
             ReleaseError::Files(error) => return error.hint(),
@@ -372,7 +373,8 @@ fn check_tree(repo: &Repository, allow_detached: bool) -> Result<(), ReleaseErro
     if !paths.is_empty() {
         return Err(ReleaseError::Dirty { paths });
     }
-    repo.signature().map_err(ReleaseError::NoIdentity)?;
+    signature(repo, Role::Author).map_err(ReleaseError::NoIdentity)?;
+    signature(repo, Role::Committer).map_err(ReleaseError::NoIdentity)?;
     Ok(())
 }
 
@@ -488,7 +490,9 @@ fn commit_and_tag(
     let message = format!("release: {tag}");
     let mut index_written = false;
     let committed = (|| {
-        let signature = repo.signature()?;
+        let identity =
+            |role| signature(repo, role).map_err(|error| git2::Error::from_str(&error.to_string()));
+        let (author, committer) = (identity(Role::Author)?, identity(Role::Committer)?);
         let mut index = repo.index()?;
         for path in paths {
             index.add_path(Path::new(path.as_str()))?;
@@ -498,13 +502,13 @@ fn commit_and_tag(
         let tree = repo.find_tree(index.write_tree()?)?;
         let id = repo.commit(
             Some("HEAD"),
-            &signature,
-            &signature,
+            &author,
+            &committer,
             &message,
             &tree,
             &[&parent],
         )?;
-        Ok::<_, git2::Error>((id, signature))
+        Ok::<_, git2::Error>((id, committer))
     })();
     let (commit_id, signature) = match committed {
         Ok(done) => done,

@@ -497,3 +497,50 @@ fn a_summary_cannot_declare_the_bump() {
     let next = repo.lancelot(["release", "--next"]).run().success().stdout;
     assert_eq!(next, "0.0.1\n", "the summary's text set the bump");
 }
+
+#[test]
+fn the_identity_comes_from_the_environment_like_gits() {
+    let repo = with_slice("minor");
+    repo.git(["config", "--unset", "user.name"]);
+    repo.git(["config", "--unset", "user.email"]);
+    // The runner sets GIT_AUTHOR_*/GIT_COMMITTER_* (names, addresses, dates), as CI does.
+    repo.lancelot(["release"])
+        .env("GIT_AUTHOR_NAME", "Release Author")
+        .env("GIT_COMMITTER_NAME", "CI Bot")
+        .env("GIT_COMMITTER_EMAIL", "ci@example.com")
+        .run()
+        .success();
+    assert_eq!(
+        repo.git(["log", "-1", "--format=%an <%ae>|%cn <%ce>|%cI"])
+            .trim(),
+        "Release Author <ada@example.com>|CI Bot <ci@example.com>|2026-03-01T00:00:00Z"
+    );
+    assert!(
+        repo.git(["cat-file", "-p", "v0.1.0"])
+            .contains("tagger CI Bot <ci@example.com> 1772323200 +0000")
+    );
+}
+
+#[test]
+fn without_any_identity_a_release_is_refused_and_says_how_to_set_one() {
+    let repo = with_slice("minor");
+    repo.git(["config", "--unset", "user.name"]);
+    repo.git(["config", "--unset", "user.email"]);
+    let before = repo.snapshot();
+    let mut command = std::process::Command::new(crate::support::binary());
+    crate::support::isolate(&mut command, repo.home());
+    let output = command
+        .env_remove("GIT_AUTHOR_NAME")
+        .env_remove("GIT_AUTHOR_EMAIL")
+        .env_remove("GIT_COMMITTER_NAME")
+        .env_remove("GIT_COMMITTER_EMAIL")
+        .current_dir(repo.path())
+        .arg("release")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("no git identity"), "{stderr}");
+    assert!(stderr.contains("GIT_AUTHOR_NAME"), "{stderr}");
+    assert_eq!(repo.snapshot(), before);
+}
