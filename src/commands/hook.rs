@@ -6,14 +6,15 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
-use git2::{Oid, Repository};
+use git2::Repository;
 use serde_json::json;
 
 use super::Invocation;
 use super::check::plural;
 use crate::cli::Format;
 use crate::freeze::{
-    self, Checker, FreezeError, KnownRefs, RefUpdate, Report, Rules, RulesSource, report,
+    self, Checker, FreezeError, KnownRefs, PushedRef, RefUpdate, Report, Rules, RulesSource, input,
+    report,
 };
 use crate::fs::{FsError, RelPath, Root};
 use crate::hooks::{self, Hook, Outcome};
@@ -137,10 +138,11 @@ fn open_hook_repository(invocation: &Invocation) -> Result<Repository, Error> {
     })
 }
 
-fn read_stdin() -> Result<String, Error> {
-    let mut input = String::new();
+/// The hook's standard input, as bytes (ref names need not be UTF-8).
+fn read_stdin() -> Result<Vec<u8>, Error> {
+    let mut input = Vec::new();
     std::io::stdin()
-        .read_to_string(&mut input)
+        .read_to_end(&mut input)
         .map_err(|error| FreezeError::HookInput {
             line: String::new(),
             reason: format!("cannot read stdin: {error}"),
@@ -163,27 +165,12 @@ fn pre_push(invocation: &Invocation, remote: Option<&str>) -> Result<ExitStatus,
     let repo = open_hook_repository(invocation)?;
     let mut tips = Vec::new();
     let mut known = Vec::new();
-    for line in read_stdin()?.lines().filter(|line| !line.trim().is_empty()) {
-        let fields: Vec<&str> = line.split_whitespace().collect();
-        let [_, local, _, remote_oid] = fields[..] else {
-            return Err(FreezeError::HookInput {
-                line: line.to_owned(),
-                reason: "expected <local ref> <local oid> <remote ref> <remote oid>".into(),
-            }
-            .into());
-        };
-        let parse = |text: &str| {
-            Oid::from_str(text).map_err(|_| FreezeError::HookInput {
-                line: line.to_owned(),
-                reason: format!("`{text}` is not an object id"),
-            })
-        };
-        let (local, remote_oid) = (parse(local)?, parse(remote_oid)?);
-        if !local.is_zero() {
-            tips.push(local);
+    for pushed in input::lines(&read_stdin()?, PushedRef::parse)? {
+        if !pushed.local.is_zero() {
+            tips.push(pushed.local);
         }
-        if !remote_oid.is_zero() {
-            known.push(remote_oid);
+        if !pushed.remote.is_zero() {
+            known.push(pushed.remote);
         }
     }
     let remote_refs = remote.map(|name| format!("refs/remotes/{name}/*"));
@@ -300,11 +287,9 @@ fn check_push(
     invocation: &Invocation,
     refs: &mut Vec<String>,
 ) -> Result<(Report, Rules), Error> {
-    let input = read_stdin()?;
     let mut tips = Vec::new();
-    for line in input.lines().filter(|line| !line.trim().is_empty()) {
-        let update = RefUpdate::parse(line)?;
-        refs.push(update.name.clone());
+    for update in input::lines(&read_stdin()?, RefUpdate::parse)? {
+        refs.push(update.display_name());
         if !update.is_deletion() {
             tips.push(update.new);
         }

@@ -6,6 +6,7 @@
 //! under the frozen paths whose ids differ; [`report`] renders the violations.
 //! Violations are data, not errors: an error means the check itself could not run.
 
+pub mod input;
 pub mod report;
 pub mod rule;
 pub mod walk;
@@ -18,8 +19,9 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::fs::Root;
 
+pub use input::{PushedRef, RefUpdate};
 pub use rule::{ChangeKind, Rules, Verdict};
-pub use walk::{Checker, KnownRefs, Limits, RefUpdate, new_commits, range_commits};
+pub use walk::{Checker, KnownRefs, Limits, new_commits, range_commits};
 
 /// Why a check could not run. Hooks refuse the push on any of these (fail closed).
 #[derive(Debug, thiserror::Error)]

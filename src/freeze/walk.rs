@@ -19,51 +19,6 @@ use git2::{Commit, ObjectType, Oid, Repository, Sort, Tree, TreeEntry};
 use super::rule::{After, Rules, Verdict, is_regular_file};
 use super::{FreezeError, Report, Violation};
 
-/// A `<old> <new> <ref>` line of a pre-receive hook.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RefUpdate {
-    /// The old value (all zeros when the ref is created).
-    pub old: Oid,
-    /// The new value (all zeros when the ref is deleted).
-    pub new: Oid,
-    /// The ref.
-    pub name: String,
-}
-
-impl RefUpdate {
-    /// Parses one line of pre-receive input.
-    pub fn parse(line: &str) -> Result<RefUpdate, FreezeError> {
-        let malformed = |reason: &str| FreezeError::HookInput {
-            line: line.to_owned(),
-            reason: reason.to_owned(),
-        };
-        let mut fields = line.split_whitespace();
-        let (Some(old), Some(new), Some(name), None) =
-            (fields.next(), fields.next(), fields.next(), fields.next())
-        else {
-            return Err(malformed("expected three fields: <old> <new> <ref>"));
-        };
-        let oid = |text: &str| {
-            let valid =
-                matches!(text.len(), 40 | 64) && text.chars().all(|c| c.is_ascii_hexdigit());
-            if !valid {
-                return Err(malformed("object ids must be 40 or 64 hexadecimal digits"));
-            }
-            Oid::from_str(text).map_err(|_| malformed("invalid object id"))
-        };
-        Ok(RefUpdate {
-            old: oid(old)?,
-            new: oid(new)?,
-            name: name.to_owned(),
-        })
-    }
-
-    /// Whether the push deletes the ref.
-    pub fn is_deletion(&self) -> bool {
-        self.new.is_zero()
-    }
-}
-
 /// How much work one check may do. Set on the server (or any clone) with git config:
 /// `lancelot.maxParents`, `lancelot.maxPairs`, `lancelot.maxEntries`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -573,32 +528,4 @@ pub fn new_commits(
         .map_err(FreezeError::git(
             "cannot walk the pushed commits (missing objects?)",
         ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_hook_lines() {
-        let zero = "0".repeat(40);
-        let one = "1".repeat(40);
-        let update = RefUpdate::parse(&format!("{zero} {one} refs/heads/main")).unwrap();
-        assert!(update.old.is_zero() && !update.is_deletion());
-        assert_eq!(update.name, "refs/heads/main");
-        assert!(
-            RefUpdate::parse(&format!("{one} {zero} refs/heads/x"))
-                .unwrap()
-                .is_deletion()
-        );
-        for bad in [
-            "",
-            "a b",
-            &format!("{one} {one}"),
-            &format!("{one} xyz refs/heads/a"),
-            &format!("{one} {one} r extra"),
-        ] {
-            assert!(RefUpdate::parse(bad).is_err(), "{bad:?}");
-        }
-    }
 }

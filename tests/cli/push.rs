@@ -476,3 +476,19 @@ fn a_push_that_would_break_the_configuration_is_refused() {
         .commit_all("valid config");
     accepted(repo.push(["HEAD:refs/heads/main"]));
 }
+
+#[test]
+fn ref_names_that_are_not_utf8_are_judged_like_any_other() {
+    use std::os::unix::ffi::OsStrExt;
+    let repo = frozen_alpha();
+    let odd = std::ffi::OsStr::from_bytes(b"HEAD:refs/heads/caf\xe9-latin1");
+    repo.file("notes.txt", "fine\n").commit_all("notes");
+    accepted(repo.push([odd]));
+    repo.edit_spec("Alpha").commit_all("edit on an odd branch");
+    let outcome = refused(repo.push([odd]));
+    assert!(
+        outcome.stderr.contains(&format!("{ALPHA}: modified")),
+        "{}",
+        outcome.stderr
+    );
+}
