@@ -111,6 +111,9 @@ pub struct FreezeConfig {
     pub mutable_fields: Vec<String>,
     /// Whether `git push -o lancelot-override=<reason>` may push past a refusal.
     pub allow_override: bool,
+    /// Globs over ref names (`*` crosses `/`) whose commits a server has already
+    /// judged: only commits reachable from them before a push are not checked again.
+    pub known_refs: Vec<String>,
 }
 
 /// An allowed status change of a frozen document.
@@ -140,6 +143,7 @@ impl Default for FreezeConfig {
             ],
             mutable_fields: vec!["Status".into(), "Superseded by".into()],
             allow_override: false,
+            known_refs: vec!["refs/heads/*".into(), "refs/tags/*".into()],
         }
     }
 }

@@ -287,8 +287,9 @@ fn check_push(
     invocation: &Invocation,
     refs: &mut Vec<String>,
 ) -> Result<(Report, Rules), Error> {
+    let updates = input::lines(&read_stdin()?, RefUpdate::parse)?;
     let mut tips = Vec::new();
-    for update in input::lines(&read_stdin()?, RefUpdate::parse)? {
+    for update in &updates {
         refs.push(update.display_name());
         if !update.is_deletion() {
             tips.push(update.new);
@@ -304,11 +305,18 @@ fn check_push(
         (None, None) => RulesSource::Head,
     };
     let rules = freeze::load_rules(repo, source)?;
-    let commits = freeze::new_commits(repo, &tips, KnownRefs::All, &[])?;
+    let commits = freeze::new_commits(repo, &tips, KnownRefs::Globs(&rules.known_refs), &[])?;
     // The checker's limits bound the work first; the configuration check then walks
     // only commits and parents the checker accepted to look at.
     let mut checker = Checker::for_repository(repo, rules)?;
-    let report = checker.check_commits(&commits)?;
+    let mut report = checker.check_commits(&commits)?;
+    let default_branch = repo
+        .find_reference("HEAD")
+        .ok()
+        .and_then(|head| head.symbolic_target_bytes().map(<[u8]>::to_vec));
+    let refs_report = checker.check_ref_updates(&updates, default_branch.as_deref())?;
+    report.violations.extend(refs_report.violations);
+    report.refused_refs.extend(refs_report.refused_refs);
     freeze::check_config_changes(repo, &commits)?;
     Ok((report, checker.into_rules()))
 }

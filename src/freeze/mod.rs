@@ -127,6 +127,42 @@ pub struct Violation {
     /// The commit's subject line.
     #[serde(skip)]
     pub subject: String,
+    /// The ref whose tip was rewritten, when this compares an old tip with the new one
+    /// of a non-fast-forward update (`commit` is the new tip, `parent` the old).
+    #[serde(rename = "ref", skip_serializing_if = "Option::is_none")]
+    pub rewrite: Option<String>,
+}
+
+/// Why a ref update is refused whatever its commits contain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RefReason {
+    /// The repository's default branch would be deleted.
+    DefaultBranchDeleted,
+    /// A `refs/replace/*` ref would change what git serves for an object.
+    ReplaceRef,
+}
+
+impl RefReason {
+    /// What is refused, as a user reads it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            RefReason::DefaultBranchDeleted => "deleting the default branch is refused",
+            RefReason::ReplaceRef => {
+                "a replace ref makes git serve another object in place of a judged one; refused"
+            }
+        }
+    }
+}
+
+/// A ref update refused as such.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RefRefusal {
+    /// The ref, as text.
+    #[serde(rename = "ref")]
+    pub name: String,
+    /// Why.
+    pub reason: RefReason,
 }
 
 /// The result of a check.
@@ -136,12 +172,15 @@ pub struct Report {
     pub commits_checked: usize,
     /// Every violation found.
     pub violations: Vec<Violation>,
+    /// Ref updates refused as such (a server's push only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub refused_refs: Vec<RefRefusal>,
 }
 
 impl Report {
     /// Whether the check passed.
     pub fn is_clean(&self) -> bool {
-        self.violations.is_empty()
+        self.violations.is_empty() && self.refused_refs.is_empty()
     }
 }
 

@@ -14,16 +14,28 @@ pub fn to_json(report: &Report) -> Value {
     json!({
         "commits_checked": report.commits_checked,
         "violations": report.violations,
+        "refused_refs": report.refused_refs,
     })
 }
 
 /// The text of a report with violations: what changed, where, and what to do instead.
 pub fn to_text(report: &Report, rules: &Rules) -> String {
+    let mut text = String::new();
+    for refusal in &report.refused_refs {
+        text.push_str(&format!(
+            "{BOLD}lancelot: {}: {}{BOLD:#}\n",
+            safe(&refusal.name),
+            refusal.reason.describe()
+        ));
+    }
     let count = report.violations.len();
-    let mut text = format!(
+    if count == 0 {
+        return text;
+    }
+    text.push_str(&format!(
         "{BOLD}lancelot: {count} change{} to frozen documents refused{BOLD:#} (SOP 2.1: no moving targets)\n",
         if count == 1 { "" } else { "s" }
-    );
+    ));
     let mut last_commit = None;
     for violation in &report.violations {
         let header = (&violation.commit, &violation.parent);
@@ -64,6 +76,14 @@ pub fn to_text(report: &Report, rules: &Rules) -> String {
 }
 
 fn describe_commit(violation: &Violation) -> String {
+    if let Some(name) = &violation.rewrite {
+        return format!(
+            "{} rewritten from {} to {} (not a fast-forward: the old tip's frozen documents are compared with the new tip)",
+            safe(name),
+            short(&violation.parent),
+            short(&violation.commit)
+        );
+    }
     if violation.commit == "index" {
         return format!(
             "staged changes (compared with HEAD {})",

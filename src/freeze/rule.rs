@@ -26,6 +26,8 @@ pub struct Rules {
     mutable_fields: Vec<String>,
     /// Whether push options may override a refusal.
     pub allow_override: bool,
+    /// The refs whose commits were judged before (see `[freeze] known_refs`).
+    pub known_refs: GlobSet,
     /// The transitions as written, for messages.
     pub transition_names: Vec<(String, String)>,
 }
@@ -95,6 +97,18 @@ impl Rules {
         let globs = builder
             .build()
             .map_err(|error| FreezeError::Config(format!("[freeze] paths: {error}")))?;
+        let mut known = GlobSetBuilder::new();
+        for pattern in &config.known_refs {
+            let glob = GlobBuilder::new(pattern)
+                .literal_separator(false)
+                .backslash_escape(true)
+                .build()
+                .map_err(|error| FreezeError::Config(format!("[freeze] known_refs: {error}")))?;
+            known.add(glob);
+        }
+        let known_refs = known
+            .build()
+            .map_err(|error| FreezeError::Config(format!("[freeze] known_refs: {error}")))?;
         let status = |key: &str, text: &str| {
             let status = Status::new(text);
             if status.is_empty() {
@@ -133,6 +147,7 @@ impl Rules {
             transitions,
             mutable_fields: config.mutable_fields.clone(),
             allow_override: config.allow_override,
+            known_refs,
             transition_names: config
                 .transitions
                 .iter()

@@ -15,9 +15,11 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use git2::{Commit, ObjectType, Oid, Repository, Sort, Tree, TreeEntry};
+use globset::GlobSet;
 
+use super::input::RefUpdate;
 use super::rule::{After, Rules, Verdict, is_regular_file};
-use super::{FreezeError, Report, Violation};
+use super::{FreezeError, RefReason, RefRefusal, Report, Violation};
 
 /// How much work one check may do. Set on the server (or any clone) with git config:
 /// `lancelot.maxParents`, `lancelot.maxPairs`, `lancelot.maxEntries`.
@@ -171,7 +173,7 @@ impl<'r> Checker<'r> {
             Err(error) if error.code() == git2::ErrorCode::UnbornBranch => {
                 return Ok(Report {
                     commits_checked: 1,
-                    violations: Vec::new(),
+                    ..Report::default()
                 });
             }
             Err(error) => return Err(FreezeError::git("cannot read HEAD")(error)),
@@ -194,6 +196,7 @@ impl<'r> Checker<'r> {
         Ok(Report {
             commits_checked: 1,
             violations,
+            ..Report::default()
         })
     }
 
@@ -256,6 +259,96 @@ impl<'r> Checker<'r> {
                 &parent_id.to_string(),
                 &subject,
             ));
+        }
+        Ok(violations)
+    }
+
+    /// Judges the ref updates of a push as such. A non-fast-forward update of a ref
+    /// whose old value is a commit (a force-push, a rewind, a new root) is judged from
+    /// the old tip's tree to the new tip's, against the documents frozen at the old
+    /// tip, so a rewritten history cannot drop a frozen text unseen. Deleting the
+    /// default branch (`default_branch`, what HEAD names) and creating or moving a
+    /// `refs/replace/*` ref are refused.
+    pub fn check_ref_updates(
+        &mut self,
+        updates: &[RefUpdate],
+        default_branch: Option<&[u8]>,
+    ) -> Result<Report, FreezeError> {
+        let mut report = Report::default();
+        for update in updates {
+            let name = update.display_name();
+            let refuse = |reason| RefRefusal {
+                name: name.clone(),
+                reason,
+            };
+            if update.is_deletion() {
+                if default_branch == Some(update.name.as_slice()) {
+                    report
+                        .refused_refs
+                        .push(refuse(RefReason::DefaultBranchDeleted));
+                }
+                continue;
+            }
+            if update.name.starts_with(b"refs/replace/") {
+                report.refused_refs.push(refuse(RefReason::ReplaceRef));
+                continue;
+            }
+            if update.is_creation() {
+                continue;
+            }
+            report.violations.extend(self.check_rewrite(update, &name)?);
+            report.commits_checked += 1;
+        }
+        Ok(report)
+    }
+
+    /// The violations of a non-fast-forward update, tip against tip; nothing for a
+    /// fast-forward or an old value that is not a commit.
+    fn check_rewrite(
+        &mut self,
+        update: &RefUpdate,
+        name: &str,
+    ) -> Result<Vec<Violation>, FreezeError> {
+        let repo = self.repo;
+        let Ok(old) = repo
+            .find_object(update.old, None)
+            .and_then(|o| o.peel_to_commit())
+        else {
+            return Ok(Vec::new());
+        };
+        let new = repo
+            .find_object(update.new, None)
+            .map_err(FreezeError::git(format!(
+                "cannot read pushed object {}",
+                update.new
+            )))?;
+        let new_commit = new.peel_to_commit().ok();
+        let fast_forward = new_commit.as_ref().is_some_and(|commit| {
+            commit.id() == old.id()
+                || repo
+                    .graph_descendant_of(commit.id(), old.id())
+                    .unwrap_or(false)
+        });
+        if fast_forward {
+            return Ok(Vec::new());
+        }
+        self.spend(1, 0)?;
+        let old_tree = old.tree().map_err(FreezeError::git(format!(
+            "cannot read the tree of {}",
+            old.id()
+        )))?;
+        // A ref moved to something that is not a commit or tree holds no documents.
+        let new_tree = new.peel_to_tree().ok();
+        let mut found = Vec::new();
+        self.walk(&old_tree, new_tree.as_ref(), "", &mut found)?;
+        let mut violations = to_violations(
+            found,
+            &update.new.to_string(),
+            &old.id().to_string(),
+            &format!("{name} rewritten"),
+        );
+        for violation in &mut violations {
+            violation.rewrite = Some(name.to_owned());
         }
         Ok(violations)
     }
@@ -397,6 +490,7 @@ fn to_violations(found: Vec<Found>, commit: &str, parent: &str, subject: &str) -
                 change: kind,
                 status: change.status,
                 subject: subject.to_owned(),
+                rewrite: None,
             }),
         })
         .collect()
@@ -467,8 +561,9 @@ pub fn range_commits(
 /// Which refs hold commits the other side already has.
 #[derive(Debug, Clone, Copy)]
 pub enum KnownRefs<'a> {
-    /// Every ref of the repository (`--all`): a server's view of a push.
-    All,
+    /// The refs whose names match these globs (`[freeze] known_refs`): a server's
+    /// view of a push. Refs a forge writes itself are not among them.
+    Globs(&'a GlobSet),
     /// The refs matching a glob, e.g. `refs/remotes/origin/*` before a push.
     Matching(&'a str),
     /// No ref: only the ids given as known.
@@ -506,13 +601,19 @@ pub fn new_commits(
         return Ok(Vec::new());
     }
     let references = match known_refs {
-        KnownRefs::All => Some(repo.references()),
+        KnownRefs::Globs(_) => Some(repo.references()),
         KnownRefs::Matching(glob) => Some(repo.references_glob(glob)),
         KnownRefs::None => None,
     }
     .transpose()
     .map_err(FreezeError::git("cannot list refs"))?;
-    for reference in references.into_iter().flatten().flatten() {
+    let wanted = |reference: &git2::Reference<'_>| match known_refs {
+        KnownRefs::Globs(globs) => {
+            std::str::from_utf8(reference.name_bytes()).is_ok_and(|name| globs.is_match(name))
+        }
+        _ => true,
+    };
+    for reference in references.into_iter().flatten().flatten().filter(wanted) {
         // A ref that does not lead to a commit hides nothing; skipping it can only
         // make the check look at more commits, never fewer.
         if let Ok(commit) = reference.peel_to_commit() {

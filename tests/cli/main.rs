@@ -13,6 +13,7 @@ mod lifecycle;
 mod new_slice;
 mod push;
 mod release;
+mod rewrite;
 mod sandbox;
 mod support;
 mod terminal;

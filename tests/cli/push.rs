@@ -453,9 +453,9 @@ fn the_hook_fails_closed_on_bad_input_and_missing_objects() {
     }
     assert_eq!(hook("").code, 0, "no updates, nothing to refuse");
     assert_eq!(
-        hook(&format!("{head} {zero} refs/heads/main\n")).code,
+        hook(&format!("{head} {zero} refs/heads/topic\n")).code,
         0,
-        "deletions pass"
+        "deletions of other branches than the default pass"
     );
 }
 

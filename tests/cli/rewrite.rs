@@ -1,0 +1,182 @@
+//! The freeze against a hostile pusher, at the level of ref updates: rewritten
+//! histories are judged tip against tip, refs a forge writes are not trusted, replace
+//! refs and the deletion of the default branch are refused. Each refusal has its
+//! legitimate neighbour, which is accepted.
+
+use std::process::Command;
+
+use crate::push::{ALPHA, accepted, frozen_alpha, refused};
+use crate::support::{TestRepo, isolate};
+
+/// Runs git against the server's bare repository, as the forge itself would.
+fn server_git(repo: &TestRepo, args: &[&str]) -> String {
+    let mut command = Command::new("git");
+    isolate(&mut command, repo.home());
+    let output = command
+        .arg("--git-dir")
+        .arg(repo.remote())
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn replacing_main_with_a_new_root_is_judged_against_the_old_tip() {
+    let repo = frozen_alpha();
+    repo.git(["checkout", "-q", "--orphan", "fresh"]);
+    repo.edit_spec("Alpha").commit_all("a fresh start");
+    let outcome = refused(repo.push(["--force", "HEAD:refs/heads/main"]));
+    assert!(
+        outcome.stderr.contains("refs/heads/main rewritten from"),
+        "{}",
+        outcome.stderr
+    );
+    assert!(
+        outcome.stderr.contains(&format!("{ALPHA}: modified")),
+        "{}",
+        outcome.stderr
+    );
+
+    // The neighbour: a new root that keeps every frozen document as it was.
+    let repo = frozen_alpha();
+    repo.git(["checkout", "-q", "--orphan", "fresh"]);
+    repo.file("NOTICE", "squashed history\n")
+        .commit_all("squash");
+    accepted(repo.push(["--force", "HEAD:refs/heads/main"]));
+}
+
+#[test]
+fn rewinding_main_to_before_the_freeze_is_refused() {
+    let repo = frozen_alpha();
+    let outcome = refused(repo.push(["--force", "HEAD~1:refs/heads/main"]));
+    assert!(
+        outcome.stderr.contains(&format!("{ALPHA}: modified")),
+        "{}",
+        outcome.stderr
+    );
+}
+
+#[test]
+fn a_new_commit_on_a_base_from_before_the_freeze_is_refused() {
+    let repo = frozen_alpha();
+    repo.git(["checkout", "-q", "-b", "old", "HEAD~1"]);
+    repo.edit_spec("Alpha").commit_all("edit the draft instead");
+    refused(repo.push(["--force", "HEAD:refs/heads/main"]));
+}
+
+#[test]
+fn a_force_push_that_only_moves_a_status_along_a_transition_is_accepted() {
+    let repo = frozen_alpha();
+    repo.file("notes.txt", "x\n").commit_all("notes");
+    accepted(repo.push(["HEAD:refs/heads/main"]));
+    repo.git(["reset", "-q", "--hard", "HEAD~1"]);
+    repo.set_status("Alpha", "Done").commit_all("alpha done");
+    accepted(repo.push(["--force", "HEAD:refs/heads/main"]));
+}
+
+#[test]
+fn a_commit_the_forge_stored_under_its_own_ref_is_still_judged() {
+    let repo = frozen_alpha();
+    repo.git(["checkout", "-q", "-b", "fork"]);
+    repo.edit_spec("Alpha").commit_all("edit from a fork");
+    let edit = repo.rev("HEAD");
+    // A merge request from a fork: the forge fetches its head into a ref of its own,
+    // with no pre-receive hook involved.
+    let local = repo.path().display().to_string();
+    for forge_ref in [
+        "refs/merge-requests/7/head",
+        "refs/pull/7/head",
+        "refs/keep-around/x",
+    ] {
+        server_git(
+            &repo,
+            &["fetch", "-q", &local, &format!("{edit}:{forge_ref}")],
+        );
+    }
+    let outcome = refused(repo.push(["HEAD:refs/heads/main"]));
+    assert!(
+        outcome.stderr.contains("edit from a fork"),
+        "{}",
+        outcome.stderr
+    );
+
+    // The neighbour: a commit already on a branch of the server is not checked again.
+    let repo = frozen_alpha();
+    repo.git(["checkout", "-q", "-b", "topic"]);
+    repo.file("notes.txt", "x\n").commit_all("notes");
+    accepted(repo.push(["HEAD:refs/heads/topic"]));
+    let outcome = accepted(repo.push(["HEAD:refs/heads/main"]));
+    assert!(!outcome.stderr.contains("lancelot"), "{}", outcome.stderr);
+}
+
+#[test]
+fn replace_refs_are_refused_and_their_deletion_is_not() {
+    let repo = frozen_alpha();
+    let frozen_blob = repo.rev(&format!("HEAD:{ALPHA}"));
+    let edited = {
+        let mut command = Command::new("git");
+        isolate(&mut command, repo.home());
+        let output =
+            command
+                .current_dir(repo.path())
+                .args(["hash-object", "-w", "--stdin"])
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .and_then(|mut child| {
+                    use std::io::Write;
+                    child.stdin.take().unwrap().write_all(
+                        b"# Alpha\n\n- **Status:** In Progress\n\nSilently replaced.\n",
+                    )?;
+                    child.wait_with_output()
+                })
+                .unwrap();
+        String::from_utf8(output.stdout).unwrap().trim().to_owned()
+    };
+    repo.git(["replace", &frozen_blob, &edited]);
+    let replace_ref = format!("refs/replace/{frozen_blob}");
+    let outcome = refused(repo.push([format!("{replace_ref}:{replace_ref}")]));
+    assert!(
+        outcome
+            .stderr
+            .contains(&format!("{replace_ref}: a replace ref")),
+        "{}",
+        outcome.stderr
+    );
+    assert!(!repo.remote_refs().contains("refs/replace/"));
+
+    // A replace ref the forge already had can be deleted.
+    let local = repo.path().display().to_string();
+    server_git(
+        &repo,
+        &[
+            "fetch",
+            "-q",
+            &local,
+            &format!("{replace_ref}:{replace_ref}"),
+        ],
+    );
+    accepted(repo.push([format!(":{replace_ref}")]));
+}
+
+#[test]
+fn deleting_the_default_branch_is_refused_and_other_branches_are_not() {
+    let repo = frozen_alpha();
+    accepted(repo.push(["HEAD:refs/heads/topic"]));
+    accepted(repo.push([":refs/heads/topic"]));
+    let outcome = refused(repo.push([":refs/heads/main"]));
+    assert!(
+        outcome
+            .stderr
+            .contains("refs/heads/main: deleting the default branch is refused"),
+        "{}",
+        outcome.stderr
+    );
+    assert!(repo.remote_refs().contains("refs/heads/main"));
+}
