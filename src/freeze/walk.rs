@@ -228,7 +228,7 @@ impl<'r> Checker<'r> {
             .unwrap_or_default();
         // A parent listed twice is judged once: the duplicates cost nothing.
         let mut parents: Vec<Oid> = Vec::new();
-        for parent_id in commit.parent_ids() {
+        for parent_id in parents_as_written(commit)? {
             if !parents.contains(&parent_id) {
                 if parents.len() as u64 >= self.limits.parents {
                     return Err(limit_error(
@@ -464,6 +464,31 @@ impl<'r> Checker<'r> {
             "cannot read blob {oid} (missing object?)"
         )))
     }
+}
+
+/// The parents a commit object names, as written in it. libgit2 rewrites the parents
+/// of commits listed in `info/grafts` when it parses them; the freeze judges what was
+/// pushed, not what a graft says.
+fn parents_as_written(commit: &Commit<'_>) -> Result<Vec<Oid>, FreezeError> {
+    let malformed = || FreezeError::Git {
+        context: format!(
+            "commit {} names a parent that is not an object id",
+            commit.id()
+        ),
+        source: git2::Error::from_str("malformed parent line"),
+    };
+    commit
+        .raw_header_bytes()
+        .split(|&byte| byte == b'\n')
+        .take_while(|line| !line.is_empty())
+        .filter_map(|line| line.strip_prefix(b"parent "))
+        .map(|hex| {
+            std::str::from_utf8(hex)
+                .ok()
+                .and_then(|text| Oid::from_str(text.trim()).ok())
+                .ok_or_else(malformed)
+        })
+        .collect()
 }
 
 /// The error of limit `which` (an index of [`LIMIT_KEYS`]), for `commit` when one

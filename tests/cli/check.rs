@@ -296,3 +296,20 @@ fn hooks_find_a_lancelot_installed_under_a_path_that_is_not_utf8() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+fn grafts_do_not_change_what_is_judged() {
+    let repo = frozen_alpha();
+    repo.edit_spec("Alpha").commit_all("edit");
+    let edit = repo.rev("HEAD");
+    // A graft that makes the edit look like a root commit, with nothing to compare.
+    repo.file(".git/info/grafts", &format!("{edit}\n"));
+    assert_eq!(
+        repo.git(["rev-list", "--count", "HEAD"]).trim(),
+        "1",
+        "git applies the graft"
+    );
+    repo.lancelot(["check", "--range", "HEAD~0"])
+        .run()
+        .stdout_has(&format!("{ALPHA}: modified"));
+}
