@@ -114,6 +114,9 @@ pub struct FreezeConfig {
     /// Globs over ref names (`*` crosses `/`) whose commits a server has already
     /// judged: only commits reachable from them before a push are not checked again.
     pub known_refs: Vec<String>,
+    /// Who may override (names as the server authenticates pushers); empty: anyone,
+    /// when `allow_override` is on.
+    pub override_allow: Vec<String>,
 }
 
 /// An allowed status change of a frozen document.
@@ -144,6 +147,7 @@ impl Default for FreezeConfig {
             mutable_fields: vec!["Status".into(), "Superseded by".into()],
             allow_override: false,
             known_refs: vec!["refs/heads/*".into(), "refs/tags/*".into()],
+            override_allow: Vec::new(),
         }
     }
 }

@@ -12,6 +12,7 @@ use serde_json::json;
 use super::Invocation;
 use super::check::plural;
 use crate::cli::Format;
+use crate::freeze::push::{self, Decision};
 use crate::freeze::{
     self, Checker, FreezeError, KnownRefs, PushedRef, RefUpdate, Report, Rules, RulesSource, input,
     report,
@@ -23,9 +24,6 @@ use crate::receipts::{self, Receipt};
 use crate::repo;
 use crate::ui::{self, BOLD};
 use crate::{Error, ExitStatus};
-
-/// The push option that asks to override a refusal.
-pub const OVERRIDE_OPTION: &str = "lancelot-override";
 
 /// Arguments of `lancelot hook`.
 #[derive(Debug, Args)]
@@ -197,85 +195,97 @@ fn refuse_if_violations(report: &Report, rules: &Rules) -> ExitStatus {
     ExitStatus::Findings
 }
 
-/// Who is pushing, as the hosting server tells the hook.
-fn pusher() -> String {
-    [
-        "GL_USERNAME",
-        "GITHUB_USER_LOGIN",
-        "REMOTE_USER",
-        "USER",
-        "LOGNAME",
-    ]
-    .iter()
-    .find_map(|name| std::env::var(name).ok().filter(|value| !value.is_empty()))
-    .unwrap_or_else(|| "unknown".into())
-}
-
-/// The reason given with `git push -o lancelot-override=<reason>`, if any.
-fn override_reason() -> Option<String> {
-    let count: usize = std::env::var("GIT_PUSH_OPTION_COUNT").ok()?.parse().ok()?;
-    (0..count)
-        .filter_map(|index| std::env::var(format!("GIT_PUSH_OPTION_{index}")).ok())
-        .find_map(|option| {
-            option
-                .strip_prefix(OVERRIDE_OPTION)
-                .and_then(|rest| rest.strip_prefix('='))
-                .map(|reason| reason.trim().to_owned())
-        })
+/// The account the hook runs under, as the system authenticated it.
+fn server_account() -> String {
+    #[cfg(unix)]
+    {
+        let uid = rustix::process::getuid().as_raw();
+        let name = std::fs::read_to_string("/etc/passwd")
+            .ok()
+            .and_then(|passwd| {
+                passwd.lines().find_map(|line| {
+                    let mut fields = line.split(':');
+                    let name = fields.next()?;
+                    (fields.nth(1)? == uid.to_string()).then(|| name.to_owned())
+                })
+            });
+        match name {
+            Some(name) => format!("uid {uid} ({name})"),
+            None => format!("uid {uid}"),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        "the server account".to_owned()
+    }
 }
 
 fn pre_receive(invocation: &Invocation) -> Result<ExitStatus, Error> {
     let repo = open_hook_repository(invocation)?;
+    let env = |name: &str| std::env::var(name).ok();
+    let gitlab = env("GL_ID").is_some_and(|id| !id.is_empty());
+    let say = |text: &str| ui::err(&ui::remote_text(text, gitlab));
+    let pusher = push::pusher(&env, server_account());
     let mut refs = Vec::new();
-    let result = check_push(&repo, invocation, &mut refs);
-    let (report, rules) = match result {
+    let (report, rules) = match check_push(&repo, invocation, &mut refs) {
         Ok(checked) => checked,
         Err(error) => {
-            record(
-                &repo,
-                receipts::CHECK_REFUSED,
-                json!({ "refs": refs, "error": error.to_string() }),
-            );
-            ui::err(&format!(
-                "{BOLD}lancelot: push refused: the freeze check could not run{BOLD:#}\n"
+            let details = json!({ "refs": refs, "error": error.to_string() });
+            let _ = record(&repo, &pusher, receipts::CHECK_REFUSED, details);
+            say(&format!(
+                "{BOLD}lancelot: push refused: the freeze check could not run{BOLD:#}\n{}",
+                ui::error_text(&error)
             ));
-            return Err(error);
+            return Ok(ExitStatus::Refused);
         }
     };
-    if report.is_clean() {
-        return Ok(ExitStatus::Success);
-    }
-    ui::err(&report::to_text(&report, &rules));
-    let details = json!({
+    let request = push::override_request(&env);
+    let decision = push::decide(report.is_clean(), &rules, request.as_deref(), &pusher);
+    let mut details = json!({
         "refs": refs,
         "commits_checked": report.commits_checked,
         "violations": report.violations,
-        "pusher": pusher(),
+        "refused_refs": report.refused_refs,
+        "pusher": pusher.name,
+        "pusher_source": pusher.source,
     });
-    match override_reason() {
-        Some(reason) if rules.allow_override && !reason.is_empty() => {
-            let mut details = details;
+    let mut text = report::to_text(&report, &rules);
+    match decision {
+        Decision::Accept => Ok(ExitStatus::Success),
+        Decision::Override(reason) => {
             details["reason"] = json!(reason);
-            record(&repo, receipts::CHECK_OVERRIDDEN, details);
-            ui::err(&format!(
-                "\n{BOLD}lancelot: OVERRIDE by {}: the push is accepted despite the violations above.{BOLD:#}\n  reason: {}\n  (recorded as a check.overridden receipt)\n",
-                ui::safe(&pusher()),
-                ui::safe(&reason)
-            ));
-            Ok(ExitStatus::Success)
-        }
-        requested => {
-            record(&repo, receipts::CHECK_REFUSED, details);
-            match requested {
-                Some(reason) if reason.is_empty() => ui::err(&format!(
-                    "lancelot: an override needs a reason: git push -o {OVERRIDE_OPTION}=\"<why>\"\n"
-                )),
-                Some(_) => ui::err(
-                    "lancelot: overrides are disabled here ([freeze] allow_override = false)\n",
-                ),
-                None => {}
+            match record(&repo, &pusher, receipts::CHECK_OVERRIDDEN, details) {
+                Ok(()) => {
+                    text.push_str(&format!(
+                        "\n{BOLD}lancelot: OVERRIDE by {}: the push is accepted despite the refusals above.{BOLD:#}\n  reason: {}\n  (recorded as a check.overridden receipt)\n",
+                        ui::safe(&pusher.name),
+                        ui::safe(&reason)
+                    ));
+                    say(&text);
+                    Ok(ExitStatus::Success)
+                }
+                Err(error) => {
+                    text.push_str(&format!(
+                        "lancelot: override refused: its receipt could not be written ({}); an override is never unaudited\nlancelot: push refused\n",
+                        ui::with_causes(&error)
+                    ));
+                    say(&text);
+                    Ok(ExitStatus::Findings)
+                }
             }
-            ui::err("lancelot: push refused\n");
+        }
+        Decision::Refuse(why) => {
+            if let Err(error) = record(&repo, &pusher, receipts::CHECK_REFUSED, details) {
+                text.push_str(&format!(
+                    "lancelot: warning: cannot record the check.refused receipt: {}\n",
+                    ui::with_causes(&error)
+                ));
+            }
+            if let Some(why) = why {
+                text.push_str(&format!("lancelot: {}\n", why.describe(&pusher)));
+            }
+            text.push_str("lancelot: push refused\n");
+            say(&text);
             Ok(ExitStatus::Findings)
         }
     }
@@ -321,13 +331,14 @@ fn check_push(
     Ok((report, checker.into_rules()))
 }
 
-/// Appends a receipt; a receipt that cannot be written is reported, never fatal to
-/// the verdict (the verdict is already decided).
-fn record(repo: &Repository, kind: &str, details: serde_json::Value) {
-    let receipt = Receipt::new(kind, &pusher(), details);
-    if let Err(error) = receipts::append(repo.path(), &receipt) {
-        ui::warn(&format!("cannot record the {kind} receipt: {error}"));
-    }
+/// Appends a receipt of the pusher's push.
+fn record(
+    repo: &Repository,
+    pusher: &push::Pusher,
+    kind: &str,
+    details: serde_json::Value,
+) -> Result<(), crate::fs::FsError> {
+    receipts::append(repo.path(), &Receipt::new(kind, &pusher.name, details))
 }
 
 /// Makes sure the hooks folder exists (unless `dry_run`). A `core.hooksPath` inside

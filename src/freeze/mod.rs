@@ -7,6 +7,7 @@
 //! Violations are data, not errors: an error means the check itself could not run.
 
 pub mod input;
+pub mod push;
 pub mod report;
 pub mod rule;
 pub mod walk;

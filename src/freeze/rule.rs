@@ -28,6 +28,8 @@ pub struct Rules {
     pub allow_override: bool,
     /// The refs whose commits were judged before (see `[freeze] known_refs`).
     pub known_refs: GlobSet,
+    /// Who may override (empty: anyone, when overrides are allowed).
+    pub override_allow: Vec<String>,
     /// The transitions as written, for messages.
     pub transition_names: Vec<(String, String)>,
 }
@@ -148,6 +150,7 @@ impl Rules {
             mutable_fields: config.mutable_fields.clone(),
             allow_override: config.allow_override,
             known_refs,
+            override_allow: config.override_allow.clone(),
             transition_names: config
                 .transitions
                 .iter()

@@ -41,6 +41,11 @@ pub const BOLD: Style = Style::new().bold();
 
 /// Prints an error, its causes and its hint to stderr.
 pub fn report_error(error: &Error) {
+    err(&error_text(error));
+}
+
+/// An error as `error: …`, its causes, and its `help: …` line.
+pub fn error_text(error: &Error) -> String {
     let mut text = format!("{ERROR}error:{ERROR:#} {error}\n");
     let mut source = error.source();
     while let Some(cause) = source {
@@ -50,7 +55,45 @@ pub fn report_error(error: &Error) {
     if let Some(hint) = error.hint() {
         let _ = writeln!(text, "{HELP}help:{HELP:#} {hint}");
     }
-    err(&text);
+    text
+}
+
+/// Text for the `remote:` lines a pusher reads: long lines wrapped at 120 characters
+/// (forges' web pages show them one by one), and, on GitLab, every line marked
+/// `GL-HOOK-ERR: ` so its web page shows the reason instead of a generic error.
+pub fn remote_text(text: &str, gitlab: bool) -> String {
+    const WIDTH: usize = 120;
+    let mut out = String::with_capacity(text.len() + 64);
+    for line in text.lines() {
+        let mut rest = line;
+        let mut first = true;
+        loop {
+            let indent = if first { "" } else { "    " };
+            let room = WIDTH - indent.len();
+            let (piece, next) = if rest.chars().count() <= room {
+                (rest, "")
+            } else {
+                let cut = rest
+                    .char_indices()
+                    .nth(room)
+                    .map_or(rest.len(), |(index, _)| index);
+                let at = rest[..cut].rfind(' ').filter(|at| *at > 0).unwrap_or(cut);
+                (&rest[..at], rest[at..].trim_start())
+            };
+            if gitlab {
+                out.push_str("GL-HOOK-ERR: ");
+            }
+            out.push_str(indent);
+            out.push_str(piece);
+            out.push('\n');
+            if next.is_empty() {
+                break;
+            }
+            rest = next;
+            first = false;
+        }
+    }
+    out
 }
 
 /// An error and its causes on one line: `cannot read x: x is a symbolic link …`.

@@ -274,12 +274,24 @@ fn hooks_find_a_lancelot_installed_under_a_path_that_is_not_utf8() {
     std::fs::create_dir(&odd).unwrap();
     let program = odd.join("lancelot");
     std::fs::copy(crate::support::binary(), &program).unwrap();
-    let mut install = Command::new(&program);
-    isolate(&mut install, repo.home());
-    let status = install
-        .current_dir(repo.path())
-        .args(["hook", "install", "--pre-commit"])
-        .status()
+    // A binary just copied can be "busy" while another test thread forks with the
+    // copy's file still open (ETXTBSY): try again for a moment.
+    let status = (0..100)
+        .find_map(|_| {
+            let mut install = Command::new(&program);
+            isolate(&mut install, repo.home());
+            match install
+                .current_dir(repo.path())
+                .args(["hook", "install", "--pre-commit"])
+                .status()
+            {
+                Err(error) if error.raw_os_error() == Some(26) => {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                    None
+                }
+                other => Some(other.unwrap()),
+            }
+        })
         .unwrap();
     assert!(status.success());
     let script = std::fs::read(repo.path().join(".git/hooks/pre-commit")).unwrap();

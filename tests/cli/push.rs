@@ -10,7 +10,7 @@ pub fn frozen_alpha() -> TestRepo {
     frozen_alpha_with(None)
 }
 
-fn frozen_alpha_with(server_config: Option<&str>) -> TestRepo {
+pub fn frozen_alpha_with(server_config: Option<&str>) -> TestRepo {
     let repo = TestRepo::with_server(server_config);
     repo.spec("Alpha", "Draft")
         .file("README.md", "hello\n")

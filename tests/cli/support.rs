@@ -102,8 +102,19 @@ impl TestRepo {
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
     {
+        self.push_with_env(&[], args)
+    }
+
+    /// `push` with extra environment variables, which reach the server's hook over a
+    /// local transport (as a forge sets its own for the hooks it runs).
+    pub fn push_with_env<I, S>(&self, env: &[(&str, &str)], args: I) -> Outcome
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
         let mut command = Command::new("git");
         isolate(&mut command, self.home.path());
+        command.envs(env.iter().copied());
         command
             .current_dir(self.path())
             .arg("push")

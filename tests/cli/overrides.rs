@@ -1,0 +1,129 @@
+//! Break-glass overrides are audited or refused, the pusher is who the server
+//! authenticated, and GitLab's web page shows the reason of a refusal.
+
+use crate::push::{ALPHA, accepted, frozen_alpha, frozen_alpha_with, refused};
+use crate::support::receipts;
+
+const OVERRIDE: [&str; 3] = [
+    "-o",
+    "lancelot-override=prod is down (INC-42)",
+    "HEAD:refs/heads/main",
+];
+
+#[test]
+fn an_override_whose_receipt_cannot_be_written_is_refused() {
+    let repo = frozen_alpha_with(Some("[freeze]\nallow_override = true\n"));
+    repo.edit_spec("Alpha").commit_all("urgent fix");
+    // The receipt log cannot be appended to: a folder stands where it should be.
+    let log = repo.remote().join("lancelot/receipts.jsonl");
+    std::fs::create_dir_all(&log).unwrap();
+    let before = repo.remote_refs();
+    let outcome = refused(repo.push(OVERRIDE));
+    assert!(
+        outcome
+            .stderr
+            .contains("override refused: its receipt could not be written"),
+        "{}",
+        outcome.stderr
+    );
+    assert_eq!(repo.remote_refs(), before);
+
+    // The neighbour: with a writable log the same override goes through, recorded.
+    std::fs::remove_dir(&log).unwrap();
+    accepted(repo.push(OVERRIDE));
+    assert_eq!(receipts(&log).last().unwrap()["type"], "check.overridden");
+}
+
+#[test]
+fn the_pusher_is_not_taken_from_variables_the_pusher_sets() {
+    let repo = frozen_alpha_with(Some("[freeze]\nallow_override = true\n"));
+    repo.edit_spec("Alpha").commit_all("urgent fix");
+    accepted(repo.push_with_env(
+        &[
+            ("USER", "someone-else"),
+            ("LOGNAME", "someone-else"),
+            ("GL_USERNAME", "ceo"),
+        ],
+        OVERRIDE,
+    ));
+    let receipt = receipts(&repo.remote().join("lancelot/receipts.jsonl"))
+        .pop()
+        .unwrap();
+    let pusher = receipt["pusher"].as_str().unwrap();
+    assert!(pusher.starts_with("uid "), "{pusher}");
+    assert_eq!(receipt["pusher_source"], "account");
+}
+
+#[test]
+fn gitlab_pushers_are_named_by_gitlab_and_may_be_limited() {
+    let repo = frozen_alpha_with(Some(
+        "[freeze]\nallow_override = true\noverride_allow = [\"grace\"]\n",
+    ));
+    repo.edit_spec("Alpha").commit_all("urgent fix");
+    let ada = [
+        ("GL_ID", "user-7"),
+        ("GL_USERNAME", "ada"),
+        ("GL_PROTOCOL", "ssh"),
+    ];
+    let outcome = refused(repo.push_with_env(&ada, OVERRIDE));
+    assert!(
+        outcome.stderr.contains("ada may not override here"),
+        "{}",
+        outcome.stderr
+    );
+    let grace = [("GL_ID", "user-9"), ("GL_USERNAME", "grace")];
+    accepted(repo.push_with_env(&grace, OVERRIDE));
+    let receipt = receipts(&repo.remote().join("lancelot/receipts.jsonl"))
+        .pop()
+        .unwrap();
+    assert_eq!(
+        (
+            receipt["pusher"].as_str(),
+            receipt["pusher_source"].as_str()
+        ),
+        (Some("grace"), Some("GL_USERNAME"))
+    );
+}
+
+#[test]
+fn under_gitlab_every_refusal_line_carries_its_marker() {
+    let repo = frozen_alpha();
+    repo.edit_spec("Alpha").commit_all("edit");
+    let outcome = refused(repo.push_with_env(
+        &[("GL_ID", "user-7"), ("GL_USERNAME", "ada")],
+        ["HEAD:refs/heads/main"],
+    ));
+    let lines: Vec<&str> = outcome
+        .stderr
+        .lines()
+        .filter_map(|line| line.strip_prefix("remote: "))
+        .map(str::trim_end)
+        .filter(|line| !line.is_empty())
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .any(|line| line.contains(&format!("{ALPHA}: modified")))
+    );
+    for line in &lines {
+        assert!(
+            line.starts_with("GL-HOOK-ERR:"),
+            "{line:?}\n{}",
+            outcome.stderr
+        );
+        assert!(
+            line.chars().count() <= 120 + "GL-HOOK-ERR: ".len(),
+            "{line:?}"
+        );
+    }
+
+    // Without GitLab the lines are plain.
+    let repo = frozen_alpha();
+    repo.edit_spec("Alpha").commit_all("edit");
+    let outcome = refused(repo.push(["HEAD:refs/heads/main"]));
+    assert!(
+        !outcome.stderr.contains("GL-HOOK-ERR"),
+        "{}",
+        outcome.stderr
+    );
+}
