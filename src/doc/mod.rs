@@ -4,10 +4,13 @@
 //! everywhere (hooks, `check`, lint), so the parsing and matching rules live here
 //! and nowhere else. They take bytes and return values: no I/O.
 
+pub mod reader;
 mod sections;
 mod status;
 
+pub use reader::{field_line, field_span};
 pub use sections::{
-    PLACEHOLDER, field_block, is_unfilled, link_targets, section, set_field_value, upsert_field,
+    PLACEHOLDER, field_block, is_unfilled, link_targets, section, set_field_value,
+    sibling_field_line, upsert_field,
 };
-pub use status::{Status, field_line, field_value, remove_first_field_lines};
+pub use status::{Status, field_value, field_values, is_invisible, is_look_alike};

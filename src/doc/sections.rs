@@ -1,7 +1,7 @@
 //! Markdown structure the lifecycle gates read: headed sections, placeholders, links,
 //! and rewriting a header field's value in place.
 
-use super::status::field_line;
+use super::reader::{field_line, field_lines, field_span, read};
 
 /// The marker of text still to be written.
 pub const PLACEHOLDER: &str = "TODO:";
@@ -42,10 +42,13 @@ pub fn is_unfilled(text: &str) -> bool {
 /// The lines of a header field's block: its own line's value and the indented lines
 /// below it (a nested list such as the Scope's Included / Excluded items).
 pub fn field_block(text: &str, field: &str) -> Option<String> {
-    let mut lines = text.lines();
-    let value = lines.by_ref().find_map(|line| field_line(line, field))?;
-    let nested: Vec<&str> = lines
-        .take_while(|line| line.starts_with([' ', '\t']))
+    let lines = read(text);
+    let first = *field_lines(&lines, field).first()?;
+    let value = field_line(&lines[first].visible, field)?;
+    let nested: Vec<&str> = lines[first + 1..]
+        .iter()
+        .take_while(|line| line.content.starts_with([' ', '\t']))
+        .map(|line| line.visible.as_ref())
         .collect();
     Some(format!("{value}\n{}", nested.join("\n")))
 }
@@ -63,70 +66,82 @@ pub fn link_targets(text: &str) -> Vec<String> {
     targets
 }
 
-/// `text` with the value of the first `field` line replaced by `value`, keeping the
-/// line's decoration (`- **Status:** `) and ending. `None` when there is no such line.
+/// `text` with the value of `field` replaced by `value` on every line a reader finds
+/// it (the front matter's and the body's), keeping each line's decoration
+/// (`- **Status:** `) and ending. `None` when there is no such line, or when one holds
+/// a comment (lancelot does not rewrite around hidden text).
 pub fn set_field_value(text: &str, field: &str, value: &str) -> Option<String> {
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let content = line.trim_end_matches(['\n', '\r']);
-        if field_line(content, field).is_some() {
-            let colon = content.find(':')?;
-            let rest = &content[colon + 1..];
-            let is_decoration = |c: char| c.is_whitespace() || matches!(c, '*' | '_' | '`');
-            let value_start = rest.len() - rest.trim_start_matches(is_decoration).len();
-            let value_end = rest.trim_end_matches(is_decoration).len().max(value_start);
-            let new_line = format!(
-                "{}{}{value}{}{}",
-                &content[..=colon],
-                &rest[..value_start],
-                &rest[value_end..],
-                &line[content.len()..]
-            );
-            return Some(format!(
-                "{}{new_line}{}",
-                &text[..offset],
-                &text[offset + line.len()..]
-            ));
-        }
-        offset += line.len();
+    let lines = read(text);
+    let targets = field_lines(&lines, field);
+    if targets.is_empty() || targets.iter().any(|&index| !lines[index].plain) {
+        return None;
     }
-    None
+    let mut out = String::with_capacity(text.len() + value.len());
+    if text.starts_with('\u{feff}') {
+        out.push('\u{feff}');
+    }
+    for (index, line) in lines.iter().enumerate() {
+        match field_span(line.content, field).filter(|_| targets.contains(&index)) {
+            Some(span) => {
+                out.push_str(&line.content[..span.start]);
+                out.push_str(value);
+                out.push_str(&line.raw[span.end..]);
+            }
+            None => out.push_str(line.raw),
+        }
+    }
+    Some(out)
 }
 
 /// `text` with a `field` line set to `value`: rewritten where it exists, otherwise
-/// inserted after the first `after` line, decorated like it.
+/// inserted below the line of `after` (the body's, else the front matter's), written
+/// like it: `- **Status:** Superseded` gives `- **Superseded by:** <value>`.
 pub fn upsert_field(text: &str, field: &str, value: &str, after: &str) -> Option<String> {
     if let Some(updated) = set_field_value(text, field, value) {
         return Some(updated);
     }
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let content = line.trim_end_matches(['\n', '\r']);
-        if field_line(content, after).is_some() {
-            let name_at = content.to_lowercase().find(&after.to_lowercase())?;
-            let colon = content.find(':')?;
-            let closing: String = content[colon + 1..]
-                .chars()
-                .take_while(|c| matches!(c, '*' | '_' | '`'))
-                .collect();
-            let decoration_after = format!("{}{closing}", &content[name_at + after.len()..=colon]);
-            let ending = &line[content.len()..];
-            let ending = if ending.is_empty() { "\n" } else { ending };
-            let new_line = format!(
-                "{}{field}{decoration_after} {value}{ending}",
-                &content[..name_at]
-            );
-            let split = offset + line.len();
-            let line_end = if line.ends_with('\n') { "" } else { "\n" };
-            return Some(format!(
-                "{}{line_end}{new_line}{}",
-                &text[..split],
-                &text[split..]
-            ));
-        }
-        offset += line.len();
+    let lines = read(text);
+    let anchor = *field_lines(&lines, after).last()?;
+    let line = &lines[anchor];
+    if !line.plain {
+        return None;
     }
-    None
+    let new_line = sibling_field_line(line.content, after, field, value)?;
+    let ending = if line.raw.len() > line.content.len() {
+        &line.raw[line.content.len()..]
+    } else {
+        "\n"
+    };
+    let mut out = String::with_capacity(text.len() + new_line.len() + 2);
+    if text.starts_with('\u{feff}') {
+        out.push('\u{feff}');
+    }
+    for (index, current) in lines.iter().enumerate() {
+        out.push_str(current.raw);
+        if index == anchor {
+            if !current.raw.ends_with('\n') {
+                out.push_str(ending);
+            }
+            out.push_str(&new_line);
+            out.push_str(ending);
+        }
+    }
+    Some(out)
+}
+
+/// The line of `field` with `value`, written like `line` (the line of `like`): the
+/// same decoration around the name and the same text after the value. This is the
+/// one line form a status transition may add (see the freeze rule).
+pub fn sibling_field_line(line: &str, like: &str, field: &str, value: &str) -> Option<String> {
+    let span = field_span(line, like)?;
+    let prefix = &line[..span.start];
+    let name_at = prefix.to_lowercase().find(&like.to_lowercase())?;
+    Some(format!(
+        "{}{field}{}{value}{}",
+        &prefix[..name_at],
+        &prefix[name_at + like.len()..],
+        &line[span.end..]
+    ))
 }
 
 #[cfg(test)]

@@ -3,41 +3,9 @@
 
 use std::borrow::Cow;
 
-/// Characters dropped from the start of a line before looking for a field name.
-fn is_line_decoration(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '-' | '*' | '+' | '>' | '#' | '_' | '`')
-}
+use unicode_normalization::UnicodeNormalization;
 
-/// Characters allowed between a field name and its colon.
-fn is_name_decoration(c: char) -> bool {
-    matches!(c, '*' | '_' | '`' | ' ' | '\t')
-}
-
-/// Characters trimmed from both ends of a value.
-fn is_value_decoration(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '*' | '_' | '`')
-}
-
-/// Strips `prefix` from the start of `text`, comparing case-insensitively.
-fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
-    let mut rest = text.chars();
-    for expected in prefix.chars() {
-        let actual = rest.next()?;
-        if !actual.to_lowercase().eq(expected.to_lowercase()) {
-            return None;
-        }
-    }
-    Some(rest.as_str())
-}
-
-/// The value of `field` on `line`, if the line is that field's line.
-pub fn field_line<'a>(line: &'a str, field: &str) -> Option<&'a str> {
-    let line = line.trim_start_matches(is_line_decoration);
-    let rest = strip_prefix_ignore_case(line, field)?;
-    let rest = rest.trim_start_matches(is_name_decoration);
-    let value = rest.strip_prefix(':')?;
-    Some(value.trim_matches(is_value_decoration))
-}
+use super::reader::{field_line, field_lines, read};
 
 /// Decodes document bytes: a leading UTF-8 byte-order mark is dropped and invalid
 /// UTF-8 is replaced, so no input can make parsing fail.
@@ -46,36 +14,26 @@ fn decode(bytes: &[u8]) -> Cow<'_, str> {
     String::from_utf8_lossy(bytes)
 }
 
-/// The value of the first line of the document that is a `field` line.
+/// Every value a reader finds for `field`: the front matter's and the body's first
+/// (see [`reader`](super::reader)), in document order.
+pub fn field_values(bytes: &[u8], field: &str) -> Vec<String> {
+    let text = decode(bytes);
+    let lines = read(&text);
+    field_lines(&lines, field)
+        .into_iter()
+        .filter_map(|index| field_line(&lines[index].visible, field).map(str::to_owned))
+        .collect()
+}
+
+/// The first value a reader finds for `field`.
 pub fn field_value(bytes: &[u8], field: &str) -> Option<String> {
-    if field.is_empty() {
-        return None;
-    }
-    decode(bytes)
-        .lines()
-        .find_map(|line| field_line(line, field))
-        .map(str::to_owned)
+    field_values(bytes, field).into_iter().next()
 }
 
-/// The document's lines without the first line of each of `fields`, for comparing two
-/// versions of a document while ignoring the lines a status transition may change.
-pub fn remove_first_field_lines<'a>(bytes: &'a [u8], fields: &[String]) -> Vec<&'a [u8]> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let mut lines: Vec<&[u8]> = bytes.split_inclusive(|&b| b == b'\n').collect();
-    for field in fields.iter().filter(|field| !field.is_empty()) {
-        let position = lines.iter().position(|line| {
-            let text = String::from_utf8_lossy(line);
-            field_line(text.trim_end_matches(['\n', '\r']), field).is_some()
-        });
-        if let Some(position) = position {
-            lines.remove(position);
-        }
-    }
-    lines
-}
-
-/// A status value, normalised for matching: lower case, `-` and `_` read as spaces,
-/// runs of whitespace collapsed to one space.
+/// A status value, normalised for matching as a reader compares: Unicode NFKC, the
+/// invisible characters removed, look-alike letters folded to the ones they imitate
+/// (UTS #39 skeletons, so a Cyrillic `о` reads as `o`), lower case, and `-`, `_` and
+/// runs of whitespace read as one space.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Status {
     normalised: String,
@@ -84,13 +42,8 @@ pub struct Status {
 impl Status {
     /// Normalises a status as written.
     pub fn new(text: &str) -> Status {
-        let spaced: String = text
-            .chars()
-            .map(|c| if c == '-' || c == '_' { ' ' } else { c })
-            .collect::<String>()
-            .to_lowercase();
         Status {
-            normalised: spaced.split_whitespace().collect::<Vec<_>>().join(" "),
+            normalised: canonical(text),
         }
     }
 
@@ -104,19 +57,78 @@ impl Status {
         self.normalised.is_empty()
     }
 
-    /// Whether a written value means this status: it equals it, or starts with it
-    /// followed by a character that is not a letter or digit (`In Progress (since May)`).
+    /// Whether a written value means this status: it reads as it, or as it followed
+    /// by a character that is not a letter or digit (`In Progress (since May)`). The
+    /// spaces inside the status may be missing (`InProgress`, or `In` and `Progress`
+    /// joined by an invisible character): a value that looks like a status is it.
     pub fn matches(&self, value: &str) -> bool {
         if self.normalised.is_empty() {
             return false;
         }
-        let value = Status::new(value);
-        match value.normalised.strip_prefix(&self.normalised) {
-            Some("") => true,
-            Some(rest) => rest.chars().next().is_some_and(|c| !c.is_alphanumeric()),
-            None => false,
+        let value = canonical(value);
+        let mut rest = value.chars().peekable();
+        for expected in self.normalised.chars().filter(|c| *c != ' ') {
+            while rest.peek() == Some(&' ') {
+                rest.next();
+            }
+            if rest.next() != Some(expected) {
+                return false;
+            }
         }
+        rest.next()
+            .is_none_or(|next| next == ' ' || !next.is_alphanumeric())
     }
+
+    /// Whether a written value is exactly this status, nothing added.
+    pub fn is_exactly(&self, value: &str) -> bool {
+        !self.normalised.is_empty() && canonical(value) == self.normalised
+    }
+}
+
+/// Whether a character is invisible in running text: format characters (zero-width
+/// spaces and joiners, bidirectional controls, the byte-order mark, soft hyphens,
+/// tags), variation selectors, the combining grapheme joiner and the Hangul fillers.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{ad}'
+            | '\u{34f}'
+            | '\u{61c}'
+            | '\u{115f}'
+            | '\u{1160}'
+            | '\u{17b4}'
+            | '\u{17b5}'
+            | '\u{180b}'..='\u{180f}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{206f}'
+            | '\u{3164}'
+            | '\u{fe00}'..='\u{fe0f}'
+            | '\u{feff}'
+            | '\u{ffa0}'
+            | '\u{fff0}'..='\u{fffb}'
+            | '\u{1bca0}'..='\u{1bca3}'
+            | '\u{1d173}'..='\u{1d17a}'
+            | '\u{e0000}'..='\u{e0fff}'
+    )
+}
+
+/// The form statuses are compared in (see [`Status`]).
+fn canonical(text: &str) -> String {
+    let visible: String = text.nfkc().filter(|c| !is_invisible(*c)).collect();
+    let folded: String = unicode_security::skeleton(&visible.to_lowercase()).collect();
+    let spaced: String = folded
+        .nfkc()
+        .map(|c| if c == '-' || c == '_' { ' ' } else { c })
+        .flat_map(char::to_lowercase)
+        .collect();
+    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether a written status is only a look-alike of `status`: it reads as it, but
+/// with invisible or non-ASCII characters a person cannot tell apart.
+pub fn is_look_alike(status: &Status, written: &str) -> bool {
+    status.matches(written) && written.chars().any(|c| is_invisible(c) || !c.is_ascii())
 }
 
 #[cfg(test)]
@@ -204,26 +216,49 @@ mod tests {
     }
 
     #[test]
-    fn removing_mutable_lines_keeps_the_rest() {
-        let fields = ["Status".to_owned(), "Superseded by".to_owned()];
-        let before = b"# A\n**Status:** In Progress\nbody\n";
-        let after = b"# A\n**Status:** Superseded\n**Superseded by:** B\nbody\n";
+    fn a_reader_never_sees_comments_or_code_as_fields() {
+        for text in [
+            "<!-- Status: Draft -->\n**Status:** In Progress\n",
+            "<!--\nStatus: Draft\n-->\n**Status:** In Progress\n",
+            "```yaml\nstatus: Draft\n```\n**Status:** In Progress\n",
+        ] {
+            assert_eq!(status(text).as_deref(), Some("In Progress"), "{text:?}");
+        }
         assert_eq!(
-            remove_first_field_lines(before, &fields),
-            remove_first_field_lines(after, &fields)
+            field_values(
+                b"---\nstatus: Draft\n---\n**Status:** In Progress\n",
+                "Status"
+            ),
+            ["Draft", "In Progress"]
         );
-        let edited = b"# A\n**Status:** Superseded\nbody!\n";
-        assert_ne!(
-            remove_first_field_lines(before, &fields),
-            remove_first_field_lines(edited, &fields)
-        );
+    }
+
+    #[test]
+    fn look_alikes_read_as_what_they_imitate() {
+        let in_progress = Status::new("In Progress");
+        for value in [
+            "In\u{200b}Progress",
+            "In\u{200b} Progress",
+            "\u{406}n Pr\u{43e}gress",
+            "\u{ff29}\u{ff2e} \u{ff30}\u{ff32}\u{ff2f}\u{ff27}\u{ff32}\u{ff25}\u{ff33}\u{ff33}",
+            "In\u{202e} Progress",
+            "InProgress",
+        ] {
+            assert!(in_progress.matches(value), "{value:?}");
+            assert!(
+                is_look_alike(&in_progress, value) || value == "InProgress",
+                "{value:?}"
+            );
+        }
+        assert!(!is_look_alike(&in_progress, "In Progress"));
+        assert!(Status::new("Done").is_exactly("D\u{43e}ne"));
+        assert!(!Status::new("Done").is_exactly("Done (amended)"));
     }
 
     proptest! {
         #[test]
         fn parsing_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
             let _ = field_value(&bytes, "Status");
-            let _ = remove_first_field_lines(&bytes, &["Status".to_owned()]);
         }
 
         #[test]

@@ -5,7 +5,8 @@ use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use serde::Serialize;
 
 use crate::config::FreezeConfig;
-use crate::doc::{Status, field_value, remove_first_field_lines};
+use crate::doc::reader::{self, Line};
+use crate::doc::{Status, field_span, field_value, field_values, sibling_field_line};
 
 use super::FreezeError;
 
@@ -180,9 +181,17 @@ impl Rules {
         })
     }
 
-    /// The status written in a document, if it has one.
+    /// The status written in a document (the first a reader finds), if it has one.
     pub fn status_of(&self, text: &[u8]) -> Option<String> {
         field_value(text, &self.status_field)
+    }
+
+    /// The configured frozen status a document is in: a document whose front matter
+    /// and body disagree is frozen when either is.
+    pub fn frozen_status_of(&self, text: &[u8]) -> Option<&str> {
+        field_values(text, &self.status_field)
+            .iter()
+            .find_map(|written| self.frozen_status(written))
     }
 
     /// The configured frozen status a written status means, if any.
@@ -209,26 +218,14 @@ impl Rules {
             .any(|(from, to)| from.matches(before) && to.matches(after))
     }
 
-    /// Judges the change of a frozen document (mode `old_mode`, content `old_text`,
-    /// status `old_status`) into `after`. Identical entries never reach the judge.
-    pub fn judge(
-        &self,
-        old_mode: i32,
-        old_text: &[u8],
-        old_status: &str,
-        after: After<'_>,
-    ) -> Verdict {
+    /// Judges the change of a frozen document (mode `old_mode`, content `old_text`)
+    /// into `after`. Identical entries never reach the judge.
+    pub fn judge(&self, old_mode: i32, old_text: &[u8], after: After<'_>) -> Verdict {
         match after {
             After::Absent => Verdict::Violation(ChangeKind::Deleted),
             After::Other => Verdict::Violation(ChangeKind::TypeChanged),
             After::File { mode, text } => {
-                let transition = mode == old_mode
-                    && self
-                        .status_of(text)
-                        .is_some_and(|new_status| self.allowed_transition(old_status, &new_status))
-                    && remove_first_field_lines(old_text, &self.mutable_fields)
-                        == remove_first_field_lines(text, &self.mutable_fields);
-                if transition {
+                if mode == old_mode && self.transition_only(old_text, text) {
                     Verdict::Allowed
                 } else {
                     Verdict::Violation(ChangeKind::Modified)
@@ -236,6 +233,181 @@ impl Rules {
             }
         }
     }
+
+    /// Whether `new` is `old` with its status moved along a transition and nothing
+    /// else: byte for byte the same lines, except the status value on the status
+    /// line(s) a reader finds (the new value exactly one status name), the values of
+    /// `mutable_fields` lines that were there (each a single word or spec link), and one
+    /// added `mutable_fields` line directly below a status line, written like it with a
+    /// spec link as its value (what `set-status --by` writes).
+    pub fn transition_only(&self, old: &[u8], new: &[u8]) -> bool {
+        let (Ok(old), Ok(new)) = (std::str::from_utf8(old), std::str::from_utf8(new)) else {
+            return false;
+        };
+        if old.starts_with('\u{feff}') != new.starts_with('\u{feff}') {
+            return false;
+        }
+        let (before, after) = (reader::read(old), reader::read(new));
+        let status_lines = reader::field_lines(&before, &self.status_field);
+        let mutable: Vec<(usize, &str)> = self
+            .other_mutable_fields()
+            .flat_map(|field| {
+                reader::field_lines(&before, field)
+                    .into_iter()
+                    .map(move |index| (index, field))
+            })
+            .collect();
+        let adds_a_line = match after.len().checked_sub(before.len()) {
+            Some(0) => false,
+            Some(1) => true,
+            _ => return false,
+        };
+        let (mut next, mut moved, mut inserted) = (0, false, false);
+        for (index, line) in before.iter().enumerate() {
+            let Some(counterpart) = after.get(next) else {
+                return false;
+            };
+            next += 1;
+            if status_lines.contains(&index) {
+                match self.status_edit(line, counterpart) {
+                    Some(changed) => moved |= changed,
+                    None => return false,
+                }
+                if adds_a_line
+                    && !inserted
+                    && self.added_below(line, after.get(next), before.get(index + 1), &before)
+                {
+                    inserted = true;
+                    next += 1;
+                }
+                continue;
+            }
+            let edited_in_place = mutable
+                .iter()
+                .find(|(at, _)| *at == index)
+                .is_some_and(|(_, field)| same_field_line(line, counterpart, field));
+            if !edited_in_place && line.raw != counterpart.raw {
+                return false;
+            }
+        }
+        next == after.len() && moved && inserted == adds_a_line
+    }
+
+    /// The mutable fields other than the status field.
+    fn other_mutable_fields(&self) -> impl Iterator<Item = &str> {
+        self.mutable_fields
+            .iter()
+            .map(String::as_str)
+            .filter(|field| {
+                !field.trim().is_empty() && !field.eq_ignore_ascii_case(&self.status_field)
+            })
+    }
+
+    /// `Some(changed)` when `new` is the status line `old`, unchanged or with only its
+    /// value moved along a transition to exactly a status name; `None` otherwise.
+    fn status_edit(&self, old: &Line<'_>, new: &Line<'_>) -> Option<bool> {
+        if old.raw == new.raw {
+            return Some(false);
+        }
+        if !old.plain || !new.plain || old.place != new.place {
+            return None;
+        }
+        let field = &self.status_field;
+        let (before, after) = (
+            field_span(old.content, field)?,
+            field_span(new.content, field)?,
+        );
+        let same_frame = old.content[..before.start] == new.content[..after.start]
+            && old.raw[before.end..] == new.raw[after.end..];
+        let (from, to) = (&old.content[before], &new.content[after]);
+        let allowed = self
+            .transitions
+            .iter()
+            .any(|(source, target)| source.matches(from) && target.is_exactly(to));
+        (same_frame && allowed).then_some(true)
+    }
+
+    /// Whether `candidate` is a mutable field line added directly below the status
+    /// line `status`: a field the document did not have, written like the status line,
+    /// whose value is a link to a spec.
+    fn added_below(
+        &self,
+        status: &Line<'_>,
+        candidate: Option<&Line<'_>>,
+        next_old: Option<&Line<'_>>,
+        before: &[Line<'_>],
+    ) -> bool {
+        let Some(candidate) = candidate else {
+            return false;
+        };
+        if next_old.is_some_and(|next| next.raw == candidate.raw) || !candidate.plain {
+            return false;
+        }
+        let ending = &candidate.raw[candidate.content.len()..];
+        if ending != &status.raw[status.content.len()..] || candidate.place != status.place {
+            return false;
+        }
+        self.other_mutable_fields()
+            .filter(|field| reader::field_lines(before, field).is_empty())
+            .any(|field| {
+                field_span(candidate.content, field).is_some_and(|span| {
+                    let value = &candidate.content[span];
+                    is_spec_link(value)
+                        && sibling_field_line(status.content, &self.status_field, field, value)
+                            .is_some_and(|expected| expected == candidate.content)
+                })
+            })
+    }
+}
+
+/// Whether `new` is the mutable field line `old` with at most its value changed, to a
+/// single word or a spec link.
+fn same_field_line(old: &Line<'_>, new: &Line<'_>, field: &str) -> bool {
+    if old.raw == new.raw {
+        return true;
+    }
+    if !old.plain || !new.plain || old.place != new.place {
+        return false;
+    }
+    let (Some(before), Some(after)) = (
+        field_span(old.content, field),
+        field_span(new.content, field),
+    ) else {
+        return false;
+    };
+    let value = &new.content[after.clone()];
+    old.content[..before.start] == new.content[..after.start]
+        && old.raw[before.end..] == new.raw[after.end..]
+        && (is_spec_link(value) || is_single_word(value))
+}
+
+/// `[Name](path/to/Spec.md)`: a feature name linking to a Markdown file, as
+/// `set-status --by` writes it.
+fn is_spec_link(value: &str) -> bool {
+    let Some(rest) = value.strip_prefix('[') else {
+        return false;
+    };
+    let Some((name, target)) = rest.split_once("](") else {
+        return false;
+    };
+    let Some(target) = target.strip_suffix(')') else {
+        return false;
+    };
+    (1..=64).contains(&name.len())
+        && name.chars().all(|c| c.is_ascii_alphanumeric())
+        && (4..=512).contains(&target.len())
+        && target.ends_with(".md")
+        && target
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '/' | '%' | '-'))
+}
+
+/// One short word: letters, digits and `. - : /` (a date, a version, a name).
+fn is_single_word(value: &str) -> bool {
+    (1..=64).contains(&value.len())
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '/'))
 }
 
 /// Whether a tree entry mode is a regular file.
@@ -313,13 +485,13 @@ mod tests {
         let rules = rules();
         let done = b"# Spec\n\n**Status:** Done\n\nBody.\n";
         assert_eq!(
-            rules.judge(MODE_FILE, IN_PROGRESS, "In Progress", file(done)),
+            rules.judge(MODE_FILE, IN_PROGRESS, file(done)),
             Verdict::Allowed
         );
         let superseded =
             b"# Spec\n\n**Status:** Superseded\n**Superseded by:** [B](B.md)\n\nBody.\n";
         assert_eq!(
-            rules.judge(MODE_FILE, IN_PROGRESS, "In Progress", file(superseded)),
+            rules.judge(MODE_FILE, IN_PROGRESS, file(superseded)),
             Verdict::Allowed
         );
     }
@@ -328,7 +500,7 @@ mod tests {
     fn a_transition_with_an_edit_is_refused() {
         let done_and_edited = b"# Spec\n\n**Status:** Done\n\nBody, edited.\n";
         assert_eq!(
-            rules().judge(MODE_FILE, IN_PROGRESS, "In Progress", file(done_and_edited)),
+            rules().judge(MODE_FILE, IN_PROGRESS, file(done_and_edited)),
             Verdict::Violation(ChangeKind::Modified)
         );
     }
@@ -339,7 +511,7 @@ mod tests {
         for status in ["Draft", "Approved", "In Progress (again)"] {
             let text = format!("# Spec\n\n**Status:** {status}\n\nBody.\n");
             assert_eq!(
-                rules.judge(MODE_FILE, IN_PROGRESS, "In Progress", file(text.as_bytes())),
+                rules.judge(MODE_FILE, IN_PROGRESS, file(text.as_bytes())),
                 Verdict::Violation(ChangeKind::Modified),
                 "{status}"
             );
@@ -355,17 +527,134 @@ mod tests {
             text: done,
         };
         assert_eq!(
-            rules.judge(MODE_FILE, IN_PROGRESS, "In Progress", chmod),
+            rules.judge(MODE_FILE, IN_PROGRESS, chmod),
             Verdict::Violation(ChangeKind::Modified)
         );
         assert_eq!(
-            rules.judge(MODE_FILE, IN_PROGRESS, "In Progress", After::Absent),
+            rules.judge(MODE_FILE, IN_PROGRESS, After::Absent),
             Verdict::Violation(ChangeKind::Deleted)
         );
         assert_eq!(
-            rules.judge(MODE_FILE, IN_PROGRESS, "In Progress", After::Other),
+            rules.judge(MODE_FILE, IN_PROGRESS, After::Other),
             Verdict::Violation(ChangeKind::TypeChanged)
         );
+    }
+
+    /// The spec after `set-status` moved it, judged as the server does.
+    fn after_set_status(text: &str, to: &str, by: Option<&str>) -> String {
+        let moved = crate::doc::set_field_value(text, "Status", to).unwrap();
+        match by {
+            Some(link) => {
+                crate::doc::upsert_field(&moved, "Superseded by", link, "Status").unwrap()
+            }
+            None => moved,
+        }
+    }
+
+    #[test]
+    fn smuggled_text_is_not_a_transition() {
+        let rules = rules();
+        let base = "# Spec\n\n- **Status:** In Progress\n- **Depends on:** none\n\nBody.\n";
+        for edited in [
+            base.replace("In Progress", "Done (amended: answers in 900ms)"),
+            base.replace("In Progress", "Done 900ms"),
+            base.replace(
+                "- **Status:** In Progress\n",
+                "- **Status:** Done\n## Status: the API now answers in 900ms\n",
+            ),
+            base.replace(
+                "- **Status:** In Progress\n",
+                "- **Status:** Done\n- **Superseded by:** the API changes\n",
+            ),
+            base.replace(
+                "- **Status:** In Progress\n- **Depends on:** none\n",
+                "- **Depends on:** none\n- **Status:** Done\n",
+            ),
+            base.replace("- **Status:** In Progress", "**Status:** Done"),
+            base.replace("- **Status:** In Progress\n", "- **Status:** Done\n<!--\n"),
+        ] {
+            assert_eq!(
+                rules.judge(MODE_FILE, base.as_bytes(), file(edited.as_bytes())),
+                Verdict::Violation(ChangeKind::Modified),
+                "{edited}"
+            );
+        }
+    }
+
+    #[test]
+    fn what_set_status_writes_is_a_transition() {
+        let rules = rules();
+        for base in [
+            "# Spec\n\n- **Status:** In Progress\n- **Depends on:** none\n\nBody.\n",
+            "---\ntitle: Spec\nstatus: In Progress\n---\n# Spec\n\n**Status**: In Progress\r\n\r\nBody.\r\n",
+            "\u{feff}Status: in-progress\n<!-- a note -->\nBody.",
+        ] {
+            for (to, by) in [
+                ("Done", None),
+                ("Superseded", Some("[Beta](Lancelot_vNext2_Spec_Beta.md)")),
+            ] {
+                let moved = after_set_status(base, to, by);
+                assert_eq!(
+                    rules.judge(MODE_FILE, base.as_bytes(), file(moved.as_bytes())),
+                    Verdict::Allowed,
+                    "{moved:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_document_is_frozen_when_any_reading_is() {
+        let rules = rules();
+        let text = b"---\nstatus: Draft\n---\n<!-- Status: Draft -->\n**Status:** In Progress\n";
+        assert_eq!(rules.frozen_status_of(text), Some("In Progress"));
+        assert_eq!(
+            rules.frozen_status_of(b"Status: In\xe2\x80\x8bProgress\n"),
+            Some("In Progress")
+        );
+        assert_eq!(
+            rules.frozen_status_of("Status: D\u{43e}ne\n".as_bytes()),
+            Some("Done")
+        );
+        assert_eq!(
+            rules.frozen_status_of(b"```\nStatus: Done\n```\nStatus: Draft\n"),
+            None
+        );
+    }
+
+    proptest::proptest! {
+        /// Adding comments, code blocks or invisible characters never unfreezes.
+        #[test]
+        fn a_frozen_document_stays_frozen(noise in "[a-zA-Z <>!`~#*:-]{0,40}", zw in 0usize..4) {
+            let rules = rules();
+            let invisible = ["", "\u{200b}", "\u{2060}", "\u{feff}"][zw];
+            let body = format!("<!-- {noise} -->\n```\n{noise}\n```\n**Status:** In{invisible} Progress\n{noise}\n");
+            proptest::prop_assert!(rules.frozen_status_of(body.as_bytes()).is_some(), "{body:?}");
+        }
+
+        /// A `set-status` rewrite is always an allowed transition.
+        #[test]
+        fn set_status_rewrites_are_transitions(
+            before in "[a-zA-Z ,.]{0,40}",
+            after in "[a-zA-Z ,.]{0,40}",
+            decoration in 0usize..4,
+        ) {
+            let rules = rules();
+            let line = ["- **Status:** In Progress", "**Status**: in-progress", "Status: In Progress", "> _Status:_ In Progress"][decoration];
+            let base = format!("# Spec\n{before}\n{line}\n{after}\n");
+            for (to, by) in [("Done", None), ("Superseded", Some("[Beta](../specs/Beta.md)"))] {
+                let moved = after_set_status(&base, to, by);
+                proptest::prop_assert_eq!(rules.judge(MODE_FILE, base.as_bytes(), file(moved.as_bytes())), Verdict::Allowed, "{:?}", moved);
+            }
+        }
+
+        /// The judge never panics, whatever the bytes.
+        #[test]
+        fn the_judge_takes_any_bytes(old in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200), new in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200)) {
+            let rules = rules();
+            let _ = rules.frozen_status_of(&old);
+            let _ = rules.judge(MODE_FILE, &old, file(&new));
+        }
     }
 
     #[test]

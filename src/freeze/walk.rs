@@ -409,7 +409,6 @@ impl<'r> Checker<'r> {
             return Ok(());
         };
         let old_blob = self.blob(entry.id())?;
-        let old_written = self.rules.status_of(old_blob.content()).unwrap_or_default();
         let new_blob = match counterpart {
             Some(other)
                 if other.kind() == Some(ObjectType::Blob) && is_regular_file(other.filemode()) =>
@@ -428,7 +427,7 @@ impl<'r> Checker<'r> {
         };
         let verdict = self
             .rules
-            .judge(entry.filemode(), old_blob.content(), &old_written, after);
+            .judge(entry.filemode(), old_blob.content(), after);
         if verdict != Verdict::Allowed {
             found.push(Found {
                 path,
@@ -447,8 +446,8 @@ impl<'r> Checker<'r> {
         let blob = self.blob(oid)?;
         let status = self
             .rules
-            .status_of(blob.content())
-            .and_then(|written| self.rules.frozen_status(&written).map(str::to_owned));
+            .frozen_status_of(blob.content())
+            .map(str::to_owned);
         self.statuses.insert(oid, status.clone());
         Ok(status)
     }

@@ -1,0 +1,297 @@
+//! A document's lines as a person reading it sees them. The freeze depends on reading
+//! a document's status the way a reader does, so text a reader never sees as text is
+//! never a field: HTML comments (`<!-- Status: Draft -->`) and fenced code blocks.
+//! YAML front matter (between `---` lines at the very top) counts, as documentation
+//! sites show it; its `#` comments do not.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+/// Where a line is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// Inside the YAML front matter.
+    FrontMatter,
+    /// In the body, at least partly visible.
+    Body,
+    /// Not text a reader sees: a comment, a code block, a front matter delimiter or
+    /// YAML comment.
+    Hidden,
+}
+
+/// One line of a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line<'a> {
+    /// The line with its ending (`\n`, `\r\n`, or none at the end of the text).
+    pub raw: &'a str,
+    /// The line without its ending.
+    pub content: &'a str,
+    /// What a reader sees of it: the content without HTML comments.
+    pub visible: Cow<'a, str>,
+    /// Where it is.
+    pub place: Place,
+    /// Whether the line is shown whole: visible, with no comment marker on it.
+    pub plain: bool,
+}
+
+/// The lines of `text` (a leading byte-order mark is dropped), classified.
+pub fn read(text: &str) -> Vec<Line<'_>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let raws: Vec<&str> = text.split_inclusive('\n').collect();
+    let front_matter_end = front_matter_end(&raws);
+    let mut lines = Vec::with_capacity(raws.len());
+    let mut in_comment = false;
+    let mut fence: Option<(char, usize)> = None;
+    for (index, raw) in raws.iter().enumerate() {
+        let content = raw.trim_end_matches(['\n', '\r']);
+        if let Some(end) = front_matter_end {
+            if index == 0 || index == end {
+                lines.push(hidden_line(raw, content));
+                continue;
+            }
+            if index < end {
+                let yaml_comment = content.trim_start().starts_with('#');
+                lines.push(Line {
+                    raw,
+                    content,
+                    visible: Cow::Borrowed(if yaml_comment { "" } else { content }),
+                    place: if yaml_comment {
+                        Place::Hidden
+                    } else {
+                        Place::FrontMatter
+                    },
+                    plain: !yaml_comment,
+                });
+                continue;
+            }
+        }
+        if let Some((marker, length)) = fence {
+            if closes_fence(content, marker, length) {
+                fence = None;
+            }
+            lines.push(hidden_line(raw, content));
+            continue;
+        }
+        if !in_comment && let Some(opened) = opens_fence(content) {
+            fence = Some(opened);
+            lines.push(hidden_line(raw, content));
+            continue;
+        }
+        let (visible, still_in_comment, marked) = strip_comments(content, in_comment);
+        let whole_hidden = in_comment && still_in_comment && !marked;
+        in_comment = still_in_comment;
+        if whole_hidden || (marked && visible.trim().is_empty()) {
+            lines.push(hidden_line(raw, content));
+            continue;
+        }
+        lines.push(Line {
+            raw,
+            content,
+            plain: !marked,
+            visible,
+            place: Place::Body,
+        });
+    }
+    lines
+}
+
+fn hidden_line<'a>(raw: &'a str, content: &'a str) -> Line<'a> {
+    Line {
+        raw,
+        content,
+        visible: Cow::Borrowed(""),
+        place: Place::Hidden,
+        plain: false,
+    }
+}
+
+/// The index of the line closing the front matter, when the text starts with one.
+fn front_matter_end(raws: &[&str]) -> Option<usize> {
+    let first = raws.first()?.trim_end();
+    if first != "---" {
+        return None;
+    }
+    raws.iter()
+        .enumerate()
+        .skip(1)
+        .find(|(_, raw)| matches!(raw.trim_end(), "---" | "..."))
+        .map(|(index, _)| index)
+}
+
+/// A line that opens a fenced code block: three or more backticks or tildes.
+fn opens_fence(content: &str) -> Option<(char, usize)> {
+    let trimmed = content.trim_start();
+    let marker = trimmed.chars().next().filter(|c| *c == '`' || *c == '~')?;
+    let length = trimmed.chars().take_while(|c| *c == marker).count();
+    (length >= 3).then_some((marker, length))
+}
+
+/// A line that closes a fence opened with `length` × `marker`.
+fn closes_fence(content: &str, marker: char, length: usize) -> bool {
+    let trimmed = content.trim();
+    trimmed.chars().take_while(|c| *c == marker).count() >= length
+        && trimmed.chars().all(|c| c == marker)
+}
+
+/// The content without its HTML comments, whether a comment is still open at the end
+/// of the line, and whether the line had a comment marker at all.
+fn strip_comments(content: &str, mut in_comment: bool) -> (Cow<'_, str>, bool, bool) {
+    if !in_comment && !content.contains("<!--") {
+        return (Cow::Borrowed(content), false, false);
+    }
+    let mut visible = String::new();
+    let mut rest = content;
+    loop {
+        if in_comment {
+            match rest.find("-->") {
+                Some(end) => {
+                    rest = &rest[end + 3..];
+                    in_comment = false;
+                }
+                None => break,
+            }
+        } else {
+            match rest.find("<!--") {
+                Some(start) => {
+                    visible.push_str(&rest[..start]);
+                    rest = &rest[start + 4..];
+                    in_comment = true;
+                }
+                None => {
+                    visible.push_str(rest);
+                    break;
+                }
+            }
+        }
+    }
+    (Cow::Owned(visible), in_comment, true)
+}
+
+/// Characters dropped from the start of a line before looking for a field name.
+fn is_line_decoration(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '-' | '*' | '+' | '>' | '#' | '_' | '`')
+}
+
+/// Characters allowed between a field name and its colon.
+fn is_name_decoration(c: char) -> bool {
+    matches!(c, '*' | '_' | '`' | ' ' | '\t')
+}
+
+/// Characters trimmed from both ends of a value.
+fn is_value_decoration(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '*' | '_' | '`')
+}
+
+/// Strips `prefix` from the start of `text`, comparing case-insensitively.
+fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let mut rest = text.chars();
+    for expected in prefix.chars() {
+        let actual = rest.next()?;
+        if !actual.to_lowercase().eq(expected.to_lowercase()) {
+            return None;
+        }
+    }
+    Some(rest.as_str())
+}
+
+/// Where the value of `field` is on `line`, if the line is that field's line: after
+/// leading decoration (whitespace, `- * + > # _` and backticks), the field name in
+/// any case, optional `* _` backticks or spaces, and `:`; the value trimmed of
+/// whitespace and `* _` backticks.
+pub fn field_span(line: &str, field: &str) -> Option<Range<usize>> {
+    if field.is_empty() {
+        return None;
+    }
+    let named = line.trim_start_matches(is_line_decoration);
+    let rest = strip_prefix_ignore_case(named, field)?;
+    let value = rest
+        .trim_start_matches(is_name_decoration)
+        .strip_prefix(':')?;
+    let start_text = value.trim_start_matches(is_value_decoration);
+    let start = line.len() - start_text.len();
+    let end = start + start_text.trim_end_matches(is_value_decoration).len();
+    Some(start..end)
+}
+
+/// The value of `field` on `line`, if the line is that field's line.
+pub fn field_line<'a>(line: &'a str, field: &str) -> Option<&'a str> {
+    field_span(line, field).map(|span| &line[span])
+}
+
+/// The lines where a reader finds `field`: the first in the front matter and the
+/// first in the body, in document order.
+pub fn field_lines(lines: &[Line<'_>], field: &str) -> Vec<usize> {
+    let first_in = |place: Place| {
+        lines
+            .iter()
+            .position(|line| line.place == place && field_line(&line.visible, field).is_some())
+    };
+    let mut found: Vec<usize> = [first_in(Place::FrontMatter), first_in(Place::Body)]
+        .into_iter()
+        .flatten()
+        .collect();
+    found.sort_unstable();
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn places(text: &str) -> Vec<Place> {
+        read(text).iter().map(|line| line.place).collect()
+    }
+
+    #[test]
+    fn comments_and_code_blocks_are_hidden() {
+        use Place::{Body, Hidden};
+        assert_eq!(
+            places("a\n<!--\nStatus: Draft\n-->\nb\n```\nStatus: Draft\n```\nc\n"),
+            [
+                Body, Hidden, Hidden, Hidden, Body, Hidden, Hidden, Hidden, Body
+            ]
+        );
+        let lines = read("x <!-- Status: Draft --> y\n~~~~\n```\n~~~~\nz");
+        assert_eq!(lines[0].visible, "x  y");
+        assert!(!lines[0].plain);
+        assert_eq!(
+            lines[4].place, Body,
+            "a longer fence is closed only by its own kind"
+        );
+    }
+
+    #[test]
+    fn front_matter_counts_but_not_its_comments() {
+        use Place::{Body, FrontMatter, Hidden};
+        assert_eq!(
+            places("---\ntitle: x\n# status: Draft\nstatus: Done\n---\n# Body\n"),
+            [Hidden, FrontMatter, Hidden, FrontMatter, Hidden, Body]
+        );
+        assert_eq!(
+            places("---\nno end\n"),
+            [Body, Body],
+            "an unclosed front matter is not one"
+        );
+    }
+
+    #[test]
+    fn fields_are_found_where_a_reader_sees_them() {
+        let text = "---\nstatus: Draft\n---\n<!-- **Status:** Done -->\n```\nStatus: Done\n```\n**Status:** In Progress\nStatus: later\n";
+        let lines = read(text);
+        let found = field_lines(&lines, "Status");
+        let values: Vec<&str> = found
+            .iter()
+            .map(|&i| field_line(&lines[i].visible, "Status").unwrap())
+            .collect();
+        assert_eq!(values, ["Draft", "In Progress"]);
+    }
+
+    #[test]
+    fn spans_locate_the_value() {
+        let line = "- **Status:** In Progress ";
+        let span = field_span(line, "status").unwrap();
+        assert_eq!(&line[span.clone()], "In Progress");
+        assert_eq!(&line[..span.start], "- **Status:** ");
+        assert_eq!(field_span("Statuses: x", "Status"), None);
+    }
+}
