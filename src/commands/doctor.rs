@@ -11,7 +11,7 @@ use crate::config::Config;
 use crate::freeze::Rules;
 use crate::fs::{CONFIG_LIMIT, RelPath, Root};
 use crate::hooks::{self, Hook, MARKER};
-use crate::lifecycle::{Project, Stage};
+use crate::lifecycle::{Project, Stage, lint};
 use crate::scaffold;
 use crate::ui::{self, GOOD, HELP, WARNING};
 use crate::{Error, ExitStatus};
@@ -150,6 +150,7 @@ pub fn run(invocation: &Invocation, args: &DoctorArgs) -> Result<ExitStatus, Err
             )
         });
     }
+    checks.push(status_readings_check(&project));
     checks.push(changelog_check(&project, &config));
     report(args.format, &checks)
 }
@@ -261,6 +262,38 @@ fn hook_checks(repo: &git2::Repository) -> Vec<Check> {
             }
         })
         .collect()
+}
+
+/// Statuses that readers and the freeze might read differently: a front matter and
+/// a body that disagree, look-alike characters.
+fn status_readings_check(project: &Project) -> Check {
+    let mut problems = Vec::new();
+    for slice in &project.slices {
+        let documents = [
+            ("spec", Some(&slice.spec)),
+            ("blueprint", slice.blueprint.as_ref()),
+        ];
+        for (what, text) in documents {
+            for (problem, _) in text
+                .map(|text| lint::status_reading_problems(text))
+                .unwrap_or_default()
+            {
+                problems.push(format!("{} ({what}): {problem}", slice.feature.pascal()));
+            }
+        }
+    }
+    if problems.is_empty() {
+        Check::pass(
+            "status readings",
+            "every status reads the same to people and to the freeze",
+        )
+    } else {
+        Check::fail(
+            "status readings",
+            problems.join("; "),
+            "write each status once, in plain letters (`lancelot lint` lists them)",
+        )
+    }
 }
 
 fn changelog_check(project: &Project, config: &Config) -> Check {

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::gate::{approval_gaps, completeness_gaps, has_changelog_entry};
 use super::{Project, Slice, Stage};
-use crate::doc::{PLACEHOLDER, field_block};
+use crate::doc::{PLACEHOLDER, Status, field_block, field_values, is_invisible, is_look_alike};
 
 /// One problem found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -47,6 +47,45 @@ pub fn lint(project: &Project) -> Vec<Finding> {
     findings
 }
 
+/// What is wrong with how a document writes its status, for a reader and for the
+/// freeze: a front matter and a body that disagree, and statuses that only look like
+/// one lancelot knows (invisible or look-alike characters), as `(problem, fix)`.
+pub fn status_reading_problems(text: &str) -> Vec<(String, String)> {
+    let readings = field_values(text.as_bytes(), "Status");
+    let mut problems = Vec::new();
+    if let [front, body] = readings.as_slice()
+        && Stage::parse(front) != Stage::parse(body)
+    {
+        problems.push((
+            format!(
+                "the front matter says `{front}` but the body says `{body}`: readers and tools disagree (the freeze holds the document frozen if either is)"
+            ),
+            "write the same status in both, or keep only one".into(),
+        ));
+    }
+    for written in &readings {
+        let imitated = Stage::ALL
+            .into_iter()
+            .find(|stage| is_look_alike(&Status::new(stage.label()), written));
+        if let Some(stage) = imitated {
+            let shown: String = written
+                .chars()
+                .map(|c| match c {
+                    c if is_invisible(c) || !c.is_ascii() => format!("U+{:04X}", u32::from(c)),
+                    c => c.to_string(),
+                })
+                .collect();
+            problems.push((
+                format!(
+                    "status `{shown}` only looks like {stage}: it holds invisible or look-alike characters (the freeze reads it as {stage})"
+                ),
+                format!("write it in plain letters: {stage}"),
+            ));
+        }
+    }
+    problems
+}
+
 fn lint_slice(project: &Project, slice: &Slice, findings: &mut Vec<Finding>) {
     let name = slice.feature.pascal();
     let layout = &slice.layout;
@@ -73,6 +112,18 @@ fn lint_slice(project: &Project, slice: &Slice, findings: &mut Vec<Finding>) {
             "use Draft, Approved, In Progress, Done or Superseded".into(),
         ),
         Some(_) => {}
+    }
+    let documents = [
+        (spec, Some(&slice.spec)),
+        (&layout.blueprint, slice.blueprint.as_ref()),
+    ];
+    for (path, text) in documents {
+        for (problem, fix) in text
+            .map(|text| status_reading_problems(text))
+            .unwrap_or_default()
+        {
+            found(path, problem, fix);
+        }
     }
     for field in ["Depends on", "Scope"] {
         if field_block(&slice.spec, field).is_none() {
@@ -195,5 +246,31 @@ fn lint_slice(project: &Project, slice: &Slice, findings: &mut Vec<Finding>) {
                 "write or remove them".into(),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn disagreeing_and_look_alike_statuses_are_reported() {
+        let problems =
+            status_reading_problems("---\nstatus: Draft\n---\n**Status:** In Progress\n");
+        assert!(
+            problems[0]
+                .0
+                .contains("the front matter says `Draft` but the body says `In Progress`"),
+            "{problems:?}"
+        );
+        let problems = status_reading_problems("**Status:** In\u{200b}Progress\n");
+        assert!(
+            problems[0]
+                .0
+                .contains("`InU+200BProgress` only looks like In Progress"),
+            "{problems:?}"
+        );
+        assert!(status_reading_problems("---\nstatus: Done\n---\n**Status:** done\n").is_empty());
+        assert!(status_reading_problems("**Status:** In Progress\n").is_empty());
     }
 }

@@ -638,3 +638,39 @@ fn the_board_finds_each_slices_last_change_in_one_walk() {
     assert_eq!(last("Beta"), first);
     assert_eq!(last("AlphaBeta"), first);
 }
+
+#[test]
+fn lint_and_doctor_report_statuses_that_read_two_ways() {
+    let repo = TestRepo::new();
+    repo.file(
+        "docs/specs/Lancelot_vNext2_Spec_Alpha.md",
+        "---\nstatus: Draft\n---\n# Alpha\n\n- **Status:** In Progress\n- **Depends on:** none\n",
+    )
+    .file(
+        "docs/specs/Lancelot_vNext2_Spec_Beta.md",
+        "# Beta\n\n- **Status:** D\u{43e}ne\n- **Depends on:** none\n",
+    )
+    .commit_all("two slices");
+    let lint = repo.lancelot(["lint"]).run();
+    assert_eq!(lint.code, 1);
+    assert!(
+        lint.stdout
+            .contains("the front matter says `Draft` but the body says `In Progress`"),
+        "{}",
+        lint.stdout
+    );
+    assert!(
+        lint.stdout
+            .contains("status `DU+043Ene` only looks like Done"),
+        "{}",
+        lint.stdout
+    );
+    let doctor = repo.lancelot(["doctor"]).run();
+    assert!(
+        doctor
+            .stdout
+            .contains("FAIL  status readings: Alpha (spec)"),
+        "{}",
+        doctor.stdout
+    );
+}

@@ -16,6 +16,7 @@ mod push;
 mod release;
 mod rewrite;
 mod sandbox;
+mod spoofing;
 mod support;
 mod terminal;
 mod wizard;
