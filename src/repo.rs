@@ -30,6 +30,16 @@ pub enum RepoError {
         /// The repository's git folder.
         path: PathBuf,
     },
+    /// A git folder inside another repository's files: a repository can plant one
+    /// (a folder with `HEAD`, `objects/`, `refs/` and a `config` of its choosing) to
+    /// send commands run below it anywhere.
+    #[error("{} is a git folder inside the files of the repository at {}; lancelot does not use it", crate::ui::safe(&git_dir.display().to_string()), crate::ui::safe(&outer.display().to_string()))]
+    Embedded {
+        /// The git folder found.
+        git_dir: PathBuf,
+        /// The work tree it sits in.
+        outer: PathBuf,
+    },
     /// The work tree could not be opened.
     #[error(transparent)]
     Files(#[from] FsError),
@@ -47,6 +57,10 @@ impl RepoError {
             ),
             RepoError::NoSuchDir { .. } => Some("pass an existing folder to -C".into()),
             RepoError::Bare { .. } => Some("run the command in a clone that has a work tree".into()),
+            RepoError::Embedded { outer, .. } => Some(format!(
+                "run lancelot from the repository's top folder ({}), or name the git folder you mean with GIT_DIR",
+                crate::ui::safe(&outer.display().to_string())
+            )),
             RepoError::Files(error) => error.hint(),
             RepoError::Git(_) => None,
         }
@@ -60,12 +74,38 @@ pub fn discover(start: &Path) -> Result<Repository, RepoError> {
             dir: start.to_path_buf(),
         });
     }
-    Repository::discover(start).map_err(|error| match error.code() {
+    let repo = Repository::discover(start).map_err(|error| match error.code() {
         git2::ErrorCode::NotFound => RepoError::NotFound {
             dir: start.to_path_buf(),
         },
         _ => RepoError::Git(error),
-    })
+    })?;
+    refuse_embedded(&repo)?;
+    Ok(repo)
+}
+
+/// Refuses a git folder that sits inside another repository's files. git folders
+/// are named `.git` (or live in one: worktrees, submodules), or are bare repositories
+/// on their own; a git folder of another name with a `.git` above it is one a
+/// repository planted among its files, and its `config` (a `core.worktree`, a
+/// `core.hooksPath`) is the repository's to choose.
+pub fn refuse_embedded(repo: &Repository) -> Result<(), RepoError> {
+    let git_dir = repo.path();
+    let in_dot_git = git_dir.components().any(|part| part.as_os_str() == ".git");
+    if in_dot_git {
+        return Ok(());
+    }
+    let outer = git_dir
+        .ancestors()
+        .skip(1)
+        .find(|folder| std::fs::symlink_metadata(folder.join(".git")).is_ok());
+    match outer {
+        Some(outer) => Err(RepoError::Embedded {
+            git_dir: git_dir.to_path_buf(),
+            outer: outer.to_path_buf(),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// A repository with a work tree.

@@ -125,7 +125,7 @@ fn open_hook_repository(invocation: &Invocation) -> Result<Repository, Error> {
             "pass an existing folder to -C",
         )
     })?;
-    Repository::open_from_env().map_err(|source| match source.code() {
+    let repo = Repository::open_from_env().map_err(|source| match source.code() {
         git2::ErrorCode::NotFound => crate::repo::RepoError::NotFound {
             dir: invocation.dir.clone(),
         }
@@ -133,7 +133,9 @@ fn open_hook_repository(invocation: &Invocation) -> Result<Repository, Error> {
         _ => Error::Freeze(FreezeError::git(
             "cannot open the repository git passed to the hook",
         )(source)),
-    })
+    })?;
+    repo::refuse_embedded(&repo)?;
+    Ok(repo)
 }
 
 /// The hook's standard input, as bytes (ref names need not be UTF-8).

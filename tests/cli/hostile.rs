@@ -328,3 +328,50 @@ fn a_hooks_folder_linked_outside_receives_no_hook() {
         .stderr_has(".githooks is a symbolic link");
     assert!(!sandbox.home().join("pre-commit").exists());
 }
+
+#[test]
+fn a_git_folder_planted_among_the_files_is_not_used() {
+    let sandbox = Sandbox::new();
+    let victim = sandbox.path().join("outside").display().to_string();
+    sandbox.publish(
+        &[
+            ("app/HEAD", "ref: refs/heads/main\n"),
+            ("app/objects/info/.keep", ""),
+            ("app/refs/heads/.keep", ""),
+            (
+                "app/config",
+                &format!(
+                    "[core]\n\tbare = false\n\tworktree = {victim}\n\thooksPath = {victim}/hooks\n"
+                ),
+            ),
+            ("app/main.py", "print('hello')\n"),
+        ],
+        &[],
+    );
+    let app = sandbox.clone_dir().join("app");
+    for args in [
+        &NEW_SLICE[..],
+        &["init"],
+        &["hook", "install"],
+        &["status"],
+        &["receipts"],
+    ] {
+        let mut command = sandbox.command(args);
+        command.current_dir(&app).stdin(std::process::Stdio::null());
+        let outcome = sandbox.contained(|| crate::support::Run::from_command(command).run());
+        assert_eq!(
+            outcome.code, 2,
+            "{args:?}: {}{}",
+            outcome.stdout, outcome.stderr
+        );
+        assert!(
+            outcome
+                .stderr
+                .contains("is a git folder inside the files of the repository"),
+            "{args:?}: {}",
+            outcome.stderr
+        );
+    }
+    // The neighbour: the same command from the clone's top folder works.
+    sandbox.contained(|| sandbox.lancelot(NEW_SLICE).run().success());
+}
