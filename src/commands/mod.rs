@@ -76,11 +76,52 @@ pub fn run(cli: Cli) -> Result<ExitStatus, Error> {
     }
 }
 
-/// Prints a JSON document on stdout.
+/// Prints a JSON document on stdout (see [`json_text`]).
 pub(crate) fn print_json(value: &serde_json::Value) -> Result<(), Error> {
+    let text = json_text(value)?;
     let mut stdout = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut stdout, value)
-        .map_err(std::io::Error::from)
-        .and_then(|()| writeln!(stdout))
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
         .map_err(Error::Output)
+}
+
+/// A JSON document as lancelot prints it: pretty, ending in a newline, and with the
+/// characters a terminal would act on (DEL, C1 controls, bidirectional controls)
+/// written as `\uXXXX` escapes, so it means exactly the same to a JSON reader and
+/// nothing reaches a terminal raw.
+fn json_text(value: &serde_json::Value) -> Result<String, Error> {
+    let text = serde_json::to_string_pretty(value).map_err(|error| Error::Output(error.into()))?;
+    let mut out = String::with_capacity(text.len() + 1);
+    for c in text.chars() {
+        // serde_json escapes the C0 controls in strings; a raw `\n` is layout.
+        if c != '\n' && crate::ui::is_unsafe(c) {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out.push('\n');
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_escapes_what_a_terminal_would_act_on_and_means_the_same() {
+        let value =
+            serde_json::json!({ "status": "In\u{202e} Progress\u{9b}2J\u{7f}\u{1b}\u{e0041}" });
+        let text = json_text(&value).unwrap();
+        assert!(
+            !text.chars().any(|c| c != '\n' && crate::ui::is_unsafe(c)),
+            "{text}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, value);
+    }
 }

@@ -87,21 +87,23 @@ pub fn safe_block(text: &str) -> Cow<'_, str> {
 }
 
 /// The last line of defence of everything lancelot prints for people: keeps line
-/// breaks, tabs and lancelot's own colour codes (`ESC [ digits ; m`), and shows every
-/// other unsafe character escaped. Values are escaped where they are formatted
-/// ([`safe`]); this catches anything that was not.
+/// breaks, tabs and lancelot's own colour codes (exactly the sequences its styles
+/// write, see [`super::own_codes`]), and shows every other unsafe character escaped.
+/// Values are escaped where they are formatted ([`safe`]); this catches anything
+/// that was not, a colour code a repository wrote included.
 pub fn sanitize(text: &str) -> Cow<'_, str> {
     if !text.chars().any(|c| is_unsafe(c) && c != '\n' && c != '\t') {
         return Cow::Borrowed(text);
     }
+    let own = super::own_codes();
     let mut out = String::with_capacity(text.len() + 8);
     let mut rest = text;
     while let Some(c) = rest.chars().next() {
         if c == '\u{1b}'
-            && let Some(length) = colour_code_length(rest)
+            && let Some(code) = own.iter().find(|code| rest.starts_with(code.as_str()))
         {
-            out.push_str(&rest[..length]);
-            rest = &rest[length..];
+            out.push_str(code);
+            rest = &rest[code.len()..];
             continue;
         }
         if is_unsafe(c) && c != '\n' && c != '\t' {
@@ -114,21 +116,14 @@ pub fn sanitize(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// The length of a Select Graphic Rendition sequence (`ESC [ 1 ; 31 m`) at the start
-/// of `text`, the only escape sequence lancelot writes itself.
-fn colour_code_length(text: &str) -> Option<usize> {
-    let body = text.strip_prefix("\u{1b}[")?;
-    let params = body
-        .bytes()
-        .take_while(|b| b.is_ascii_digit() || *b == b';')
-        .count();
-    (params <= 32 && body.as_bytes().get(params) == Some(&b'm')).then_some(2 + params + 1)
-}
-
 /// A value for a cell of a Markdown (GitHub Flavored) table: `|` cannot end the cell,
 /// HTML cannot render, emphasis and links cannot start, and unsafe characters are
-/// shown escaped.
+/// shown escaped. A value that could become a link or a mention (`http:`, `www.`,
+/// `@team`) is shown as code, where GitHub makes neither.
 pub fn md_cell(text: &str) -> String {
+    if text.contains([':', '@']) || text.to_ascii_lowercase().contains("www.") {
+        return md_code_cell(text);
+    }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         match c {
@@ -148,13 +143,28 @@ pub fn md_cell(text: &str) -> String {
     out
 }
 
-/// A value for a Markdown table cell shown as code, when it can be: a code span
-/// cannot hold a backtick, so such a value is shown as escaped text instead.
+/// A value for a Markdown table cell shown as code: the code span's fence is one
+/// backtick longer than any run of backticks inside, `|` is escaped (GitHub's tables
+/// split on it even in code), and unsafe characters are shown escaped.
 pub fn md_code_cell(text: &str) -> String {
-    if text.contains('`') || text.chars().any(is_unsafe) {
-        return md_cell(text);
+    let mut inside = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '|' => inside.push_str("\\|"),
+            c if is_unsafe(c) => {
+                let _ = write_escaped(&mut inside, c);
+            }
+            c => inside.push(c),
+        }
     }
-    format!("`{}`", text.replace('|', "\\|"))
+    let longest_run = inside.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest_run + 1);
+    let pad = if inside.starts_with('`') || inside.ends_with('`') || inside.is_empty() {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{inside}{pad}{fence}")
 }
 
 /// Text inside a quoted Mermaid label (`A["…"]`): quotes, markup, entity starts and
@@ -220,19 +230,29 @@ mod tests {
     }
 
     #[test]
-    fn the_last_line_of_defence_keeps_only_colour_codes() {
+    fn the_last_line_of_defence_keeps_only_lancelots_own_colour_codes() {
+        let error = format!(
+            "{}error:{}",
+            super::super::ERROR,
+            super::super::ERROR.render_reset()
+        );
         assert_eq!(
-            sanitize("\u{1b}[1;31merror:\u{1b}[0m x\u{1b}]8;;http://e\u{7}\r"),
-            "\u{1b}[1;31merror:\u{1b}[0m x\\u{1b}]8;;http://e\\u{7}\\r"
+            sanitize(&format!("{error} x\u{1b}]8;;http://e\u{7}\r")),
+            format!("{error} x\\u{{1b}}]8;;http://e\\u{{7}}\\r")
         );
         assert_eq!(sanitize("\u{1b}[2J"), "\\u{1b}[2J");
+        assert_eq!(sanitize("\u{1b}[7;8;5m hidden"), "\\u{1b}[7;8;5m hidden");
     }
 
     #[test]
     fn markdown_cells_cannot_break_the_table_or_render_html() {
         assert_eq!(md_cell("a|b<img onerror=x>"), "a\\|b&lt;img onerror=x&gt;");
         assert_eq!(md_code_cell("FEATURE_A"), "`FEATURE_A`");
-        assert_eq!(md_code_cell("a`b|c"), "a\\`b\\|c");
+        assert_eq!(md_code_cell("a`b|c"), "``a`b\\|c``");
+        assert_eq!(
+            md_cell("see https://evil.example @org/team"),
+            "`see https://evil.example @org/team`"
+        );
     }
 
     #[test]
@@ -261,14 +281,15 @@ mod tests {
         }
 
         #[test]
-        fn the_sink_lets_only_colour_codes_through(text in any::<String>()) {
+        fn the_sink_lets_only_lancelots_colour_codes_through(text in any::<String>()) {
             let out = sanitize(&text);
+            let own = super::super::own_codes();
             let mut rest = out.as_ref();
             while let Some(c) = rest.chars().next() {
                 if c == '\u{1b}' {
-                    let length = colour_code_length(rest);
-                    prop_assert!(length.is_some(), "{out:?}");
-                    rest = &rest[length.unwrap_or(1)..];
+                    let code = own.iter().find(|code| rest.starts_with(code.as_str()));
+                    prop_assert!(code.is_some(), "{out:?}");
+                    rest = &rest[code.map_or(1, |code| code.len())..];
                     continue;
                 }
                 prop_assert!(!is_unsafe(c) || c == '\n' || c == '\t', "{out:?}");

@@ -39,6 +39,39 @@ pub const DIM: Style = Style::new().dimmed();
 /// Style of emphasised names (paths, features).
 pub const BOLD: Style = Style::new().bold();
 
+/// The escape sequences lancelot's own styles write (each style and the reset), the
+/// only ones [`sanitize`] lets through.
+pub fn own_codes() -> &'static [String] {
+    static CODES: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new(|| {
+        let mut codes: Vec<String> = [ERROR, WARNING, HELP, GOOD, DIM, BOLD]
+            .iter()
+            .flat_map(|style| [style.render().to_string(), style.render_reset().to_string()])
+            .filter(|code| !code.is_empty())
+            .collect();
+        // Longest first, so a combined sequence is kept whole.
+        codes.sort_by_key(|code| std::cmp::Reverse(code.len()));
+        codes.dedup();
+        codes
+    });
+    &CODES
+}
+
+/// Longest line of an error message shown; the rest is cut (a configuration parser
+/// quotes the offending line, which a repository can make megabytes long).
+const MESSAGE_LINE_LIMIT: usize = 400;
+
+/// A message from an error (which may quote repository text) made safe and short.
+fn message(text: &str) -> String {
+    safe_block(text)
+        .lines()
+        .map(|line| match line.char_indices().nth(MESSAGE_LINE_LIMIT) {
+            Some((cut, _)) => format!("{}…", &line[..cut]),
+            None => line.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Prints an error, its causes and its hint to stderr.
 pub fn report_error(error: &Error) {
     err(&error_text(error));
@@ -46,14 +79,18 @@ pub fn report_error(error: &Error) {
 
 /// An error as `error: …`, its causes, and its `help: …` line.
 pub fn error_text(error: &Error) -> String {
-    let mut text = format!("{ERROR}error:{ERROR:#} {error}\n");
+    let mut text = format!("{ERROR}error:{ERROR:#} {}\n", message(&error.to_string()));
     let mut source = error.source();
     while let Some(cause) = source {
-        let _ = writeln!(text, "  {DIM}caused by:{DIM:#} {cause}");
+        let _ = writeln!(
+            text,
+            "  {DIM}caused by:{DIM:#} {}",
+            message(&cause.to_string())
+        );
         source = cause.source();
     }
     if let Some(hint) = error.hint() {
-        let _ = writeln!(text, "{HELP}help:{HELP:#} {hint}");
+        let _ = writeln!(text, "{HELP}help:{HELP:#} {}", message(&hint));
     }
     text
 }
@@ -109,7 +146,10 @@ pub fn with_causes(error: &dyn std::error::Error) -> String {
 
 /// Prints a warning to stderr.
 pub fn warn(message: &str) {
-    err(&format!("{WARNING}warning:{WARNING:#} {message}\n"));
+    err(&format!(
+        "{WARNING}warning:{WARNING:#} {}\n",
+        self::message(message)
+    ));
 }
 
 /// Writes text to stderr, sanitized (styles are dropped when stderr is not a

@@ -14,7 +14,7 @@ use crate::support::TestRepo;
 /// Characters an attacker would like to send to a terminal: an OSC 52 clipboard write,
 /// a screen clear, an OSC 8 hyperlink, a C1 control, a bell, a carriage return and a
 /// right-to-left override.
-const HOSTILE: &str = "\u{1b}]52;c;cm0gLXJmIH4=\u{7} \u{1b}[2J \u{1b}]8;;https://evil.example\u{1b}\\link\u{1b}]8;;\u{1b}\\ \u{9b}31m \r\u{202e}txt.exe";
+const HOSTILE: &str = "\u{1b}]52;c;cm0gLXJmIH4=\u{7} \u{1b}[7;8;5m \u{1b}[2J \u{1b}]8;;https://evil.example\u{1b}\\link\u{1b}]8;;\u{1b}\\ \u{9b}31m \r\u{202e}txt.exe";
 
 /// Runs a command on a pseudo-terminal with colours on and returns what it printed.
 fn on_terminal(mut command: Command) -> String {
@@ -43,22 +43,17 @@ fn on_terminal(mut command: Command) -> String {
 /// colour codes, tabs and line ends (the terminal turns `\n` into `\r\n`).
 #[track_caller]
 fn assert_terminal_safe(output: &str) {
+    let own = lancelot::ui::own_codes();
     let mut rest = output;
     while let Some(c) = rest.chars().next() {
         if c == '\u{1b}' {
-            let body = &rest[1..];
-            let end = body
-                .find('m')
-                .unwrap_or_else(|| panic!("a raw escape:\n{output:?}"));
-            assert!(
-                body.starts_with('[')
-                    && body[1..end]
-                        .bytes()
-                        .all(|b| b.is_ascii_digit() || b == b';'),
-                "an escape sequence that is not a colour: {:?}\n{output:?}",
-                &rest[..end + 2]
-            );
-            rest = &body[end + 1..];
+            let code = own
+                .iter()
+                .find(|code| rest.starts_with(code.as_str()))
+                .unwrap_or_else(|| {
+                    panic!("an escape sequence lancelot did not write:\n{output:?}")
+                });
+            rest = &rest[code.len()..];
             continue;
         }
         let allowed = c == '\n' || c == '\t' || (c == '\r' && rest[1..].starts_with('\n'));
@@ -147,6 +142,38 @@ fn every_command_escapes_what_the_repository_says() {
         reversed > 5,
         "the right-to-left override was rarely shown escaped"
     );
+}
+
+#[test]
+fn error_messages_escape_what_the_repository_wrote() {
+    let cases: [(&str, &str, &[&str]); 3] = [
+        (
+            "lancelot.toml",
+            "[project]\nname = \"A\u{1b}[7;8;5m\"\n",
+            &["status"],
+        ),
+        (
+            ".lancelot/templates/spec.md.tera",
+            "{{ nope \u{1b}[7;8;5m",
+            &["new-slice", "X", "--summary", "s", "--yes"],
+        ),
+        (
+            ".lancelot/templates/spec.md.tera",
+            "{{ throw(message=\"\u{1b}[7;8;5m \u{1b}]52;c;eA==\u{7}\") }}",
+            &["new-slice", "X", "--summary", "s", "--yes"],
+        ),
+    ];
+    for (path, text, args) in cases {
+        let sandbox = Sandbox::new();
+        sandbox.publish(&[(path, text)], &[]);
+        let output = on_terminal(sandbox.command(args));
+        assert!(output.contains("error:"), "{output}");
+        assert!(
+            output.contains("\\u{1b}"),
+            "{args:?}: the escape was not shown:\n{output}"
+        );
+        assert_terminal_safe(&output);
+    }
 }
 
 #[test]
