@@ -260,12 +260,20 @@ pub fn prepare(
         .transpose()
         .map_err(ReleaseError::Invalid)?;
 
+    let too_large = || {
+        ReleaseError::Invalid(format!(
+            "{last_final} cannot be raised further: a part of it is the largest number semver holds"
+        ))
+    };
     let (next, bump) = match &request.target {
         Target::Exact(version) => (version.clone(), None),
-        Target::Level(bump) => (
-            next_version(&current, &bumped(&last_final, *bump), pre.as_deref()),
-            Some(*bump),
-        ),
+        Target::Level(bump) => {
+            let target = bumped(&last_final, *bump).ok_or_else(too_large)?;
+            (
+                next_version(&current, &target, pre.as_deref()).ok_or_else(too_large)?,
+                Some(*bump),
+            )
+        }
         Target::Computed => {
             let bump = unreleased
                 .iter()
@@ -273,11 +281,14 @@ pub fn prepare(
                 .map(|entry| declared_bump(entry).unwrap_or(Bump::Patch))
                 .max()
                 .unwrap_or(Bump::Patch);
-            let mut target = bumped(&last_final, bump);
+            let mut target = bumped(&last_final, bump).ok_or_else(too_large)?;
             if !current.pre.is_empty() && final_of(&current) > target {
                 target = final_of(&current);
             }
-            (next_version(&current, &target, pre.as_deref()), Some(bump))
+            (
+                next_version(&current, &target, pre.as_deref()).ok_or_else(too_large)?,
+                Some(bump),
+            )
         }
     };
     let promotion = next.pre.is_empty() && !current.pre.is_empty() && final_of(&current) == next;

@@ -47,13 +47,14 @@ pub fn final_of(version: &Version) -> Version {
     Version::new(version.major, version.minor, version.patch)
 }
 
-/// `version` raised by `bump` (a prerelease is dropped; lower parts reset).
-pub fn bumped(version: &Version, bump: Bump) -> Version {
-    match bump {
-        Bump::Major => Version::new(version.major + 1, 0, 0),
-        Bump::Minor => Version::new(version.major, version.minor + 1, 0),
-        Bump::Patch => Version::new(version.major, version.minor, version.patch + 1),
-    }
+/// `version` raised by `bump` (a prerelease is dropped; lower parts reset); `None`
+/// when the part to raise is already the largest number semver can hold.
+pub fn bumped(version: &Version, bump: Bump) -> Option<Version> {
+    Some(match bump {
+        Bump::Major => Version::new(version.major.checked_add(1)?, 0, 0),
+        Bump::Minor => Version::new(version.major, version.minor.checked_add(1)?, 0),
+        Bump::Patch => Version::new(version.major, version.minor, version.patch.checked_add(1)?),
+    })
 }
 
 /// Validates a prerelease label such as `rc` or `beta`.
@@ -75,19 +76,20 @@ fn label_and_number(pre: &Prerelease) -> Option<(&str, u64)> {
 
 /// The version to release: `target` itself, or with `pre`, the next `<pre>.<n>` of
 /// `target` (`n` counts on while `current` is a prerelease of the same target and
-/// label, and starts at 1 otherwise).
-pub fn next_version(current: &Version, target: &Version, pre: Option<&str>) -> Version {
+/// label, and starts at 1 otherwise); `None` when `n` cannot count further.
+pub fn next_version(current: &Version, target: &Version, pre: Option<&str>) -> Option<Version> {
     let Some(label) = pre else {
-        return target.clone();
+        return Some(target.clone());
     };
     let number = match label_and_number(&current.pre) {
-        Some((current_label, n)) if final_of(current) == *target && current_label == label => n + 1,
+        Some((current_label, n)) if final_of(current) == *target && current_label == label => {
+            n.checked_add(1)?
+        }
         _ => 1,
     };
     let mut next = target.clone();
-    // The label was validated and the number is digits, so this always parses.
-    next.pre = Prerelease::new(&format!("{label}.{number}")).unwrap_or(Prerelease::EMPTY);
-    next
+    next.pre = Prerelease::new(&format!("{label}.{number}")).ok()?;
+    Some(next)
 }
 
 #[cfg(test)]
@@ -152,32 +154,45 @@ mod tests {
 
     #[test]
     fn bumps_reset_lower_parts() {
-        assert_eq!(bumped(&v("1.2.3"), Bump::Major), v("2.0.0"));
-        assert_eq!(bumped(&v("1.2.3"), Bump::Minor), v("1.3.0"));
-        assert_eq!(bumped(&v("1.2.3"), Bump::Patch), v("1.2.4"));
-        assert_eq!(bumped(&v("0.0.0"), Bump::Minor), v("0.1.0"));
+        assert_eq!(bumped(&v("1.2.3"), Bump::Major), Some(v("2.0.0")));
+        assert_eq!(bumped(&v("1.2.3"), Bump::Minor), Some(v("1.3.0")));
+        assert_eq!(bumped(&v("1.2.3"), Bump::Patch), Some(v("1.2.4")));
+        assert_eq!(bumped(&v("0.0.0"), Bump::Minor), Some(v("0.1.0")));
+        let largest = format!("{}.0.0", u64::MAX);
+        assert_eq!(bumped(&v(&largest), Bump::Major), None);
+        assert_eq!(
+            next_version(
+                &v(&format!("1.0.0-rc.{}", u64::MAX)),
+                &v("1.0.0"),
+                Some("rc")
+            ),
+            None
+        );
     }
 
     #[test]
     fn prereleases_count_up_while_the_target_stays() {
         let target = v("1.3.0");
         assert_eq!(
-            next_version(&v("1.2.0"), &target, Some("rc")),
+            next_version(&v("1.2.0"), &target, Some("rc")).unwrap(),
             v("1.3.0-rc.1")
         );
         assert_eq!(
-            next_version(&v("1.3.0-rc.1"), &target, Some("rc")),
+            next_version(&v("1.3.0-rc.1"), &target, Some("rc")).unwrap(),
             v("1.3.0-rc.2")
         );
         assert_eq!(
-            next_version(&v("1.3.0-beta.4"), &target, Some("rc")),
+            next_version(&v("1.3.0-beta.4"), &target, Some("rc")).unwrap(),
             v("1.3.0-rc.1")
         );
         assert_eq!(
-            next_version(&v("1.3.0-rc.2"), &v("2.0.0"), Some("rc")),
+            next_version(&v("1.3.0-rc.2"), &v("2.0.0"), Some("rc")).unwrap(),
             v("2.0.0-rc.1")
         );
-        assert_eq!(next_version(&v("1.3.0-rc.2"), &target, None), v("1.3.0"));
+        assert_eq!(
+            next_version(&v("1.3.0-rc.2"), &target, None),
+            Some(v("1.3.0"))
+        );
     }
 
     #[test]

@@ -544,3 +544,27 @@ fn without_any_identity_a_release_is_refused_and_says_how_to_set_one() {
     assert!(stderr.contains("GIT_AUTHOR_NAME"), "{stderr}");
     assert_eq!(repo.snapshot(), before);
 }
+
+#[test]
+fn a_version_at_the_largest_number_is_refused_not_a_crash() {
+    let repo = TestRepo::new();
+    let largest = u64::MAX;
+    repo.file(
+        CHANGELOG,
+        &format!(
+            "# Changelog\n\n## [Unreleased]\n\n### Added\n\n- more (bump: major)\n\n## [{largest}.0.0] - 2020-01-01\n\n- first\n"
+        ),
+    )
+    .commit_all("huge");
+    repo.git(["tag", &format!("v{largest}.0.0")]);
+    for args in [
+        &["release", "--dry-run"][..],
+        &["release"],
+        &["release", "major", "--pre", "rc"],
+    ] {
+        repo.lancelot(args)
+            .run()
+            .refused()
+            .stderr_has("cannot be raised further");
+    }
+}
