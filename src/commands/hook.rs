@@ -316,6 +316,7 @@ fn check_push(
         (Some(path), _) | (None, Some(path)) => RulesSource::File(path),
         (None, None) => RulesSource::Head,
     };
+    let from_repository = matches!(source, RulesSource::Head);
     let rules = freeze::load_rules(repo, source)?;
     let commits = freeze::new_commits(repo, &tips, KnownRefs::Globs(&rules.known_refs), &[])?;
     // The checker's limits bound the work first; the configuration check then walks
@@ -329,7 +330,12 @@ fn check_push(
     let refs_report = checker.check_ref_updates(&updates, default_branch.as_deref())?;
     report.violations.extend(refs_report.violations);
     report.refused_refs.extend(refs_report.refused_refs);
-    freeze::check_config_changes(repo, &commits)?;
+    report.refused_refs.extend(freeze::check_rules_change(
+        repo,
+        &updates,
+        default_branch.as_deref(),
+        from_repository,
+    )?);
     Ok((report, checker.into_rules()))
 }
 

@@ -10,6 +10,7 @@ pub mod input;
 pub mod push;
 pub mod report;
 pub mod rule;
+pub mod rules_change;
 pub mod walk;
 
 use std::path::Path;
@@ -142,6 +143,8 @@ pub enum RefReason {
     DefaultBranchDeleted,
     /// A `refs/replace/*` ref would change what git serves for an object.
     ReplaceRef,
+    /// The `[freeze]` rules of the default branch would be weakened.
+    RulesWeakened,
 }
 
 impl RefReason {
@@ -152,6 +155,7 @@ impl RefReason {
             RefReason::ReplaceRef => {
                 "a replace ref makes git serve another object in place of a judged one; refused"
             }
+            RefReason::RulesWeakened => "weakens the freeze rules in force, refused",
         }
     }
 }
@@ -164,6 +168,9 @@ pub struct RefRefusal {
     pub name: String,
     /// Why.
     pub reason: RefReason,
+    /// What exactly, when there is more to say.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }
 
 /// The result of a check.
@@ -236,28 +243,50 @@ fn config_at_commit(repo: &Repository, oid: Oid) -> Result<Config, FreezeError> 
     Ok(Config::from_tree(repo, &tree, &oid.to_string())?)
 }
 
-/// Refuses commits that would leave an invalid `lancelot.toml` (or `[freeze]` table)
-/// behind: once such a file reached the server's HEAD, every later push would fail
-/// closed, including the one fixing it.
-pub fn check_config_changes(repo: &Repository, commits: &[Oid]) -> Result<(), FreezeError> {
-    let config_id = |tree: &git2::Tree<'_>| {
-        tree.get_name(crate::config::CONFIG_FILE)
-            .map(|entry| entry.id())
+/// Judges the rules a push leaves in force: the `lancelot.toml` of the new tip of the
+/// default branch. Rules that would not load are refused as an error (once on the
+/// default branch, every later push would fail closed, the fix included). When the
+/// rules in force come from the repository (`from_repository`: no server-side file),
+/// a change that weakens them is refused as a ref refusal (see [`rules_change`]).
+pub fn check_rules_change(
+    repo: &Repository,
+    updates: &[RefUpdate],
+    default_branch: Option<&[u8]>,
+    from_repository: bool,
+) -> Result<Vec<RefRefusal>, FreezeError> {
+    let Some(update) = updates
+        .iter()
+        .find(|update| Some(update.name.as_slice()) == default_branch && !update.is_deletion())
+    else {
+        return Ok(Vec::new());
     };
-    for &oid in commits {
-        let (commit, tree) = commit_and_tree(repo, oid)?;
-        let Some(id) = config_id(&tree) else { continue };
-        let mut parents: Vec<Oid> = commit.parent_ids().collect();
-        parents.sort();
-        parents.dedup();
-        let unchanged = parents
-            .into_iter()
-            .filter_map(|parent| repo.find_commit(parent).and_then(|c| c.tree()).ok())
-            .any(|parent| config_id(&parent) == Some(id));
-        if !unchanged {
-            let config = Config::from_tree(repo, &tree, &oid.to_string())?;
-            Rules::new(&config.freeze)?;
-        }
+    let Some(new_tip) = peeled_commit(repo, update.new) else {
+        return Ok(Vec::new());
+    };
+    let new = config_at_commit(repo, new_tip)?;
+    Rules::new(&new.freeze)?;
+    let old_tip = (!update.is_creation())
+        .then(|| peeled_commit(repo, update.old))
+        .flatten();
+    let (Some(old_tip), true) = (old_tip, from_repository) else {
+        return Ok(Vec::new());
+    };
+    let old = config_at_commit(repo, old_tip)?;
+    let weakened = rules_change::weakenings(&old.freeze, &new.freeze);
+    if weakened.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(())
+    Ok(vec![RefRefusal {
+        name: update.display_name(),
+        reason: RefReason::RulesWeakened,
+        detail: Some(weakened.join("; ")),
+    }])
+}
+
+/// The commit an object id leads to, if any.
+fn peeled_commit(repo: &Repository, oid: Oid) -> Option<Oid> {
+    repo.find_object(oid, None)
+        .and_then(|object| object.peel_to_commit())
+        .map(|commit| commit.id())
+        .ok()
 }

@@ -27,6 +27,9 @@ pub fn to_text(report: &Report, rules: &Rules) -> String {
             safe(&refusal.name),
             refusal.reason.describe()
         ));
+        if let Some(detail) = &refusal.detail {
+            text.push_str(&format!("    {}\n", safe(detail)));
+        }
     }
     let count = report.violations.len();
     if count == 0 {

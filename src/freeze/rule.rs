@@ -86,6 +86,20 @@ pub enum Verdict {
 impl Rules {
     /// Compiles the configuration; invalid globs or empty statuses are errors.
     pub fn new(config: &FreezeConfig) -> Result<Rules, FreezeError> {
+        const MOST: usize = 1000;
+        let lists = [
+            ("paths", config.paths.len()),
+            ("frozen", config.frozen.len()),
+            ("transitions", config.transitions.len()),
+            ("mutable_fields", config.mutable_fields.len()),
+            ("known_refs", config.known_refs.len()),
+            ("override_allow", config.override_allow.len()),
+        ];
+        if let Some((key, count)) = lists.into_iter().find(|(_, count)| *count > MOST) {
+            return Err(FreezeError::Config(format!(
+                "[freeze] {key} has {count} entries; lancelot reads at most {MOST}"
+            )));
+        }
         let mut builder = GlobSetBuilder::new();
         let mut prefixes = Vec::new();
         for pattern in &config.paths {

@@ -22,7 +22,8 @@ use super::rule::{After, Rules, Verdict, is_regular_file};
 use super::{FreezeError, RefReason, RefRefusal, Report, Violation};
 
 /// How much work one check may do. Set on the server (or any clone) with git config:
-/// `lancelot.maxParents`, `lancelot.maxPairs`, `lancelot.maxEntries`.
+/// `lancelot.maxParents`, `lancelot.maxPairs`, `lancelot.maxEntries`,
+/// `lancelot.maxBytes`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Distinct parents of one commit (the largest real octopus merges have ~60).
@@ -31,6 +32,8 @@ pub struct Limits {
     pub pairs: u64,
     /// Tree entries visited in one check.
     pub entries: u64,
+    /// Bytes of documents read in one check.
+    pub bytes: u64,
 }
 
 impl Default for Limits {
@@ -39,16 +42,22 @@ impl Default for Limits {
             parents: 100,
             pairs: 200_000,
             entries: 20_000_000,
+            bytes: 512 << 20,
         }
     }
 }
 
 /// The git config keys of the limits, with what each counts.
-const LIMIT_KEYS: [(&str, &str); 3] = [
+const LIMIT_KEYS: [(&str, &str); 4] = [
     ("lancelot.maxParents", "parents of one commit"),
     ("lancelot.maxPairs", "commit-parent pairs"),
     ("lancelot.maxEntries", "tree entries visited"),
+    ("lancelot.maxBytes", "bytes of documents read"),
 ];
+
+/// The largest document the freeze reads. A larger blob is never read: it is not a
+/// frozen document, and it cannot be the result of an allowed transition.
+pub const DOCUMENT_LIMIT: u64 = crate::fs::TEXT_LIMIT;
 
 impl Limits {
     /// The limits set in the repository's git config, defaults for the others. A
@@ -78,7 +87,8 @@ impl Limits {
             match key {
                 "lancelot.maxParents" => limits.parents = value,
                 "lancelot.maxPairs" => limits.pairs = value,
-                _ => limits.entries = value,
+                "lancelot.maxEntries" => limits.entries = value,
+                _ => limits.bytes = value,
             }
         }
         Ok(limits)
@@ -90,7 +100,11 @@ impl Limits {
 struct Spent {
     pairs: u64,
     entries: u64,
+    bytes: u64,
 }
+
+/// A change of one entry: the old blob and mode, the new entry's id and mode.
+type Change = (Oid, i32, Option<(Oid, i32)>);
 
 /// Checks commits of one repository against one set of rules.
 pub struct Checker<'r> {
@@ -100,6 +114,9 @@ pub struct Checker<'r> {
     spent: Spent,
     /// The frozen status of each blob read so far (`None`: not frozen).
     statuses: HashMap<Oid, Option<String>>,
+    /// The verdict of each change judged so far: the same change in another commit
+    /// (a parent listed again, a branch pushed twice) is not read again.
+    verdicts: HashMap<Change, Verdict>,
     /// Commits whose parents were cut off by a shallow clone.
     shallow: HashSet<Oid>,
 }
@@ -125,6 +142,7 @@ impl<'r> Checker<'r> {
             limits: Limits::default(),
             spent: Spent::default(),
             statuses: HashMap::new(),
+            verdicts: HashMap::new(),
             shallow,
         }
     }
@@ -280,6 +298,7 @@ impl<'r> Checker<'r> {
             let refuse = |reason| RefRefusal {
                 name: name.clone(),
                 reason,
+                detail: None,
             };
             if update.is_deletion() {
                 if default_branch == Some(update.name.as_slice()) {
@@ -362,7 +381,7 @@ impl<'r> Checker<'r> {
         dir: &str,
         found: &mut Vec<Found>,
     ) -> Result<(), FreezeError> {
-        self.spend(0, old.len() as u64)?;
+        self.spend(0, (old.len() + new.map_or(0, Tree::len)) as u64)?;
         for entry in old.iter() {
             let name = String::from_utf8_lossy(entry.name_bytes());
             let path = if dir.is_empty() {
@@ -408,26 +427,19 @@ impl<'r> Checker<'r> {
         let Some(status) = self.frozen_status(entry.id())? else {
             return Ok(());
         };
-        let old_blob = self.blob(entry.id())?;
-        let new_blob = match counterpart {
-            Some(other)
-                if other.kind() == Some(ObjectType::Blob) && is_regular_file(other.filemode()) =>
-            {
-                Some((other.filemode(), self.blob(other.id())?))
+        let change: Change = (
+            entry.id(),
+            entry.filemode(),
+            counterpart.map(|other| (other.id(), other.filemode())),
+        );
+        let verdict = match self.verdicts.get(&change) {
+            Some(verdict) => verdict.clone(),
+            None => {
+                let verdict = self.judge_change(entry, counterpart)?;
+                self.verdicts.insert(change, verdict.clone());
+                verdict
             }
-            _ => None,
         };
-        let after = match (&new_blob, counterpart) {
-            (Some((mode, blob)), _) => After::File {
-                mode: *mode,
-                text: blob.content(),
-            },
-            (None, None) => After::Absent,
-            (None, Some(_)) => After::Other,
-        };
-        let verdict = self
-            .rules
-            .judge(entry.filemode(), old_blob.content(), after);
         if verdict != Verdict::Allowed {
             found.push(Found {
                 path,
@@ -438,29 +450,81 @@ impl<'r> Checker<'r> {
         Ok(())
     }
 
+    /// Reads what a change of a frozen document needs and judges it.
+    fn judge_change(
+        &mut self,
+        entry: &TreeEntry<'_>,
+        counterpart: Option<&TreeEntry<'_>>,
+    ) -> Result<Verdict, FreezeError> {
+        let old_blob = self.document(entry.id())?;
+        let new_blob = match counterpart {
+            Some(other)
+                if other.kind() == Some(ObjectType::Blob) && is_regular_file(other.filemode()) =>
+            {
+                match self.document(other.id())? {
+                    Some(blob) => Some((other.filemode(), blob)),
+                    // Too large to be a status change of a document: an edit.
+                    None => return Ok(Verdict::Violation(super::ChangeKind::Modified)),
+                }
+            }
+            _ => None,
+        };
+        let Some(old_blob) = old_blob else {
+            return Ok(Verdict::Allowed);
+        };
+        let after = match (&new_blob, counterpart) {
+            (Some((mode, blob)), _) => After::File {
+                mode: *mode,
+                text: blob.content(),
+            },
+            (None, None) => After::Absent,
+            (None, Some(_)) => After::Other,
+        };
+        Ok(self
+            .rules
+            .judge(entry.filemode(), old_blob.content(), after))
+    }
+
     /// The configured frozen status of a blob, read at most once per blob.
     fn frozen_status(&mut self, oid: Oid) -> Result<Option<String>, FreezeError> {
         if let Some(cached) = self.statuses.get(&oid) {
             return Ok(cached.clone());
         }
-        let blob = self.blob(oid)?;
-        let status = self
-            .rules
-            .frozen_status_of(blob.content())
-            .map(str::to_owned);
+        let status = self.document(oid)?.and_then(|blob| {
+            self.rules
+                .frozen_status_of(blob.content())
+                .map(str::to_owned)
+        });
         self.statuses.insert(oid, status.clone());
         Ok(status)
+    }
+
+    /// A blob read as a document, counted against the byte limit; `None` when it is
+    /// larger than [`DOCUMENT_LIMIT`] (its size is read without reading it).
+    fn document(&mut self, oid: Oid) -> Result<Option<git2::Blob<'r>>, FreezeError> {
+        let missing = || format!("cannot read blob {oid} (missing object?)");
+        let (size, _) = self
+            .repo
+            .odb()
+            .and_then(|odb| odb.read_header(oid))
+            .map_err(FreezeError::git(missing()))?;
+        let size = size as u64;
+        if size > DOCUMENT_LIMIT {
+            return Ok(None);
+        }
+        self.spent.bytes += size;
+        if self.spent.bytes > self.limits.bytes {
+            return Err(limit_error(3, self.limits.bytes, None));
+        }
+        self.repo
+            .find_blob(oid)
+            .map(Some)
+            .map_err(FreezeError::git(missing()))
     }
 
     fn tree(&self, oid: Oid) -> Result<Tree<'r>, FreezeError> {
         self.repo.find_tree(oid).map_err(FreezeError::git(format!(
             "cannot read tree {oid} (missing object?)"
-        )))
-    }
-
-    fn blob(&self, oid: Oid) -> Result<git2::Blob<'r>, FreezeError> {
-        self.repo.find_blob(oid).map_err(FreezeError::git(format!(
-            "cannot read blob {oid} (missing object?)"
         )))
     }
 }

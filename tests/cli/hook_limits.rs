@@ -169,3 +169,36 @@ fn the_work_of_one_push_is_capped_and_the_cap_named() {
     server_config(&repo, "lancelot.maxEntries", "1000");
     accepted(repo.push(["HEAD:refs/heads/main"]));
 }
+
+#[test]
+fn the_bytes_of_documents_read_are_capped_and_huge_ones_never_read() {
+    let repo = frozen_alpha();
+    repo.edit_spec("Alpha").commit_all("edit");
+    server_config(&repo, "lancelot.maxBytes", "64");
+    let outcome = refused(repo.push(["HEAD:refs/heads/main"]));
+    assert!(
+        outcome
+            .stderr
+            .contains("limit of 64 bytes of documents read"),
+        "{}",
+        outcome.stderr
+    );
+    server_config(&repo, "lancelot.maxBytes", "100000");
+    let outcome = refused(repo.push(["HEAD:refs/heads/main"]));
+    assert!(
+        outcome.stderr.contains(&format!("{ALPHA}: modified")),
+        "{}",
+        outcome.stderr
+    );
+
+    // A frozen document grown past 32 MiB is an edit, judged without reading it.
+    let repo = frozen_alpha();
+    let huge = repo.read(ALPHA) + &"a".repeat(33 << 20);
+    repo.file(ALPHA, &huge).commit_all("grow it");
+    let outcome = refused(repo.push(["HEAD:refs/heads/main"]));
+    assert!(
+        outcome.stderr.contains(&format!("{ALPHA}: modified")),
+        "{}",
+        outcome.stderr
+    );
+}

@@ -472,8 +472,11 @@ fn a_push_that_would_break_the_configuration_is_refused() {
         outcome.stderr
     );
     repo.git(["reset", "-q", "--hard", "HEAD~1"]);
-    repo.file("lancelot.toml", "[freeze]\npaths = [\"docs/specs/**\"]\n")
-        .commit_all("valid config");
+    repo.file(
+        "lancelot.toml",
+        "[freeze]\nfrozen = [\"In Progress\", \"Done\", \"Superseded\", \"Approved\"]\n",
+    )
+    .commit_all("valid config, freezing Approved too");
     accepted(repo.push(["HEAD:refs/heads/main"]));
 }
 

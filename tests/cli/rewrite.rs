@@ -180,3 +180,58 @@ fn deleting_the_default_branch_is_refused_and_other_branches_are_not() {
     );
     assert!(repo.remote_refs().contains("refs/heads/main"));
 }
+
+#[test]
+fn a_push_that_weakens_the_rules_in_force_is_refused_and_tightening_is_not() {
+    let repo = frozen_alpha();
+    let before = repo.remote_refs();
+    repo.file(
+        "lancelot.toml",
+        "[freeze]\npaths = [\"docs/specs/**\"]\nallow_override = true\n",
+    )
+    .commit_all("simplify the rules");
+    let outcome = refused(repo.push(["HEAD:refs/heads/main"]));
+    for expected in [
+        "refs/heads/main: weakens the freeze rules in force, refused",
+        "stops freezing `docs/blueprints/**`",
+        "turns overrides on",
+    ] {
+        assert!(
+            outcome.stderr.contains(expected),
+            "{expected}\n{}",
+            outcome.stderr
+        );
+    }
+    assert_eq!(repo.remote_refs(), before);
+
+    // Tightening is accepted; deleting the file afterwards falls back to weaker defaults.
+    repo.git(["reset", "-q", "--hard", "HEAD~1"]);
+    repo.file(
+        "lancelot.toml",
+        "[freeze]\npaths = [\"docs/specs/**\", \"docs/blueprints/**\", \"docs/adr/**\"]\n",
+    )
+    .commit_all("freeze the ADRs too");
+    accepted(repo.push(["HEAD:refs/heads/main"]));
+    repo.git(["rm", "-q", "lancelot.toml"]);
+    repo.commit_all("drop the rules file");
+    let outcome = refused(repo.push(["HEAD:refs/heads/main"]));
+    assert!(
+        outcome.stderr.contains("stops freezing `docs/adr/**`"),
+        "{}",
+        outcome.stderr
+    );
+
+    // A branch that is not the default one does not change the rules in force.
+    accepted(repo.push(["HEAD:refs/heads/experiment"]));
+}
+
+#[test]
+fn with_a_server_side_file_the_repositorys_rules_file_is_not_in_force() {
+    let repo = crate::push::frozen_alpha_with(Some("[freeze]\n"));
+    repo.file("lancelot.toml", "[freeze]\npaths = []\n")
+        .commit_all("no rules in the repository");
+    accepted(repo.push(["HEAD:refs/heads/main"]));
+    // ... and the server's own rules still hold.
+    repo.edit_spec("Alpha").commit_all("edit");
+    refused(repo.push(["HEAD:refs/heads/main"]));
+}
