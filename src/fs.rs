@@ -22,6 +22,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 pub const CONFIG_LIMIT: u64 = 1 << 20;
 /// Largest document (spec, CHANGELOG, env file, version file) read, in bytes.
 pub const TEXT_LIMIT: u64 = 32 << 20;
+/// Most bytes one command reads through one [`Root`], all files together: a
+/// repository of many large documents cannot make a command hold gigabytes.
+pub const READ_BUDGET: u64 = 1 << 30;
 
 /// A path relative to the repository root, using `/`, that cannot leave the
 /// repository and names nothing inside a git folder.
@@ -211,6 +214,12 @@ pub enum FsError {
         /// The cap.
         limit: u64,
     },
+    /// The files read add up to more than [`READ_BUDGET`].
+    #[error("the files lancelot read here add up to more than {} MiB", limit >> 20)]
+    Budget {
+        /// The budget.
+        limit: u64,
+    },
     /// The file is not UTF-8 text.
     #[error("{path} is not UTF-8 text")]
     NotText {
@@ -247,6 +256,9 @@ impl FsError {
                 Some("a file this large is not one lancelot manages; check the path".into())
             }
             FsError::NotText { .. } => Some("save the file as UTF-8".into()),
+            FsError::Budget { .. } => Some(
+                "a repository with this much to read is not one lancelot manages; check the configured paths".into(),
+            ),
             FsError::Io { .. } => None,
         }
     }
@@ -302,6 +314,8 @@ pub struct Root {
     relative_display: bool,
     /// Folders inside the root that are a git folder under another name.
     forbidden: Vec<RelPath>,
+    /// Bytes read so far, against [`READ_BUDGET`].
+    read: std::cell::Cell<u64>,
 }
 
 /// The temporary files of one process get distinct names.
@@ -339,6 +353,7 @@ impl Root {
             path: path.to_path_buf(),
             relative_display,
             forbidden: Vec::new(),
+            read: std::cell::Cell::new(0),
         })
     }
 
@@ -507,6 +522,11 @@ impl Root {
                 limit,
             });
         }
+        let read = self.read.get() + bytes.len() as u64;
+        if read > READ_BUDGET {
+            return Err(FsError::Budget { limit: READ_BUDGET });
+        }
+        self.read.set(read);
         Ok(bytes)
     }
 

@@ -12,7 +12,7 @@ use crate::freeze::Rules;
 use crate::fs::{CONFIG_LIMIT, RelPath, Root};
 use crate::hooks::{self, Hook, MARKER};
 use crate::lifecycle::{Project, Stage, lint};
-use crate::scaffold;
+use crate::scaffold::{self, ScaffoldError};
 use crate::ui::{self, GOOD, HELP, WARNING};
 use crate::{Error, ExitStatus};
 
@@ -79,27 +79,39 @@ pub fn run(invocation: &Invocation, args: &DoctorArgs) -> Result<ExitStatus, Err
         }
     };
     checks.push(managed_paths_check(root, &config));
-    checks.push(match scaffold::check_templates(root, &config) {
+    match scaffold::check_templates(root, &config) {
         Ok(templates) => {
             let overridden = templates
                 .origins()
                 .values()
                 .filter(|origin| *origin != "built-in")
                 .count();
-            Check::pass(
+            checks.push(Check::pass(
                 "templates",
                 format!(
                     "parse and render a sample slice within the budgets ({overridden} overridden in {})",
                     config.paths.templates
                 ),
-            )
+            ));
         }
-        Err(error) => Check::fail(
-            "templates",
-            ui::with_causes(&error),
-            error.hint().unwrap_or_default(),
-        ),
-    });
+        Err(error) => {
+            checks.push(Check::fail(
+                "templates",
+                ui::with_causes(&error),
+                error.hint().unwrap_or_default(),
+            ));
+            // A render past its budget keeps running until the process ends: end it
+            // now rather than let it grow while the other checks run.
+            if matches!(error, ScaffoldError::Budget { .. }) {
+                checks.push(Check::fail(
+                    "other checks",
+                    "skipped: a template went over its budget and is still running",
+                    "fix the template, then run doctor again",
+                ));
+                return report(args.format, &checks);
+            }
+        }
+    }
     checks.extend(hook_checks(&workspace.repo));
     let rules = match Rules::new(&config.freeze) {
         Ok(rules) => Some(rules),

@@ -21,8 +21,12 @@ use tera::{Tera, Value};
 pub const TEMPLATE_LIMIT: u64 = 256 << 10;
 /// Most items a `range(…)` may produce.
 pub const RANGE_LIMIT: usize = 1_000;
-/// Longest parsing or one render may take.
+/// Longest the templates of one command may take, parsing and every render together.
 pub const TIME_BUDGET: Duration = Duration::from_secs(5);
+/// Most template files read from a repository.
+pub const TEMPLATE_COUNT: usize = 64;
+/// Most bytes of all a repository's templates together.
+pub const TEMPLATES_LIMIT: u64 = 2 << 20;
 /// Most memory parsing or one render may add to the process.
 pub const MEMORY_BUDGET: u64 = 512 << 20;
 /// Largest file a render may produce, in bytes.
@@ -50,7 +54,10 @@ impl Budget {
     /// The budget, as a user reads it.
     pub fn describe(self) -> String {
         match self {
-            Budget::Time => format!("took longer than {} s", TIME_BUDGET.as_secs()),
+            Budget::Time => format!(
+                "took longer than the {} s the templates of one command may take",
+                TIME_BUDGET.as_secs()
+            ),
             Budget::Memory => format!("used more than {} MiB of memory", MEMORY_BUDGET >> 20),
             Budget::Output => format!("produced more than {} KiB", OUTPUT_LIMIT >> 10),
             Budget::Crashed => "crashed the template engine".into(),
@@ -107,10 +114,10 @@ fn bounded_range(args: &HashMap<String, Value>) -> tera::Result<Value> {
     Ok(Value::Array(items))
 }
 
-/// Runs `work` on a worker thread with a deep stack and waits for it within the
-/// time and memory budgets. A worker past its budget is abandoned: the command
-/// reports the error and the process ends, taking the worker with it.
-pub fn within_budget<T, F>(work: F) -> Result<T, Budget>
+/// Runs `work` on a worker thread with a deep stack and waits for it until
+/// `deadline`, within the memory budget. A worker past its budget is abandoned: the
+/// command reports the error and ends, taking the worker with it.
+pub fn within_budget<T, F>(deadline: Instant, work: F) -> Result<T, Budget>
 where
     T: Send + 'static,
     F: FnOnce() -> T + Send + 'static,
@@ -125,7 +132,6 @@ where
     if spawned.is_err() {
         return Err(Budget::Crashed);
     }
-    let started = Instant::now();
     let baseline = resident_memory();
     loop {
         match receiver.recv_timeout(POLL) {
@@ -133,7 +139,7 @@ where
             Err(mpsc::RecvTimeoutError::Disconnected) => return Err(Budget::Crashed),
             Err(mpsc::RecvTimeoutError::Timeout) => {}
         }
-        if started.elapsed() > TIME_BUDGET {
+        if Instant::now() > deadline {
             return Err(Budget::Time);
         }
         if let (Some(baseline), Some(now)) = (baseline, resident_memory())
@@ -175,11 +181,17 @@ pub fn check_structure(tera: &Tera) -> Result<(), (String, String)> {
         let Ok(template) = tera.get_template(name) else {
             continue;
         };
-        let imports: HashMap<&str, &str> = template
-            .imported_macro_files
+        // A template's own imports, then those of the templates it extends.
+        let mut imports: HashMap<&str, &str> = HashMap::new();
+        let ancestors = template
+            .parents
             .iter()
-            .map(|(file, namespace)| (namespace.as_str(), file.as_str()))
-            .collect();
+            .filter_map(|parent| tera.get_template(parent).ok());
+        for source in std::iter::once(template).chain(ancestors) {
+            for (file, namespace) in &source.imported_macro_files {
+                imports.entry(namespace.as_str()).or_insert(file.as_str());
+            }
+        }
         let scope = Scope {
             file: name,
             imports: &imports,
@@ -283,7 +295,12 @@ impl Scope<'_> {
         for filter in &expr.filters {
             filter.args.values().for_each(|arg| self.expr(arg, out));
         }
-        match &expr.val {
+        self.value(&expr.val, out);
+    }
+
+    /// The macros a value calls, however deep it nests them.
+    fn value(&self, value: &ExprVal, out: &mut Vec<Part>) {
+        match value {
             ExprVal::MacroCall(call) => {
                 let file = if call.namespace == "self" {
                     Some(self.file)
@@ -310,8 +327,10 @@ impl Scope<'_> {
             }
             ExprVal::Test(test) => test.args.iter().for_each(|arg| self.expr(arg, out)),
             ExprVal::Array(items) => items.iter().for_each(|item| self.expr(item, out)),
-            ExprVal::StringConcat(_)
-            | ExprVal::String(_)
+            ExprVal::StringConcat(concat) => {
+                concat.values.iter().for_each(|part| self.value(part, out));
+            }
+            ExprVal::String(_)
             | ExprVal::Int(_)
             | ExprVal::Float(_)
             | ExprVal::Bool(_)
@@ -428,6 +447,27 @@ mod tests {
     }
 
     #[test]
+    fn recursion_hidden_in_a_concatenation_or_an_inherited_import_is_found() {
+        let concat = "{% macro m(n) %}{{ \"a\" ~ range(end=self::m(n=n)) }}{% endmacro m %}{{ self::m(n=1) }}";
+        assert!(structure(&[("concat", concat)]).is_err());
+        let inherited = [
+            (
+                "macros",
+                "{% macro m() %}{% include \"child\" %}{% endmacro m %}",
+            ),
+            (
+                "base",
+                "{% import \"macros\" as lib %}{% block body %}{% endblock body %}",
+            ),
+            (
+                "child",
+                "{% extends \"base\" %}{% block body %}{{ lib::m() }}{% endblock body %}",
+            ),
+        ];
+        assert!(structure(&inherited).is_err());
+    }
+
+    #[test]
     fn siblings_and_acyclic_macros_are_fine() {
         assert!(structure(&[
             ("spec", "{% import \"macros\" as m %}{% include \"owner\" %}{{ m::row(x=1) }}"),
@@ -444,8 +484,9 @@ mod tests {
 
     #[test]
     fn budgets_stop_endless_work() {
-        assert_eq!(within_budget(|| 2 + 2), Ok(4));
-        let endless = within_budget(|| {
+        let deadline = || Instant::now() + TIME_BUDGET;
+        assert_eq!(within_budget(deadline(), || 2 + 2), Ok(4));
+        let endless = within_budget(deadline(), || {
             let mut tera = engine();
             let nested = "{% for a in range(end=1000) %}{% for b in range(end=1000) %}{% for c in range(end=1000) %}{% endfor %}{% endfor %}{% endfor %}";
             tera.add_raw_template("loop", nested).ok();
@@ -465,7 +506,7 @@ mod tests {
             doubling.push_str(&format!("{{% set s{step} = s{0} ~ s{0} %}}", step - 1));
         }
         doubling.push_str("{{ s39 | length }}");
-        let outcome = within_budget(move || {
+        let outcome = within_budget(Instant::now() + TIME_BUDGET, move || {
             let mut tera = engine();
             tera.add_raw_template("bomb", &doubling).ok();
             tera.render("bomb", &tera::Context::new())

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::error::Error as _;
 use std::sync::Arc;
+use std::time::Instant;
 
 use tera::Tera;
 
@@ -104,6 +105,8 @@ enum Refused {
 
 /// The loaded templates and where each came from.
 pub struct Templates {
+    /// When the time budget of this command's templates runs out.
+    deadline: Instant,
     tera: Arc<Tera>,
     origins: BTreeMap<String, String>,
     ext: String,
@@ -146,7 +149,8 @@ impl Templates {
             .into_iter()
             .map(|(name, (text, _))| (name, text))
             .collect();
-        let parsed = guard::within_budget(move || {
+        let deadline = Instant::now() + guard::TIME_BUDGET;
+        let parsed = guard::within_budget(deadline, move || {
             let mut tera = guard::engine();
             tera.add_raw_templates(texts).map_err(Refused::Parse)?;
             guard::check_structure(&tera)
@@ -173,6 +177,7 @@ impl Templates {
             tera: Arc::new(tera),
             origins,
             ext,
+            deadline,
         })
     }
 
@@ -186,7 +191,8 @@ impl Templates {
         let tera = Arc::clone(&self.tera);
         let context = context.clone();
         let template = name.clone();
-        let rendered = guard::within_budget(move || tera.render(&template, &context));
+        let rendered =
+            guard::within_budget(self.deadline, move || tera.render(&template, &context));
         let over = |budget| ScaffoldError::Budget {
             what: format!("rendering {}", origin_of(&self.origins, &name)),
             budget,
@@ -214,16 +220,36 @@ fn read_folder(files: &Root, folder: &RelPath) -> Result<Vec<(String, String)>, 
         return Ok(Vec::new());
     };
     let mut templates = Vec::new();
+    let mut total = 0;
     for entry in entries {
         if !entry.name.ends_with(".tera") || entry.kind == EntryKind::Folder {
             continue;
         }
         let path = folder.join(&entry.name);
+        if templates.len() == guard::TEMPLATE_COUNT {
+            return Err(ScaffoldError::Template {
+                origin: folder.to_string(),
+                message: format!(
+                    "more than {} templates; lancelot reads at most that many",
+                    guard::TEMPLATE_COUNT
+                ),
+            });
+        }
         let text = files
             .read_text(&path, guard::TEMPLATE_LIMIT)?
             .ok_or_else(|| FsError::NotAFile {
                 path: path.to_string(),
             })?;
+        total += text.len() as u64;
+        if total > guard::TEMPLATES_LIMIT {
+            return Err(ScaffoldError::Template {
+                origin: folder.to_string(),
+                message: format!(
+                    "the templates add up to more than {} KiB; lancelot reads at most that much",
+                    guard::TEMPLATES_LIMIT >> 10
+                ),
+            });
+        }
         templates.push((entry.name, text));
     }
     Ok(templates)

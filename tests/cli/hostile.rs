@@ -313,7 +313,7 @@ fn a_render_that_runs_too_long_is_stopped_by_the_time_budget() {
     sandbox.publish(&[(".lancelot/templates/runbook.md.tera", nested)], &[]);
     sandbox
         .contained(|| sandbox.lancelot(NEW_SLICE).run().refused())
-        .stderr_has("error: rendering .lancelot/templates/runbook.md.tera took longer than 5 s; nothing was written");
+        .stderr_has("error: rendering .lancelot/templates/runbook.md.tera took longer than the 5 s the templates of one command may take; nothing was written");
     assert!(!sandbox.clone_dir().join("docs").exists());
 }
 
@@ -374,4 +374,28 @@ fn a_git_folder_planted_among_the_files_is_not_used() {
     }
     // The neighbour: the same command from the clone's top folder works.
     sandbox.contained(|| sandbox.lancelot(NEW_SLICE).run().success());
+}
+
+#[test]
+fn doctor_stops_as_soon_as_a_template_runs_away() {
+    let mut doubling = String::from("{% set s0 = \"xxxxxxxxxxxxxxxx\" %}");
+    for step in 1..44 {
+        doubling.push_str(&format!("{{% set s{step} = s{0} ~ s{0} %}}", step - 1));
+    }
+    doubling.push_str("{{ s43 | length }}");
+    let sandbox = Sandbox::new();
+    sandbox.publish(&[(".lancelot/templates/spec.md.tera", &doubling)], &[]);
+    let doctor = sandbox.contained(|| sandbox.lancelot(["doctor"]).run());
+    assert_eq!(doctor.code, 1, "{}", doctor.stdout);
+    assert!(
+        doctor.stdout.contains("FAIL  templates"),
+        "{}",
+        doctor.stdout
+    );
+    assert!(
+        doctor.stdout.contains("FAIL  other checks: skipped"),
+        "{}",
+        doctor.stdout
+    );
+    assert!(!doctor.stdout.contains("CHANGELOG"), "{}", doctor.stdout);
 }
