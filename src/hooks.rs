@@ -216,14 +216,31 @@ pub fn plan_missing_folder(hooks: &[Hook], program: &Path) -> (Plan, Vec<(Hook, 
     (plan, outcomes)
 }
 
-/// Lets pushes carry options (`git push -o lancelot-override=…`) to the hook.
-pub fn enable_push_options(repo: &Repository) -> Result<(), HookError> {
-    repo.config()
-        .and_then(|mut config| config.set_bool("receive.advertisePushOptions", true))
-        .map_err(|source| HookError::Config {
-            path: repo.path().to_path_buf(),
-            source,
-        })
+/// The git settings a server running the pre-receive hook wants: push options (for
+/// the break-glass override) and `receive.fsckObjects`, so git itself refuses
+/// malformed objects before the hook runs.
+pub const SERVER_SETTINGS: [(&str, &str); 2] = [
+    (
+        "receive.advertisePushOptions",
+        "for the break-glass override",
+    ),
+    (
+        "receive.fsckObjects",
+        "git refuses malformed objects before the hook runs",
+    ),
+];
+
+/// Sets every [`SERVER_SETTINGS`] key to true.
+pub fn configure_server(repo: &Repository) -> Result<(), HookError> {
+    let fail = |source| HookError::Config {
+        path: repo.path().to_path_buf(),
+        source,
+    };
+    let mut config = repo.config().map_err(fail)?;
+    for (key, _) in SERVER_SETTINGS {
+        config.set_bool(key, true).map_err(fail)?;
+    }
+    Ok(())
 }
 
 fn is_executable(path: &Path) -> bool {

@@ -431,7 +431,7 @@ fn install(invocation: &Invocation, args: &InstallArgs) -> Result<ExitStatus, Er
     if let Some(folder) = hooks_folder.as_ref().filter(|_| !args.dry_run) {
         plan.apply(folder)?;
         if args.server.is_some() {
-            hooks::enable_push_options(&repo)?;
+            hooks::configure_server(&repo)?;
         }
     }
     let describe = |outcome: &Outcome| match (outcome, args.dry_run) {
@@ -461,9 +461,9 @@ fn install(invocation: &Invocation, args: &InstallArgs) -> Result<ExitStatus, Er
                 ));
             }
             if args.server.is_some() && !args.dry_run {
-                text.push_str(
-                    "receive.advertisePushOptions = true (for the break-glass override)\n",
-                );
+                for (key, why) in hooks::SERVER_SETTINGS {
+                    text.push_str(&format!("{key} = true ({why})\n"));
+                }
             }
             text.push_str(&format!(
                 "{} point at {}\n",

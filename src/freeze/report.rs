@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use super::{Report, Rules, Violation};
+use super::{ChangeKind, Report, Rules, Violation};
 use crate::feature::FeatureName;
 use crate::ui::{BOLD, DIM, HELP, safe};
 
@@ -46,6 +46,14 @@ pub fn to_text(report: &Report, rules: &Rules) -> String {
             text.push_str(&format!("\n  {}\n", describe_commit(violation)));
             last_commit = Some(header);
         }
+        if violation.change == ChangeKind::Malformed {
+            text.push_str(&format!(
+                "    {}: malformed tree: {} {DIM}(git fsck rejects it, or checkouts disagree on which file it is){DIM:#}\n",
+                safe(&violation.path),
+                safe(&violation.status)
+            ));
+            continue;
+        }
         text.push_str(&format!(
             "    {}: {} {DIM}(frozen: {}){DIM:#}\n",
             safe(&violation.path),
@@ -53,11 +61,28 @@ pub fn to_text(report: &Report, rules: &Rules) -> String {
             safe(&violation.status)
         ));
     }
+    if report
+        .violations
+        .iter()
+        .any(|violation| violation.change == ChangeKind::Malformed)
+    {
+        text.push_str(&format!(
+            "\n{HELP}help:{HELP:#} write the commits again so each tree holds every name once (`git fsck` lists such trees)\n"
+        ));
+    }
+    let edits: Vec<&Violation> = report
+        .violations
+        .iter()
+        .filter(|violation| violation.change != ChangeKind::Malformed)
+        .collect();
+    if edits.is_empty() {
+        return text;
+    }
     text.push_str(&format!(
         "\n{HELP}help:{HELP:#} a frozen spec or blueprint is never edited; put the new idea in a follow-up slice:\n"
     ));
     let mut suggested = Vec::new();
-    for violation in &report.violations {
+    for violation in edits {
         let command = follow_up_command(&violation.path);
         if !suggested.contains(&command) {
             text.push_str(&format!("        {command}\n"));

@@ -45,6 +45,10 @@ pub enum ChangeKind {
     Deleted,
     /// Replaced by a symlink, submodule or folder.
     TypeChanged,
+    /// A tree git's fsck rejects, or whose entries a checkout would confuse: two
+    /// entries of one name, a `.git` or `..` entry, names equal but for case or
+    /// Unicode normalisation.
+    Malformed,
 }
 
 impl ChangeKind {
@@ -54,6 +58,7 @@ impl ChangeKind {
             ChangeKind::Modified => "modified",
             ChangeKind::Deleted => "deleted",
             ChangeKind::TypeChanged => "type-changed",
+            ChangeKind::Malformed => "malformed",
         }
     }
 }

@@ -16,9 +16,10 @@ use std::path::Path;
 
 use git2::{Commit, ObjectType, Oid, Repository, Sort, Tree, TreeEntry};
 use globset::GlobSet;
+use unicode_normalization::UnicodeNormalization;
 
 use super::input::RefUpdate;
-use super::rule::{After, Rules, Verdict, is_regular_file};
+use super::rule::{After, ChangeKind, Rules, Verdict, is_regular_file};
 use super::{FreezeError, RefReason, RefRefusal, Report, Violation};
 
 /// How much work one check may do. Set on the server (or any clone) with git config:
@@ -382,6 +383,9 @@ impl<'r> Checker<'r> {
         found: &mut Vec<Found>,
     ) -> Result<(), FreezeError> {
         self.spend(0, (old.len() + new.map_or(0, Tree::len)) as u64)?;
+        if let Some(new) = new {
+            found.extend(malformed_entries(new, dir));
+        }
         for entry in old.iter() {
             let name = String::from_utf8_lossy(entry.name_bytes());
             let path = if dir.is_empty() {
@@ -527,6 +531,55 @@ impl<'r> Checker<'r> {
             "cannot read tree {oid} (missing object?)"
         )))
     }
+}
+
+/// The entries of a pushed tree that git's fsck rejects or a checkout would confuse,
+/// where the freeze reads: empty names, names with `/`, `.`, `..`, a git folder in
+/// any spelling, two entries of one name (the walk would see one, a checkout the
+/// other), and names equal but for case, Unicode normalisation or invisible
+/// characters (one file on macOS and Windows).
+fn malformed_entries(tree: &Tree<'_>, dir: &str) -> Vec<Found> {
+    let mut found = Vec::new();
+    let mut seen: HashMap<String, String> = HashMap::new();
+    for entry in tree.iter() {
+        let name = String::from_utf8_lossy(entry.name_bytes()).into_owned();
+        let path = if dir.is_empty() {
+            name.clone()
+        } else {
+            format!("{dir}/{name}")
+        };
+        let mut refuse = |reason: String| {
+            found.push(Found {
+                path: path.clone(),
+                verdict: Verdict::Violation(ChangeKind::Malformed),
+                status: reason,
+            });
+        };
+        if name.is_empty() || name.contains('/') || name == "." || name == ".." {
+            refuse("an entry name git's fsck rejects".into());
+            continue;
+        }
+        if crate::fs::is_git_folder_name(&name) {
+            refuse("an entry named like a git folder".into());
+            continue;
+        }
+        let key: String = name
+            .nfc()
+            .filter(|c| !crate::doc::is_invisible(*c))
+            .flat_map(char::to_lowercase)
+            .collect();
+        match seen.get(&key) {
+            Some(earlier) if *earlier == name => refuse("a second entry of the same name".into()),
+            Some(earlier) => refuse(format!(
+                "the same name as {} but for case or Unicode form",
+                crate::ui::safe(earlier)
+            )),
+            None => {
+                seen.insert(key, name);
+            }
+        }
+    }
+    found
 }
 
 /// The parents a commit object names, as written in it. libgit2 rewrites the parents

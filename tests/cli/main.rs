@@ -11,6 +11,7 @@ mod hostile;
 mod init;
 mod lifecycle;
 mod new_slice;
+mod objects;
 mod overrides;
 mod push;
 mod release;

@@ -1,0 +1,127 @@
+//! Hostile objects: trees that git's fsck rejects, or whose entries a checkout would
+//! read otherwise than the freeze, are refused under the frozen paths; the server
+//! install turns git's own object checks on.
+
+use std::process::Command;
+
+use crate::push::{ALPHA, accepted, frozen_alpha, refused};
+use crate::support::{TestRepo, isolate};
+
+/// Writes a tree object from `(mode, name, id)` entries as given, in that order.
+fn raw_tree(repo: &TestRepo, entries: &[(&str, &str, &str)]) -> String {
+    let mut bytes = Vec::new();
+    for (mode, name, id) in entries {
+        bytes.extend_from_slice(format!("{mode} {name}\0").as_bytes());
+        bytes.extend_from_slice(git2::Oid::from_str(id).unwrap().as_bytes());
+    }
+    let git = git2::Repository::open(repo.path()).unwrap();
+    git.odb()
+        .unwrap()
+        .write(git2::ObjectType::Tree, &bytes)
+        .unwrap()
+        .to_string()
+}
+
+fn server_config(repo: &TestRepo, key: &str, value: &str) {
+    let mut command = Command::new("git");
+    isolate(&mut command, repo.home());
+    let status = command
+        .arg("--git-dir")
+        .arg(repo.remote())
+        .args(["config", key, value])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+/// A commit on main whose specs folder holds the frozen Alpha twice: the original
+/// first (what a lookup by name finds), an edited copy second (what a checkout
+/// writes last).
+fn duplicate_entry_commit(repo: &TestRepo) -> String {
+    let original = repo.rev(&format!("HEAD:{ALPHA}"));
+    repo.edit_spec("Alpha");
+    let edited = repo.git(["hash-object", "-w", ALPHA]).trim().to_owned();
+    repo.git(["checkout", "-q", "--", ALPHA]);
+    let name = "Lancelot_vNext2_Spec_Alpha.md";
+    let specs = raw_tree(
+        repo,
+        &[("100644", name, &original), ("100644", name, &edited)],
+    );
+    let docs = raw_tree(repo, &[("40000", "specs", &specs)]);
+    let readme = repo.rev("HEAD:README.md");
+    let root = raw_tree(
+        repo,
+        &[("100644", "README.md", &readme), ("40000", "docs", &docs)],
+    );
+    repo.git(["commit-tree", &root, "-p", "HEAD", "-m", "two Alphas"])
+        .trim()
+        .to_owned()
+}
+
+#[test]
+fn a_tree_with_two_entries_of_one_name_is_refused() {
+    let repo = frozen_alpha();
+    let commit = duplicate_entry_commit(&repo);
+    // With git's own checks (set by hook install --server), git refuses it first.
+    let outcome = refused_by_git(repo.push([format!("{commit}:refs/heads/main")]));
+    assert!(outcome.contains("duplicate"), "{outcome}");
+    // Without them, the hook refuses it.
+    server_config(&repo, "receive.fsckObjects", "false");
+    let outcome = refused(repo.push([format!("{commit}:refs/heads/main")]));
+    assert!(
+        outcome.stderr.contains(&format!(
+            "{ALPHA}: malformed tree: a second entry of the same name"
+        )),
+        "{}",
+        outcome.stderr
+    );
+}
+
+#[test]
+fn names_equal_but_for_case_or_unicode_form_are_refused_under_the_frozen_paths() {
+    for twin in [
+        "docs/specs/lancelot_vnext2_spec_alpha.md",
+        "docs/specs/Lancelot_vNext2_Spec_Alph\u{0061}\u{200b}.md",
+    ] {
+        let repo = frozen_alpha();
+        let text = repo.read(ALPHA) + "An edited twin.\n";
+        repo.file(twin, &text).commit_all("a twin");
+        let outcome = refused(repo.push(["HEAD:refs/heads/main"]));
+        assert!(
+            outcome.stderr.contains("malformed tree: the same name as")
+                && outcome.stderr.contains("Unicode form"),
+            "{twin}\n{}",
+            outcome.stderr
+        );
+    }
+    // The neighbour: another spec beside it.
+    let repo = frozen_alpha();
+    repo.spec("Beta", "Draft").commit_all("beta");
+    accepted(repo.push(["HEAD:refs/heads/main"]));
+}
+
+#[test]
+fn the_server_install_turns_gits_object_checks_on() {
+    let repo = TestRepo::with_server(None);
+    let mut command = Command::new("git");
+    isolate(&mut command, repo.home());
+    let output = command
+        .arg("--git-dir")
+        .arg(repo.remote())
+        .args(["config", "--get", "receive.fsckObjects"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "true");
+}
+
+/// Asserts git (not the hook) refused a push; returns its stderr.
+#[track_caller]
+fn refused_by_git(outcome: crate::support::Outcome) -> String {
+    assert_ne!(outcome.code, 0, "accepted:\n{}", outcome.stderr);
+    assert!(
+        !outcome.stderr.contains("pre-receive hook declined"),
+        "{}",
+        outcome.stderr
+    );
+    outcome.stderr
+}
