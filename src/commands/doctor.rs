@@ -8,10 +8,11 @@ use super::Invocation;
 use crate::changelog::Changelog;
 use crate::cli::Format;
 use crate::config::Config;
-use crate::freeze::Rules;
+use crate::freeze::{Limits, Rules};
 use crate::fs::{CONFIG_LIMIT, RelPath, Root};
 use crate::hooks::{self, Hook, MARKER};
 use crate::lifecycle::{Project, Stage, lint};
+use crate::repo;
 use crate::scaffold::{self, ScaffoldError};
 use crate::ui::{self, GOOD, HELP, WARNING};
 use crate::{Error, ExitStatus};
@@ -58,6 +59,10 @@ impl Check {
 
 /// Runs `lancelot doctor`.
 pub fn run(invocation: &Invocation, args: &DoctorArgs) -> Result<ExitStatus, Error> {
+    let repo = repo::discover(&invocation.dir)?;
+    if repo.is_bare() {
+        return report(args.format, &server_checks(&repo, invocation));
+    }
     let workspace = invocation.workspace()?;
     let root = &workspace.files;
     let mut checks = Vec::new();
@@ -112,7 +117,10 @@ pub fn run(invocation: &Invocation, args: &DoctorArgs) -> Result<ExitStatus, Err
             }
         }
     }
-    checks.extend(hook_checks(&workspace.repo));
+    checks.extend(hook_checks(
+        &workspace.repo,
+        &[Hook::PreCommit, Hook::PrePush],
+    ));
     let rules = match Rules::new(&config.freeze) {
         Ok(rules) => Some(rules),
         Err(error) => {
@@ -216,7 +224,64 @@ fn managed_paths_check(root: &Root, config: &Config) -> Check {
     }
 }
 
-fn hook_checks(repo: &git2::Repository) -> Vec<Check> {
+/// What a server running the pre-receive hook needs: the hook, git's own object
+/// checks, rules out of pushers' reach, valid limits.
+fn server_checks(repo: &git2::Repository, invocation: &Invocation) -> Vec<Check> {
+    let mut checks = hook_checks(repo, &[Hook::PreReceive]);
+    let setting = |key: &str| {
+        repo.config()
+            .ok()
+            .and_then(|config| config.get_bool(key).ok())
+    };
+    for (key, why) in hooks::SERVER_SETTINGS {
+        checks.push(if setting(key) == Some(true) {
+            Check::pass(key, format!("true ({why})"))
+        } else {
+            Check::fail(
+                key,
+                format!("not set: without it, {why} does not hold"),
+                format!("git config {key} true (`lancelot hook install --server` sets it)"),
+            )
+        });
+    }
+    let configured = repo
+        .config()
+        .ok()
+        .and_then(|config| config.get_path("lancelot.config").ok())
+        .map(|path| repo.path().join(path));
+    checks.push(match invocation.config.clone().or(configured) {
+        Some(path) => match Config::load_named(&path) {
+            Ok(config) => match Rules::new(&config.freeze) {
+                Ok(_) => Check::pass(
+                    "rules",
+                    format!("from the server's own file {}", ui::safe(&path.display().to_string())),
+                ),
+                Err(error) => Check::fail("rules", error.to_string(), error.hint().unwrap_or_default()),
+            },
+            Err(error) => Check::fail("rules", ui::with_causes(&error), error.hint().unwrap_or_default()),
+        },
+        None => Check::pass(
+            "rules",
+            "from the lancelot.toml of the default branch; a push that weakens them is refused, but a server-side file (git config lancelot.config <file>) keeps them out of pushers' hands altogether",
+        ),
+    });
+    checks.push(match Limits::from_git_config(repo) {
+        Ok(limits) => Check::pass(
+            "limits",
+            format!(
+                "{} parents per commit, {} commit-parent pairs, {} tree entries, {} MiB of documents per push",
+                limits.parents,
+                limits.pairs,
+                limits.entries,
+                limits.bytes >> 20
+            ),
+        ),
+        Err(error) => Check::fail("limits", error.to_string(), error.hint().unwrap_or_default()),
+    });
+    checks
+}
+
+fn hook_checks(repo: &git2::Repository, wanted: &[Hook]) -> Vec<Check> {
     let program = std::env::current_exe().ok();
     let dir = match hooks::hooks_dir(repo) {
         Ok(dir) => dir,
@@ -229,9 +294,9 @@ fn hook_checks(repo: &git2::Repository) -> Vec<Check> {
         }
     };
     let folder = Root::folder(&dir).ok();
-    [Hook::PreCommit, Hook::PrePush]
-        .into_iter()
-        .map(|hook| {
+    wanted
+        .iter()
+        .map(|&hook| {
             let name = format!("{} hook", hook.name());
             let path = dir.join(hook.name());
             let read = folder
@@ -243,10 +308,15 @@ fn hook_checks(repo: &git2::Repository) -> Vec<Check> {
                     return Check::fail(&name, error.to_string(), error.hint().unwrap_or_default());
                 }
                 _ => {
+                    let install = if hook == Hook::PreReceive {
+                        "run `lancelot hook install --server <this repository>`"
+                    } else {
+                        "run `lancelot hook install`"
+                    };
                     return Check::fail(
                         &name,
                         format!("not installed ({})", path.display()),
-                        "run `lancelot hook install`",
+                        install,
                     );
                 }
             };

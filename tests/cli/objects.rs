@@ -125,3 +125,30 @@ fn refused_by_git(outcome: crate::support::Outcome) -> String {
     );
     outcome.stderr
 }
+
+#[test]
+fn doctor_on_the_server_checks_what_the_hook_relies_on() {
+    let repo = TestRepo::with_server(None);
+    let remote = repo.remote().display().to_string();
+    let doctor = repo.lancelot(["-C", &remote, "doctor"]).run().success();
+    for expected in [
+        "ok    pre-receive hook: installed, runs this lancelot",
+        "ok    receive.fsckObjects: true",
+        "ok    rules: from the lancelot.toml of the default branch",
+        "ok    limits: 100 parents per commit",
+    ] {
+        assert!(
+            doctor.stdout.contains(expected),
+            "{expected}\n{}",
+            doctor.stdout
+        );
+    }
+    server_config(&repo, "receive.fsckObjects", "false");
+    let doctor = repo.lancelot(["-C", &remote, "doctor"]).run();
+    assert_eq!(doctor.code, 1, "{}", doctor.stdout);
+    assert!(
+        doctor.stdout.contains("FAIL  receive.fsckObjects"),
+        "{}",
+        doctor.stdout
+    );
+}
