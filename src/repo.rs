@@ -67,6 +67,17 @@ impl RepoError {
     }
 }
 
+/// An object id from its hexadecimal form: 40 digits for a SHA-1 repository, 64 for
+/// a SHA-256 one.
+pub fn parse_oid(hex: &str) -> Result<git2::Oid, git2::Error> {
+    let format = if hex.len() == 64 {
+        git2::ObjectFormat::Sha256
+    } else {
+        git2::ObjectFormat::Sha1
+    };
+    git2::Oid::from_str_ext(hex, format)
+}
+
 /// Finds the repository containing `start` (searching upward); it may be bare.
 pub fn discover(start: &Path) -> Result<Repository, RepoError> {
     if !start.is_dir() {

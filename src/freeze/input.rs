@@ -101,10 +101,14 @@ fn object_id(line: &[u8], field: &[u8]) -> Result<Oid, FreezeError> {
         ));
     }
     if field.iter().all(|&byte| byte == b'0') {
-        return Ok(Oid::ZERO_SHA1);
+        return Ok(if field.len() == 64 {
+            Oid::ZERO_SHA256
+        } else {
+            Oid::ZERO_SHA1
+        });
     }
     let text = std::str::from_utf8(field).map_err(|_| malformed(line, "invalid object id"))?;
-    Oid::from_str(text).map_err(|_| malformed(line, "invalid object id"))
+    crate::repo::parse_oid(text).map_err(|_| malformed(line, "invalid object id"))
 }
 
 fn malformed(line: &[u8], reason: &str) -> FreezeError {

@@ -601,7 +601,7 @@ fn parents_as_written(commit: &Commit<'_>) -> Result<Vec<Oid>, FreezeError> {
         .map(|hex| {
             std::str::from_utf8(hex)
                 .ok()
-                .and_then(|text| Oid::from_str(text.trim()).ok())
+                .and_then(|text| crate::repo::parse_oid(text.trim()).ok())
                 .ok_or_else(malformed)
         })
         .collect()
@@ -642,7 +642,7 @@ fn read_shallow_list(common_dir: &Path) -> HashSet<Oid> {
     std::fs::read_to_string(common_dir.join("shallow"))
         .unwrap_or_default()
         .lines()
-        .filter_map(|line| Oid::from_str(line.trim()).ok())
+        .filter_map(|line| crate::repo::parse_oid(line.trim()).ok())
         .collect()
 }
 

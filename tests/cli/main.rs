@@ -17,6 +17,7 @@ mod push;
 mod release;
 mod rewrite;
 mod sandbox;
+mod sha256;
 mod spoofing;
 mod support;
 mod terminal;

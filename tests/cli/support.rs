@@ -50,9 +50,16 @@ pub struct TestRepo {
 impl TestRepo {
     /// A new, empty repository (no commits).
     pub fn new() -> TestRepo {
+        TestRepo::in_format(git2::ObjectFormat::Sha1)
+    }
+
+    /// A new, empty repository whose objects are named in `format` (SHA-1 or SHA-256).
+    pub fn in_format(format: git2::ObjectFormat) -> TestRepo {
         let dir = tempfile::tempdir().unwrap();
         let home = tempfile::tempdir().unwrap();
-        let repo = git2::Repository::init(dir.path()).unwrap();
+        let mut options = git2::RepositoryInitOptions::new();
+        options.object_format(format);
+        let repo = git2::Repository::init_opts(dir.path(), &options).unwrap();
         let mut config = repo.config().unwrap();
         config.set_str("user.name", "Ada Tester").unwrap();
         config.set_str("user.email", "ada@example.com").unwrap();
@@ -67,10 +74,17 @@ impl TestRepo {
     /// installed with `lancelot hook install --server`. `server_config` (if any) is the
     /// remote's lancelot configuration, named by its git config `lancelot.config`.
     pub fn with_server(server_config: Option<&str>) -> TestRepo {
-        let mut repo = TestRepo::new();
+        TestRepo::with_server_in(git2::ObjectFormat::Sha1, server_config)
+    }
+
+    /// `with_server`, both repositories naming their objects in `format`.
+    pub fn with_server_in(format: git2::ObjectFormat, server_config: Option<&str>) -> TestRepo {
+        let mut repo = TestRepo::in_format(format);
         let remote = tempfile::tempdir().unwrap();
         // Like a hosting server, HEAD names the default branch, `main`.
-        git2::Repository::init_bare(remote.path())
+        let mut options = git2::RepositoryInitOptions::new();
+        options.bare(true).object_format(format);
+        git2::Repository::init_opts(remote.path(), &options)
             .unwrap()
             .set_head("refs/heads/main")
             .unwrap();
