@@ -7,7 +7,7 @@ PYTHON ?= python3
 PYENV  := target/pyenv
 LANCELOT := $(CARGO) run --quiet --
 
-.PHONY: all build release test lint demo install bench clean
+.PHONY: all build release test lint demo install bench fuzz clean
 
 all: build
 
@@ -48,6 +48,15 @@ demo:
 bench:
 	$(CARGO) bench --bench freeze
 	$(CARGO) bench --bench status
+
+# Fuzz the status reader and the transition judge (needs nightly and cargo-fuzz:
+# `cargo install cargo-fuzz`). FUZZ_SECONDS per target; crashes land in fuzz/artifacts.
+FUZZ_SECONDS ?= 60
+fuzz:
+	cd fuzz && for target in status_reader transition_judge; do \
+	  mkdir -p corpus/$$target && cp -n seeds/$$target/* corpus/$$target/ && \
+	  $(CARGO) +nightly fuzz run $$target corpus/$$target -- -max_total_time=$(FUZZ_SECONDS) || exit 1; \
+	done
 
 clean:
 	$(CARGO) clean
