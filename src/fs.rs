@@ -162,6 +162,10 @@ impl<'de> Deserialize<'de> for RelPath {
 /// 8.3 short name `git~1`, or with the characters HFS+ ignores inside it. Git refuses
 /// to check such paths out; lancelot refuses to touch them.
 pub fn is_git_folder_name(part: &str) -> bool {
+    // Every spelling starts with `.` or `g` once ignorable characters are gone.
+    if part.is_ascii() && !matches!(part.as_bytes().first(), Some(b'.' | b'g' | b'G')) {
+        return false;
+    }
     let visible: String = part.chars().filter(|c| !is_hfs_ignorable(*c)).collect();
     let lower = visible.to_ascii_lowercase();
     let base = lower.split(':').next().unwrap_or_default();

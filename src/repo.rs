@@ -78,6 +78,25 @@ pub fn parse_oid(hex: &str) -> Result<git2::Oid, git2::Error> {
     git2::Oid::from_str_ext(hex, format)
 }
 
+/// Git's order of tree entries: by name, a folder's name read as if it ended in `/`.
+/// A tree git writes lists its entries strictly in this order.
+pub fn git_order(a: &git2::TreeEntry<'_>, b: &git2::TreeEntry<'_>) -> std::cmp::Ordering {
+    let (a_name, b_name) = (a.name_bytes(), b.name_bytes());
+    let common = a_name.len().min(b_name.len());
+    a_name[..common].cmp(&b_name[..common]).then_with(|| {
+        let next = |entry: &git2::TreeEntry<'_>, name: &[u8]| {
+            name.get(common)
+                .copied()
+                .unwrap_or(if entry.kind() == Some(git2::ObjectType::Tree) {
+                    b'/'
+                } else {
+                    0
+                })
+        };
+        next(a, a_name).cmp(&next(b, b_name))
+    })
+}
+
 /// Finds the repository containing `start` (searching upward); it may be bare.
 pub fn discover(start: &Path) -> Result<Repository, RepoError> {
     if !start.is_dir() {

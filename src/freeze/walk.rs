@@ -384,7 +384,7 @@ impl<'r> Checker<'r> {
     ) -> Result<(), FreezeError> {
         self.spend(0, (old.len() + new.map_or(0, Tree::len)) as u64)?;
         if let Some(new) = new {
-            found.extend(malformed_entries(new, dir));
+            found.extend(malformed_entries(old, new, dir));
         }
         for entry in old.iter() {
             let name = String::from_utf8_lossy(entry.name_bytes());
@@ -533,49 +533,73 @@ impl<'r> Checker<'r> {
     }
 }
 
-/// The entries of a pushed tree that git's fsck rejects or a checkout would confuse,
-/// where the freeze reads: empty names, names with `/`, `.`, `..`, a git folder in
-/// any spelling, two entries of one name (the walk would see one, a checkout the
-/// other), and names equal but for case, Unicode normalisation or invisible
-/// characters (one file on macOS and Windows).
-fn malformed_entries(tree: &Tree<'_>, dir: &str) -> Vec<Found> {
+/// The entries of a pushed tree (`new`, replacing `old`) that git's fsck rejects or a
+/// checkout would confuse, where the freeze reads: empty names, names with `/`, `.`,
+/// `..`, a git folder in any spelling, entries out of git's order or listed twice
+/// (a lookup by name would see one, a checkout the other), and names equal but for
+/// case, Unicode normalisation or invisible characters (one file on macOS and
+/// Windows). Cheap for the common case: only a tree that adds names is compared
+/// name against name.
+fn malformed_entries(old: &Tree<'_>, new: &Tree<'_>, dir: &str) -> Vec<Found> {
     let mut found = Vec::new();
-    let mut seen: HashMap<String, String> = HashMap::new();
-    for entry in tree.iter() {
-        let name = String::from_utf8_lossy(entry.name_bytes()).into_owned();
-        let path = if dir.is_empty() {
-            name.clone()
-        } else {
-            format!("{dir}/{name}")
-        };
-        let mut refuse = |reason: String| {
-            found.push(Found {
-                path: path.clone(),
-                verdict: Verdict::Violation(ChangeKind::Malformed),
-                status: reason,
-            });
-        };
-        if name.is_empty() || name.contains('/') || name == "." || name == ".." {
-            refuse("an entry name git's fsck rejects".into());
-            continue;
+    let refuse = |found: &mut Vec<Found>, name: &[u8], reason: String| {
+        let name = String::from_utf8_lossy(name);
+        found.push(Found {
+            path: if dir.is_empty() {
+                name.into_owned()
+            } else {
+                format!("{dir}/{name}")
+            },
+            verdict: Verdict::Violation(ChangeKind::Malformed),
+            status: reason,
+        });
+    };
+    let mut previous: Option<TreeEntry<'_>> = None;
+    let mut adds_names = false;
+    for entry in new.iter() {
+        let name = entry.name_bytes();
+        if name.is_empty() || name.contains(&b'/') || name == b"." || name == b".." {
+            refuse(&mut found, name, "an entry name git's fsck rejects".into());
+        } else if crate::fs::is_git_folder_name(&String::from_utf8_lossy(name)) {
+            refuse(&mut found, name, "an entry named like a git folder".into());
         }
-        if crate::fs::is_git_folder_name(&name) {
-            refuse("an entry named like a git folder".into());
-            continue;
+        if let Some(before) = &previous {
+            match crate::repo::git_order(before, &entry) {
+                std::cmp::Ordering::Less => {}
+                std::cmp::Ordering::Equal => {
+                    refuse(&mut found, name, "a second entry of the same name".into());
+                }
+                std::cmp::Ordering::Greater => {
+                    refuse(&mut found, name, "an entry out of git's order".into());
+                }
+            }
         }
-        let key: String = name
-            .nfc()
-            .filter(|c| !crate::doc::is_invisible(*c))
-            .flat_map(char::to_lowercase)
-            .collect();
-        match seen.get(&key) {
-            Some(earlier) if *earlier == name => refuse("a second entry of the same name".into()),
-            Some(earlier) => refuse(format!(
-                "the same name as {} but for case or Unicode form",
-                crate::ui::safe(earlier)
-            )),
-            None => {
-                seen.insert(key, name);
+        adds_names |= old.get_name_bytes(name).is_none();
+        previous = Some(entry);
+    }
+    if adds_names {
+        let mut seen: HashMap<String, Vec<u8>> = HashMap::new();
+        for entry in new.iter() {
+            let name = entry.name_bytes();
+            let text = String::from_utf8_lossy(name);
+            let key: String = text
+                .nfc()
+                .filter(|c| !crate::doc::is_invisible(*c))
+                .flat_map(char::to_lowercase)
+                .collect();
+            match seen.get(&key) {
+                Some(earlier) if earlier.as_slice() != name => refuse(
+                    &mut found,
+                    name,
+                    format!(
+                        "the same name as {} but for case or Unicode form",
+                        crate::ui::safe(&String::from_utf8_lossy(earlier))
+                    ),
+                ),
+                Some(_) => {}
+                None => {
+                    seen.insert(key, name.to_vec());
+                }
             }
         }
     }

@@ -162,7 +162,7 @@ impl Watch {
                 (None, None) => return,
                 (Some(_), None) => Ordering::Less,
                 (None, Some(_)) => Ordering::Greater,
-                (Some(a), Some(b)) => git_order(a, b),
+                (Some(a), Some(b)) => crate::repo::git_order(a, b),
             };
             let (gone, came) = match order {
                 Ordering::Less => (before.next(), None),
@@ -230,24 +230,6 @@ impl<'r> TreeCache<'r> {
     fn next_commit(&mut self) {
         self.previous = std::mem::take(&mut self.current);
     }
-}
-
-/// Git's order of tree entries: by name, a folder's name read as if it ended in `/`.
-fn git_order(a: &TreeEntry<'_>, b: &TreeEntry<'_>) -> Ordering {
-    let (a_name, b_name) = (a.name_bytes(), b.name_bytes());
-    let common = a_name.len().min(b_name.len());
-    a_name[..common].cmp(&b_name[..common]).then_with(|| {
-        let next = |entry: &TreeEntry<'_>, name: &[u8]| {
-            name.get(common)
-                .copied()
-                .unwrap_or(if entry.kind() == Some(ObjectType::Tree) {
-                    b'/'
-                } else {
-                    0
-                })
-        };
-        next(a, a_name).cmp(&next(b, b_name))
-    })
 }
 
 /// For each slice, the newest commit (first-parent history from HEAD) that changed
