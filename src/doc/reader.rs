@@ -36,22 +36,41 @@ pub struct Line<'a> {
 
 /// The lines of `text` (a leading byte-order mark is dropped), classified.
 pub fn read(text: &str) -> Vec<Line<'_>> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let raws: Vec<&str> = text.split_inclusive('\n').collect();
-    let front_matter_end = front_matter_end(&raws);
-    let mut lines = Vec::with_capacity(raws.len());
-    let mut in_comment = false;
-    let mut fence: Option<(char, usize)> = None;
-    for (index, raw) in raws.iter().enumerate() {
+    Lines::new(text).collect()
+}
+
+/// The lines of a text, classified one at a time: a caller that has found what it
+/// looks for (the first status line) stops without reading the rest.
+pub struct Lines<'a> {
+    raws: std::str::SplitInclusive<'a, char>,
+    index: usize,
+    front_matter_end: Option<usize>,
+    in_comment: bool,
+    fence: Option<(char, usize)>,
+}
+
+impl<'a> Lines<'a> {
+    /// The lines of `text` (a leading byte-order mark is dropped).
+    pub fn new(text: &'a str) -> Lines<'a> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        Lines {
+            raws: text.split_inclusive('\n'),
+            index: 0,
+            front_matter_end: front_matter_end(text),
+            in_comment: false,
+            fence: None,
+        }
+    }
+
+    fn classify(&mut self, index: usize, raw: &'a str) -> Line<'a> {
         let content = raw.trim_end_matches(['\n', '\r']);
-        if let Some(end) = front_matter_end {
+        if let Some(end) = self.front_matter_end {
             if index == 0 || index == end {
-                lines.push(hidden_line(raw, content));
-                continue;
+                return hidden_line(raw, content);
             }
             if index < end {
                 let yaml_comment = content.trim_start().starts_with('#');
-                lines.push(Line {
+                return Line {
                     raw,
                     content,
                     visible: Cow::Borrowed(if yaml_comment { "" } else { content }),
@@ -61,38 +80,63 @@ pub fn read(text: &str) -> Vec<Line<'_>> {
                         Place::FrontMatter
                     },
                     plain: !yaml_comment,
-                });
-                continue;
+                };
             }
         }
-        if let Some((marker, length)) = fence {
+        if let Some((marker, length)) = self.fence {
             if closes_fence(content, marker, length) {
-                fence = None;
+                self.fence = None;
             }
-            lines.push(hidden_line(raw, content));
-            continue;
+            return hidden_line(raw, content);
         }
-        if !in_comment && let Some(opened) = opens_fence(content) {
-            fence = Some(opened);
-            lines.push(hidden_line(raw, content));
-            continue;
+        if !self.in_comment
+            && let Some(opened) = opens_fence(content)
+        {
+            self.fence = Some(opened);
+            return hidden_line(raw, content);
         }
-        let (visible, still_in_comment, marked) = strip_comments(content, in_comment);
-        let whole_hidden = in_comment && still_in_comment && !marked;
-        in_comment = still_in_comment;
+        let (visible, still_in_comment, marked) = strip_comments(content, self.in_comment);
+        let whole_hidden = self.in_comment && still_in_comment && !marked;
+        self.in_comment = still_in_comment;
         if whole_hidden || (marked && visible.trim().is_empty()) {
-            lines.push(hidden_line(raw, content));
-            continue;
+            return hidden_line(raw, content);
         }
-        lines.push(Line {
+        Line {
             raw,
             content,
             plain: !marked,
             visible,
             place: Place::Body,
-        });
+        }
     }
-    lines
+}
+
+impl<'a> Iterator for Lines<'a> {
+    type Item = Line<'a>;
+
+    fn next(&mut self) -> Option<Line<'a>> {
+        let raw = self.raws.next()?;
+        let index = self.index;
+        self.index += 1;
+        Some(self.classify(index, raw))
+    }
+}
+
+/// The values a reader finds for `field` (the front matter's first, the body's
+/// first), reading only as far as the body's first.
+pub fn field_readings(text: &str, field: &str) -> Vec<String> {
+    let mut front_matter = None;
+    for line in Lines::new(text) {
+        let Some(value) = field_line(&line.visible, field) else {
+            continue;
+        };
+        match line.place {
+            Place::FrontMatter if front_matter.is_none() => front_matter = Some(value.to_owned()),
+            Place::Body => return front_matter.into_iter().chain([value.to_owned()]).collect(),
+            _ => {}
+        }
+    }
+    front_matter.into_iter().collect()
 }
 
 fn hidden_line<'a>(raw: &'a str, content: &'a str) -> Line<'a> {
@@ -106,16 +150,13 @@ fn hidden_line<'a>(raw: &'a str, content: &'a str) -> Line<'a> {
 }
 
 /// The index of the line closing the front matter, when the text starts with one.
-fn front_matter_end(raws: &[&str]) -> Option<usize> {
-    let first = raws.first()?.trim_end();
-    if first != "---" {
+fn front_matter_end(text: &str) -> Option<usize> {
+    let mut raws = text.split_inclusive('\n');
+    if raws.next()?.trim_end() != "---" {
         return None;
     }
-    raws.iter()
-        .enumerate()
-        .skip(1)
-        .find(|(_, raw)| matches!(raw.trim_end(), "---" | "..."))
-        .map(|(index, _)| index)
+    raws.position(|raw| matches!(raw.trim_end(), "---" | "..."))
+        .map(|position| position + 1)
 }
 
 /// A line that opens a fenced code block: three or more backticks or tildes.

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use unicode_normalization::UnicodeNormalization;
 
-use super::reader::{field_line, field_lines, read};
+use super::reader::field_readings;
 
 /// Decodes document bytes: a leading UTF-8 byte-order mark is dropped and invalid
 /// UTF-8 is replaced, so no input can make parsing fail.
@@ -17,12 +17,10 @@ fn decode(bytes: &[u8]) -> Cow<'_, str> {
 /// Every value a reader finds for `field`: the front matter's and the body's first
 /// (see [`reader`](super::reader)), in document order.
 pub fn field_values(bytes: &[u8], field: &str) -> Vec<String> {
-    let text = decode(bytes);
-    let lines = read(&text);
-    field_lines(&lines, field)
-        .into_iter()
-        .filter_map(|index| field_line(&lines[index].visible, field).map(str::to_owned))
-        .collect()
+    if field.is_empty() {
+        return Vec::new();
+    }
+    field_readings(&decode(bytes), field)
 }
 
 /// The first value a reader finds for `field`.

@@ -43,7 +43,7 @@ impl Default for Limits {
             parents: 100,
             pairs: 200_000,
             entries: 20_000_000,
-            bytes: 512 << 20,
+            bytes: 2 << 30,
         }
     }
 }
@@ -556,6 +556,8 @@ fn malformed_entries(old: &Tree<'_>, new: &Tree<'_>, dir: &str) -> Vec<Found> {
     };
     let mut previous: Option<TreeEntry<'_>> = None;
     let mut adds_names = false;
+    // Both trees are in git's order: walk the old one alongside to see added names.
+    let mut olds = old.iter().peekable();
     for entry in new.iter() {
         let name = entry.name_bytes();
         if name.is_empty() || name.contains(&b'/') || name == b"." || name == b".." {
@@ -574,7 +576,13 @@ fn malformed_entries(old: &Tree<'_>, new: &Tree<'_>, dir: &str) -> Vec<Found> {
                 }
             }
         }
-        adds_names |= old.get_name_bytes(name).is_none();
+        while olds
+            .peek()
+            .is_some_and(|earlier| crate::repo::git_order(earlier, &entry).is_lt())
+        {
+            olds.next();
+        }
+        adds_names |= olds.peek().is_none_or(|same| same.name_bytes() != name);
         previous = Some(entry);
     }
     if adds_names {
