@@ -30,8 +30,12 @@ lint:
 	$(CARGO) fmt --check
 	$(CARGO) clippy --all-targets --locked -- -D warnings
 
+# The freeze tests run a second time on SHA-256 repositories.
+FREEZE_TESTS := check:: push:: rewrite:: objects:: spoofing:: hook_limits:: overrides:: sha256::
+
 test: lint $(PYENV)/.ready
 	LANCELOT_TEST_PYTHON=$(abspath $(PYENV))/bin/python $(CARGO) test --locked
+	LANCELOT_TEST_OBJECT_FORMAT=sha256 $(CARGO) test --locked --test cli -- $(FREEZE_TESTS)
 
 demo:
 	@repo=$$(mktemp -d "$${TMPDIR:-/tmp}/lancelot-demo.XXXXXX") && \

@@ -168,7 +168,11 @@ fn the_pre_commit_hook_refuses_commits_including_commit_dash_a() {
 fn the_pre_push_hook_checks_the_commits_being_pushed() {
     let repo = frozen_alpha();
     let remote = tempfile::tempdir().unwrap();
-    git2::Repository::init_bare(remote.path()).unwrap();
+    let mut options = git2::RepositoryInitOptions::new();
+    options
+        .bare(true)
+        .object_format(crate::support::object_format());
+    git2::Repository::init_opts(remote.path(), &options).unwrap();
     repo.git([
         "remote",
         "add",

@@ -12,7 +12,12 @@ fn raw_tree(repo: &TestRepo, entries: &[(&str, &str, &str)]) -> String {
     let mut bytes = Vec::new();
     for (mode, name, id) in entries {
         bytes.extend_from_slice(format!("{mode} {name}\0").as_bytes());
-        bytes.extend_from_slice(git2::Oid::from_str(id).unwrap().as_bytes());
+        let format = if id.len() == 64 {
+            git2::ObjectFormat::Sha256
+        } else {
+            git2::ObjectFormat::Sha1
+        };
+        bytes.extend_from_slice(git2::Oid::from_str_ext(id, format).unwrap().as_bytes());
     }
     let git = git2::Repository::open(repo.path()).unwrap();
     git.odb()

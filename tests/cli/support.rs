@@ -39,6 +39,15 @@ pub fn isolate(command: &mut Command, home: &Path) {
         .env("GIT_COMMITTER_DATE", "2026-03-01T00:00:00Z");
 }
 
+/// The object format test repositories use: SHA-1, or SHA-256 when
+/// `LANCELOT_TEST_OBJECT_FORMAT=sha256` (`make test` runs the freeze tests both ways).
+pub fn object_format() -> git2::ObjectFormat {
+    match std::env::var("LANCELOT_TEST_OBJECT_FORMAT").as_deref() {
+        Ok("sha256") => git2::ObjectFormat::Sha256,
+        _ => git2::ObjectFormat::Sha1,
+    }
+}
+
 /// A git repository in a temporary folder.
 pub struct TestRepo {
     dir: TempDir,
@@ -48,9 +57,10 @@ pub struct TestRepo {
 }
 
 impl TestRepo {
-    /// A new, empty repository (no commits).
+    /// A new, empty repository (no commits), in the object format of the run
+    /// ([`object_format`]).
     pub fn new() -> TestRepo {
-        TestRepo::in_format(git2::ObjectFormat::Sha1)
+        TestRepo::in_format(object_format())
     }
 
     /// A new, empty repository whose objects are named in `format` (SHA-1 or SHA-256).
@@ -74,7 +84,7 @@ impl TestRepo {
     /// installed with `lancelot hook install --server`. `server_config` (if any) is the
     /// remote's lancelot configuration, named by its git config `lancelot.config`.
     pub fn with_server(server_config: Option<&str>) -> TestRepo {
-        TestRepo::with_server_in(git2::ObjectFormat::Sha1, server_config)
+        TestRepo::with_server_in(object_format(), server_config)
     }
 
     /// `with_server`, both repositories naming their objects in `format`.
