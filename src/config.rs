@@ -117,6 +117,9 @@ pub struct FreezeConfig {
     /// Who may override (names as the server authenticates pushers); empty: anyone,
     /// when `allow_override` is on.
     pub override_allow: Vec<String>,
+    /// A commit or tag whose history came before the freeze: the commits it reaches
+    /// are not judged (a repository adopting lancelot with years of history).
+    pub baseline: Option<String>,
 }
 
 /// An allowed status change of a frozen document.
@@ -148,6 +151,7 @@ impl Default for FreezeConfig {
             allow_override: false,
             known_refs: vec!["refs/heads/*".into(), "refs/tags/*".into()],
             override_allow: Vec::new(),
+            baseline: None,
         }
     }
 }

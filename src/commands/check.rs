@@ -47,10 +47,14 @@ pub fn run(invocation: &Invocation, args: &CheckArgs) -> Result<ExitStatus, Erro
     let explicit = invocation.config.as_deref().map(RulesSource::File);
     let (report, rules) = match &args.range {
         Some(range) => {
-            let (commits, base) = freeze::range_commits(&repo, range)?;
+            let (mut commits, base) = freeze::range_commits(&repo, range, &[])?;
             let source =
                 explicit.unwrap_or(base.map_or(RulesSource::WorkTree, RulesSource::Commit));
-            let mut checker = Checker::for_repository(&repo, freeze::load_rules(&repo, source)?)?;
+            let rules = freeze::load_rules(&repo, source)?;
+            if let Some(baseline) = freeze::baseline_commit(&repo, &rules) {
+                commits = freeze::range_commits(&repo, range, &[baseline])?.0;
+            }
+            let mut checker = Checker::for_repository(&repo, rules)?;
             (checker.check_commits(&commits)?, checker.into_rules())
         }
         None => {
@@ -71,10 +75,15 @@ fn print_report(report: &Report, rules: &Rules, format: Format) -> Result<ExitSt
     match format {
         Format::Json => super::print_json(&report::to_json(report))?,
         Format::Text if report.is_clean() => ui::out(&format!(
-            "lancelot: {} checked, no frozen document changed\n",
-            plural(report.commits_checked, "commit")
+            "lancelot: {} checked, no frozen document changed\n{}",
+            plural(report.commits_checked, "commit"),
+            report::rules_line(rules)
         ))?,
-        Format::Text => ui::out(&report::to_text(report, rules))?,
+        Format::Text => ui::out(&format!(
+            "{}{}",
+            report::to_text(report, rules),
+            report::rules_line(rules)
+        ))?,
     }
     Ok(status)
 }

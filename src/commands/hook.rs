@@ -6,7 +6,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
-use git2::Repository;
+use git2::{Oid, Repository};
 use serde_json::json;
 
 use super::Invocation;
@@ -179,12 +179,14 @@ fn pre_push(invocation: &Invocation, remote: Option<&str>) -> Result<ExitStatus,
     let known_refs = remote_refs
         .as_deref()
         .map_or(KnownRefs::None, KnownRefs::Matching);
-    let commits = freeze::new_commits(&repo, &tips, known_refs, &known)?;
     let source = invocation
         .config
         .as_deref()
         .map_or(RulesSource::WorkTree, RulesSource::File);
-    let mut checker = Checker::for_repository(&repo, freeze::load_rules(&repo, source)?)?;
+    let rules = freeze::load_rules(&repo, source)?;
+    known.extend(freeze::baseline_commit(&repo, &rules));
+    let commits = freeze::new_commits(&repo, &tips, known_refs, &known)?;
+    let mut checker = Checker::for_repository(&repo, rules)?;
     let report = checker.check_commits(&commits)?;
     Ok(refuse_if_violations(&report, checker.rules()))
 }
@@ -312,21 +314,36 @@ fn check_push(
         .ok()
         .and_then(|config| config.get_path("lancelot.config").ok())
         .map(|path| repo.path().join(path));
-    let source = match (&invocation.config, &configured) {
-        (Some(path), _) | (None, Some(path)) => RulesSource::File(path),
-        (None, None) => RulesSource::Head,
-    };
-    let from_repository = matches!(source, RulesSource::Head);
-    let rules = freeze::load_rules(repo, source)?;
-    let commits = freeze::new_commits(repo, &tips, KnownRefs::Globs(&rules.known_refs), &[])?;
-    // The checker's limits bound the work first; the configuration check then walks
-    // only commits and parents the checker accepted to look at.
-    let mut checker = Checker::for_repository(repo, rules)?;
-    let mut report = checker.check_commits(&commits)?;
     let default_branch = repo
         .find_reference("HEAD")
         .ok()
         .and_then(|head| head.symbolic_target_bytes().map(<[u8]>::to_vec));
+    // A server whose repository is still empty (no ref at all) has nothing frozen to
+    // protect: the first push of its default branch brings the rules (and their
+    // baseline, so a repository with years of history can move in).
+    let empty = repo
+        .references()
+        .map(|mut references| references.next().is_none())
+        .unwrap_or(false);
+    let first_push = updates
+        .iter()
+        .filter(|_| empty)
+        .find(|update| Some(update.name.as_slice()) == default_branch.as_deref())
+        .filter(|update| !update.is_deletion())
+        .map(|update| update.new);
+    let source = match (&invocation.config, &configured, first_push) {
+        (Some(path), _, _) | (None, Some(path), _) => RulesSource::File(path),
+        (None, None, Some(tip)) => RulesSource::Pushed(tip),
+        (None, None, None) => RulesSource::Head,
+    };
+    let from_repository = !matches!(source, RulesSource::File(_));
+    let rules = freeze::load_rules(repo, source)?;
+    let baseline: Vec<Oid> = freeze::baseline_commit(repo, &rules).into_iter().collect();
+    let commits = freeze::new_commits(repo, &tips, KnownRefs::Globs(&rules.known_refs), &baseline)?;
+    // The checker's limits bound the work first; the configuration check then walks
+    // only commits and parents the checker accepted to look at.
+    let mut checker = Checker::for_repository(repo, rules)?;
+    let mut report = checker.check_commits(&commits)?;
     let refs_report = checker.check_ref_updates(&updates, default_branch.as_deref())?;
     report.violations.extend(refs_report.violations);
     report.refused_refs.extend(refs_report.refused_refs);

@@ -133,6 +133,14 @@ pub struct Violation {
     /// of a non-fast-forward update (`commit` is the new tip, `parent` the old).
     #[serde(rename = "ref", skip_serializing_if = "Option::is_none")]
     pub rewrite: Option<String>,
+    /// How many later commits (merges bringing it onto another line) carry the same
+    /// change again; reported here once instead of once per merge.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub carried_by: usize,
+}
+
+fn is_zero(count: &usize) -> bool {
+    *count == 0
 }
 
 /// Why a ref update is refused whatever its commits contain.
@@ -202,26 +210,61 @@ pub enum RulesSource<'a> {
     Commit(Oid),
     /// The `lancelot.toml` committed at HEAD (the defaults when HEAD is unborn).
     Head,
+    /// The `lancelot.toml` of a pushed commit: on a server whose repository is still
+    /// empty, the first push of its default branch brings the rules (there is nothing
+    /// frozen yet to protect).
+    Pushed(Oid),
     /// The `lancelot.toml` of the work tree (the defaults without one).
     WorkTree,
 }
 
-/// Loads and compiles the rules in force.
+/// Loads and compiles the rules in force, noting where they come from.
 pub fn load_rules(repo: &Repository, source: RulesSource<'_>) -> Result<Rules, FreezeError> {
-    let config = match source {
-        RulesSource::File(path) => Config::load_named(path)?,
+    let (config, origin) = match source {
+        RulesSource::File(path) => (
+            Config::load_named(path)?,
+            format!("the file {}", crate::ui::safe(&path.display().to_string())),
+        ),
         RulesSource::Commit(oid) => config_at_commit(repo, oid)?,
+        RulesSource::Pushed(oid) => {
+            let (config, origin) = config_at_commit(repo, oid)?;
+            (
+                config,
+                format!("{origin}, the first push of the default branch"),
+            )
+        }
         RulesSource::Head => match repo.head().and_then(|head| head.peel_to_commit()) {
             Ok(commit) => config_at_commit(repo, commit.id())?,
-            Err(error) if error.code() == git2::ErrorCode::UnbornBranch => Config::default(),
+            Err(error) if error.code() == git2::ErrorCode::UnbornBranch => (
+                Config::default(),
+                "the built-in defaults (HEAD has no commit yet)".to_owned(),
+            ),
             Err(error) => return Err(FreezeError::git("cannot read HEAD")(error)),
         },
         RulesSource::WorkTree => match repo.workdir() {
-            Some(root) => Config::load(&Root::work_tree(root, repo.path())?, None)?.0,
+            Some(root) => match Config::load(&Root::work_tree(root, repo.path())?, None)? {
+                (config, Some(_)) => (config, "the work tree's lancelot.toml".to_owned()),
+                (config, None) => (
+                    config,
+                    "the built-in defaults (no lancelot.toml in the work tree)".to_owned(),
+                ),
+            },
             None => return load_rules(repo, RulesSource::Head),
         },
     };
-    Rules::new(&config.freeze)
+    let mut rules = Rules::new(&config.freeze)?;
+    rules.origin = origin;
+    Ok(rules)
+}
+
+/// The commit `[freeze] baseline` names, when the repository has it. A baseline the
+/// repository does not have hides nothing: more is judged, never less.
+pub fn baseline_commit(repo: &Repository, rules: &Rules) -> Option<Oid> {
+    let revision = rules.baseline.as_deref()?;
+    repo.revparse_single(revision)
+        .and_then(|object| object.peel_to_commit())
+        .map(|commit| commit.id())
+        .ok()
 }
 
 /// A commit and its tree.
@@ -238,9 +281,16 @@ fn commit_and_tree(
     Ok((commit, tree))
 }
 
-fn config_at_commit(repo: &Repository, oid: Oid) -> Result<Config, FreezeError> {
+/// The configuration committed at `oid`, and where it came from.
+fn config_at_commit(repo: &Repository, oid: Oid) -> Result<(Config, String), FreezeError> {
     let (_, tree) = commit_and_tree(repo, oid)?;
-    Ok(Config::from_tree(repo, &tree, &oid.to_string())?)
+    let short = oid.to_string().chars().take(10).collect::<String>();
+    let origin = if tree.get_name(crate::config::CONFIG_FILE).is_some() {
+        format!("lancelot.toml at {short}")
+    } else {
+        format!("the built-in defaults (no lancelot.toml at {short})")
+    };
+    Ok((Config::from_tree(repo, &tree, &oid.to_string())?, origin))
 }
 
 /// Judges the rules a push leaves in force: the `lancelot.toml` of the new tip of the
@@ -263,7 +313,7 @@ pub fn check_rules_change(
     let Some(new_tip) = peeled_commit(repo, update.new) else {
         return Ok(Vec::new());
     };
-    let new = config_at_commit(repo, new_tip)?;
+    let (new, _) = config_at_commit(repo, new_tip)?;
     Rules::new(&new.freeze)?;
     let old_tip = (!update.is_creation())
         .then(|| peeled_commit(repo, update.old))
@@ -271,7 +321,7 @@ pub fn check_rules_change(
     let (Some(old_tip), true) = (old_tip, from_repository) else {
         return Ok(Vec::new());
     };
-    let old = config_at_commit(repo, old_tip)?;
+    let (old, _) = config_at_commit(repo, old_tip)?;
     let weakened = rules_change::weakenings(&old.freeze, &new.freeze);
     if weakened.is_empty() {
         return Ok(Vec::new());

@@ -18,6 +18,21 @@ pub fn to_json(report: &Report) -> Value {
     })
 }
 
+/// Which rules were in force, and the history they leave out.
+pub fn rules_line(rules: &Rules) -> String {
+    let baseline = rules
+        .baseline
+        .as_deref()
+        .map(|baseline| {
+            format!(
+                "; history up to the baseline {} is not judged",
+                safe(baseline)
+            )
+        })
+        .unwrap_or_default();
+    format!("{DIM}rules: {}{baseline}{DIM:#}\n", rules.origin)
+}
+
 /// The text of a report with violations: what changed, where, and what to do instead.
 pub fn to_text(report: &Report, rules: &Rules) -> String {
     let mut text = String::new();
@@ -54,8 +69,13 @@ pub fn to_text(report: &Report, rules: &Rules) -> String {
             ));
             continue;
         }
+        let carried = match violation.carried_by {
+            0 => String::new(),
+            1 => ", carried again by 1 later merge".into(),
+            count => format!(", carried again by {count} later merges"),
+        };
         text.push_str(&format!(
-            "    {}: {} {DIM}(frozen: {}){DIM:#}\n",
+            "    {}: {} {DIM}(frozen: {}{carried}){DIM:#}\n",
             safe(&violation.path),
             violation.change.as_str(),
             safe(&violation.status)

@@ -31,6 +31,10 @@ pub struct Rules {
     pub known_refs: GlobSet,
     /// Who may override (empty: anyone, when overrides are allowed).
     pub override_allow: Vec<String>,
+    /// The revision whose history is not judged (`[freeze] baseline`).
+    pub baseline: Option<String>,
+    /// Where the rules come from, for messages: `lancelot.toml at 4b1d2c3e5f`.
+    pub origin: String,
     /// The transitions as written, for messages.
     pub transition_names: Vec<(String, String)>,
 }
@@ -171,6 +175,8 @@ impl Rules {
             allow_override: config.allow_override,
             known_refs,
             override_allow: config.override_allow.clone(),
+            baseline: config.baseline.clone(),
+            origin: "the built-in defaults".into(),
             transition_names: config
                 .transitions
                 .iter()

@@ -75,6 +75,12 @@ pub fn weakenings(old: &FreezeConfig, new: &FreezeConfig) -> Vec<String> {
             found.push("lets more pushers override".into());
         }
     }
+    if new.baseline.is_some() && new.baseline != old.baseline {
+        found.push(format!(
+            "moves the baseline to `{}` (the history it reaches is no longer judged)",
+            new.baseline.as_deref().unwrap_or_default()
+        ));
+    }
     for known in &new.known_refs {
         if !old.known_refs.contains(known) {
             found.push(format!("trusts the commits of `{known}` as judged"));
@@ -102,6 +108,17 @@ mod tests {
         stricter.mutable_fields.pop();
         stricter.known_refs.pop();
         assert_eq!(weakenings(&base(), &stricter), Vec::<String>::new());
+        let mut with_baseline = base();
+        with_baseline.baseline = Some("v1.0.0".into());
+        assert_eq!(
+            weakenings(&with_baseline, &base()),
+            Vec::<String>::new(),
+            "dropping it tightens"
+        );
+        assert_eq!(
+            weakenings(&base(), &with_baseline),
+            ["moves the baseline to `v1.0.0` (the history it reaches is no longer judged)"]
+        );
         assert_eq!(weakenings(&base(), &base()), Vec::<String>::new());
     }
 

@@ -107,6 +107,9 @@ struct Spent {
 /// A change of one entry: the old blob and mode, the new entry's id and mode.
 type Change = (Oid, i32, Option<(Oid, i32)>);
 
+/// A violation with the change it is about (the old blob, the new entry).
+type Keyed = (Violation, (Oid, Option<Oid>));
+
 /// Checks commits of one repository against one set of rules.
 pub struct Checker<'r> {
     repo: &'r Repository,
@@ -127,6 +130,9 @@ struct Found {
     path: String,
     verdict: Verdict,
     status: String,
+    /// The blob before and the entry after: the same change in another commit is the
+    /// same violation.
+    change: (Oid, Option<Oid>),
 }
 
 impl<'r> Checker<'r> {
@@ -211,7 +217,10 @@ impl<'r> Checker<'r> {
             .map_err(FreezeError::git("cannot read HEAD's tree"))?;
         let mut found = Vec::new();
         self.walk(&parent_tree, Some(&staged), "", &mut found)?;
-        let violations = to_violations(found, "index", &head.id().to_string(), "staged changes");
+        let violations = to_violations(found, "index", &head.id().to_string(), "staged changes")
+            .into_iter()
+            .map(|(violation, _)| violation)
+            .collect();
         Ok(Report {
             commits_checked: 1,
             violations,
@@ -220,20 +229,33 @@ impl<'r> Checker<'r> {
     }
 
     /// Checks every commit in `commits` against each of its parents.
+    /// A change already reported (the same path, old blob and new entry: a merge
+    /// bringing an edit onto another line) is counted on the first report, not
+    /// repeated.
     pub fn check_commits(&mut self, commits: &[Oid]) -> Result<Report, FreezeError> {
         let mut report = Report::default();
+        let mut reported: HashMap<(String, Oid, Option<Oid>), usize> = HashMap::new();
         for &oid in commits {
             let commit = self
                 .repo
                 .find_commit(oid)
                 .map_err(FreezeError::git(format!("cannot read commit {oid}")))?;
-            report.violations.extend(self.check_commit(&commit)?);
+            for (violation, (old, new)) in self.check_commit(&commit)? {
+                let key = (violation.path.clone(), old, new);
+                match reported.get(&key) {
+                    Some(&first) if !old.is_zero() => report.violations[first].carried_by += 1,
+                    _ => {
+                        reported.insert(key, report.violations.len());
+                        report.violations.push(violation);
+                    }
+                }
+            }
             report.commits_checked += 1;
         }
         Ok(report)
     }
 
-    fn check_commit(&mut self, commit: &Commit<'_>) -> Result<Vec<Violation>, FreezeError> {
+    fn check_commit(&mut self, commit: &Commit<'_>) -> Result<Vec<Keyed>, FreezeError> {
         if self.shallow.contains(&commit.id()) {
             return Err(FreezeError::Shallow {
                 commit: commit.id().to_string(),
@@ -361,16 +383,19 @@ impl<'r> Checker<'r> {
         let new_tree = new.peel_to_tree().ok();
         let mut found = Vec::new();
         self.walk(&old_tree, new_tree.as_ref(), "", &mut found)?;
-        let mut violations = to_violations(
+        let violations = to_violations(
             found,
             &update.new.to_string(),
             &old.id().to_string(),
             &format!("{name} rewritten"),
         );
-        for violation in &mut violations {
-            violation.rewrite = Some(name.to_owned());
-        }
-        Ok(violations)
+        Ok(violations
+            .into_iter()
+            .map(|(mut violation, _)| {
+                violation.rewrite = Some(name.to_owned());
+                violation
+            })
+            .collect())
     }
 
     /// Compares the entries of `old` (a parent's tree) with those of `new` at the same
@@ -449,6 +474,7 @@ impl<'r> Checker<'r> {
                 path,
                 verdict,
                 status,
+                change: (entry.id(), counterpart.map(|other| other.id())),
             });
         }
         Ok(())
@@ -552,6 +578,7 @@ fn malformed_entries(old: &Tree<'_>, new: &Tree<'_>, dir: &str) -> Vec<Found> {
             },
             verdict: Verdict::Violation(ChangeKind::Malformed),
             status: reason,
+            change: (Oid::ZERO_SHA1, None),
         });
     };
     let mut previous: Option<TreeEntry<'_>> = None;
@@ -651,20 +678,25 @@ fn limit_error(which: usize, limit: u64, commit: Option<String>) -> FreezeError 
     }
 }
 
-fn to_violations(found: Vec<Found>, commit: &str, parent: &str, subject: &str) -> Vec<Violation> {
+/// The violations of `found` in `commit` (against `parent`), each with its change.
+fn to_violations(found: Vec<Found>, commit: &str, parent: &str, subject: &str) -> Vec<Keyed> {
     found
         .into_iter()
         .filter_map(|change| match change.verdict {
             Verdict::Allowed => None,
-            Verdict::Violation(kind) => Some(Violation {
-                commit: commit.to_owned(),
-                parent: parent.to_owned(),
-                path: change.path,
-                change: kind,
-                status: change.status,
-                subject: subject.to_owned(),
-                rewrite: None,
-            }),
+            Verdict::Violation(kind) => Some((
+                Violation {
+                    commit: commit.to_owned(),
+                    parent: parent.to_owned(),
+                    path: change.path,
+                    change: kind,
+                    status: change.status,
+                    subject: subject.to_owned(),
+                    rewrite: None,
+                    carried_by: 0,
+                },
+                change.change,
+            )),
         })
         .collect()
 }
@@ -684,6 +716,7 @@ fn read_shallow_list(common_dir: &Path) -> HashSet<Oid> {
 pub fn range_commits(
     repo: &Repository,
     spec: &str,
+    hide: &[Oid],
 ) -> Result<(Vec<Oid>, Option<Oid>), FreezeError> {
     let bad = |source| FreezeError::BadRevision {
         spec: spec.to_owned(),
@@ -723,6 +756,9 @@ pub fn range_commits(
         }
         (None, None) => return Err(bad(git2::Error::from_str("empty revision"))),
     };
+    for &oid in hide {
+        walk.hide(oid).map_err(bad)?;
+    }
     let commits = walk
         .collect::<Result<Vec<_>, _>>()
         .map_err(FreezeError::git(format!(
