@@ -179,8 +179,9 @@ impl Default for ReleaseConfig {
     }
 }
 
-/// A file holding the version: a plain file holding just the version, or a TOML file
-/// with the version at `toml_key` (a dotted path such as `package.version`).
+/// A file holding the version: a plain file holding just the version, a TOML file
+/// with the version at `toml_key` (a dotted path such as `package.version`), or a JSON
+/// file with it at `json_key`. One file may be listed once per key.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct VersionFile {
@@ -188,6 +189,21 @@ pub struct VersionFile {
     pub path: RelPath,
     /// The dotted key of the version in a TOML file.
     pub toml_key: Option<String>,
+    /// The dotted key of the version in a JSON file (`package.json`: `version`).
+    pub json_key: Option<String>,
+}
+
+impl VersionFile {
+    /// Where the version is in the file; both keys at once is an error.
+    pub fn key(&self) -> Result<crate::release::Key, String> {
+        use crate::release::Key;
+        match (&self.toml_key, &self.json_key) {
+            (None, None) => Ok(Key::Whole),
+            (Some(key), None) => Ok(Key::Toml(key.clone())),
+            (None, Some(key)) => Ok(Key::Json(key.clone())),
+            (Some(_), Some(_)) => Err("give toml_key or json_key, not both".into()),
+        }
+    }
 }
 
 /// The commented default configuration that `lancelot init` writes.

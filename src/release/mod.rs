@@ -13,6 +13,7 @@ use std::path::Path;
 use git2::{Oid, Repository, StatusOptions};
 use semver::Version;
 
+pub use files::Key;
 pub use version::{bumped, declared_bump, final_of, next_version, parse_label};
 
 use crate::apply::{ApplyError, FileChange, Plan};
@@ -333,19 +334,8 @@ pub fn prepare(
         before,
         changelog.render(),
     ));
-    for file in &config.release.version_files {
-        let text = read(files, &file.path)?.ok_or_else(|| ReleaseError::VersionFile {
-            path: file.path.clone(),
-            reason: "the file does not exist".into(),
-        })?;
-        let updated =
-            files::with_version(&text, file.toml_key.as_deref(), &next).map_err(|reason| {
-                ReleaseError::VersionFile {
-                    path: file.path.clone(),
-                    reason,
-                }
-            })?;
-        plan.push(FileChange::update(file.path.clone(), text, updated));
+    for change in version_file_changes(files, config, &next)? {
+        plan.push(change);
     }
     Ok(Release {
         current,
@@ -356,6 +346,71 @@ pub fn prepare(
         section,
         plan,
     })
+}
+
+/// The edits of the version files: every key of one file in one edit, and
+/// `Cargo.lock` following the crates whose version changed. Refused, before anything
+/// is written, when any file or key cannot be rewritten.
+fn version_file_changes(
+    files: &Root,
+    config: &Config,
+    next: &Version,
+) -> Result<Vec<FileChange>, ReleaseError> {
+    let refuse = |path: &RelPath, reason: String| ReleaseError::VersionFile {
+        path: path.clone(),
+        reason,
+    };
+    let mut paths: Vec<&RelPath> = Vec::new();
+    for file in &config.release.version_files {
+        if !paths.contains(&&file.path) {
+            paths.push(&file.path);
+        }
+    }
+    let mut changes = Vec::new();
+    let mut crates: Vec<String> = Vec::new();
+    let lock = RelPath::from_static("Cargo.lock");
+    let lock_text = read(files, &lock)?;
+    for path in paths {
+        let keys = config
+            .release
+            .version_files
+            .iter()
+            .filter(|file| file.path == *path)
+            .map(|file| file.key().map_err(|reason| refuse(path, reason)))
+            .collect::<Result<Vec<Key>, _>>()?;
+        let text =
+            read(files, path)?.ok_or_else(|| refuse(path, "the file does not exist".into()))?;
+        let (updated, old) =
+            files::with_versions(&text, &keys, next).map_err(|reason| refuse(path, reason))?;
+        if path.file_name() == "Cargo.toml" {
+            for (key, old) in keys.iter().zip(&old) {
+                match key {
+                    Key::Toml(key) if key == "package.version" => {
+                        crates.extend(files::cargo_package_name(&text));
+                    }
+                    Key::Toml(key) if key == "workspace.package.version" => {
+                        let lock_text = lock_text.as_deref().unwrap_or_default();
+                        crates.extend(files::workspace_crates_at(lock_text, old));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        changes.push(FileChange::update(path.clone(), text, updated));
+    }
+    let lock_listed = config
+        .release
+        .version_files
+        .iter()
+        .any(|file| file.path == lock);
+    if let (Some(text), false, false) = (lock_text, crates.is_empty(), lock_listed) {
+        let updated =
+            files::cargo_lock(&text, &crates, next).map_err(|reason| refuse(&lock, reason))?;
+        if let Some(updated) = updated {
+            changes.push(FileChange::update(lock, text, updated));
+        }
+    }
+    Ok(changes)
 }
 
 /// Refuses a detached HEAD (unless allowed), uncommitted changes to tracked files, and
