@@ -8,7 +8,7 @@ use super::Invocation;
 use crate::changelog::Changelog;
 use crate::cli::Format;
 use crate::config::Config;
-use crate::freeze::{Limits, Rules};
+use crate::freeze::{self, Limits, Rules};
 use crate::fs::{CONFIG_LIMIT, RelPath, Root};
 use crate::hooks::{self, Hook, MARKER};
 use crate::lifecycle::{Project, Stage, lint};
@@ -169,6 +169,9 @@ pub fn run(invocation: &Invocation, args: &DoctorArgs) -> Result<ExitStatus, Err
                 "write a status the rule knows (Draft, Approved, In Progress, Done, Superseded); an unreadable status is not frozen",
             )
         });
+    }
+    if let Ok(rules) = Rules::new(&config.freeze) {
+        checks.push(covered_documents_check(&workspace.repo, &rules));
     }
     checks.push(status_readings_check(&project));
     checks.push(changelog_check(&project, &config));
@@ -344,6 +347,82 @@ fn hook_checks(repo: &git2::Repository, wanted: &[Hook]) -> Vec<Check> {
             }
         })
         .collect()
+}
+
+/// Every document under the freeze globs at HEAD: the rule must be able to read its
+/// status, or it is not frozen whatever it says.
+fn covered_documents_check(repo: &git2::Repository, rules: &Rules) -> Check {
+    let documents = match freeze::covered_documents(repo, rules) {
+        Ok(documents) => documents,
+        Err(error) => {
+            return Check::fail(
+                "frozen documents",
+                error.to_string(),
+                error.hint().unwrap_or_default(),
+            );
+        }
+    };
+    let mut missing = Vec::new();
+    let mut unknown = Vec::new();
+    for document in &documents {
+        let Some(written) = document.statuses.first() else {
+            missing.push(document.path.clone());
+            continue;
+        };
+        if rules.frozen_status(written).is_none()
+            && !rules.knows_status(written)
+            && Stage::parse(written).is_none()
+        {
+            let nearest = rules
+                .nearest_status(written)
+                .map(|name| format!("; did you mean `{name}`?"))
+                .unwrap_or_default();
+            unknown.push(format!("{} (`{written}`{nearest})", document.path));
+        }
+    }
+    if missing.is_empty() && unknown.is_empty() {
+        return Check::pass(
+            "frozen documents",
+            format!(
+                "the rule reads the status of all {} document(s) under [freeze] paths",
+                documents.len()
+            ),
+        );
+    }
+    let listed = |paths: &[String]| {
+        let shown: Vec<&str> = paths.iter().take(10).map(String::as_str).collect();
+        let more = paths.len().saturating_sub(shown.len());
+        let more = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
+        format!("{}{more}", shown.join(", "))
+    };
+    let mut problems = Vec::new();
+    if !unknown.is_empty() {
+        problems.push(format!(
+            "{} with a status the rule does not know: {}",
+            unknown.len(),
+            listed(&unknown)
+        ));
+    }
+    if !missing.is_empty() {
+        problems.push(format!(
+            "{} with no status line: {}",
+            missing.len(),
+            listed(&missing)
+        ));
+    }
+    Check::fail(
+        "frozen documents",
+        format!(
+            "of {} document(s) under [freeze] paths, {}",
+            documents.len(),
+            problems.join("; ")
+        ),
+        "a document whose status the rule cannot read is never frozen: fix its status, or add the status to [freeze] frozen",
+    )
 }
 
 /// Statuses that readers and the freeze might read differently: a front matter and

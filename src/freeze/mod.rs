@@ -257,6 +257,68 @@ pub fn load_rules(repo: &Repository, source: RulesSource<'_>) -> Result<Rules, F
     Ok(rules)
 }
 
+/// A document under the freeze globs, as committed at HEAD, and its statuses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CoveredDocument {
+    /// Its path.
+    pub path: String,
+    /// The status values a reader finds in it (none: it has no status line).
+    pub statuses: Vec<String>,
+}
+
+/// Every document the freeze globs cover at HEAD (regular files up to 32 MiB), with
+/// its statuses: what `doctor` checks the rule can read.
+pub fn covered_documents(
+    repo: &Repository,
+    rules: &Rules,
+) -> Result<Vec<CoveredDocument>, FreezeError> {
+    let tree = match repo.head().and_then(|head| head.peel_to_tree()) {
+        Ok(tree) => tree,
+        Err(error) if error.code() == git2::ErrorCode::UnbornBranch => return Ok(Vec::new()),
+        Err(error) => return Err(FreezeError::git("cannot read HEAD")(error)),
+    };
+    let mut documents = Vec::new();
+    let mut folders = vec![(tree, String::new())];
+    while let Some((tree, dir)) = folders.pop() {
+        for entry in tree.iter() {
+            let name = String::from_utf8_lossy(entry.name_bytes());
+            let path = if dir.is_empty() {
+                name.into_owned()
+            } else {
+                format!("{dir}/{name}")
+            };
+            match entry.kind() {
+                Some(git2::ObjectType::Tree) if rules.may_cover_folder(&path) => {
+                    let subtree = repo
+                        .find_tree(entry.id())
+                        .map_err(FreezeError::git(format!("cannot read the folder {path}")))?;
+                    folders.push((subtree, path));
+                }
+                Some(git2::ObjectType::Blob)
+                    if rule::is_regular_file(entry.filemode()) && rules.covers(&path) =>
+                {
+                    let small = repo
+                        .odb()
+                        .and_then(|odb| odb.read_header(entry.id()))
+                        .is_ok_and(|(size, _)| size as u64 <= walk::DOCUMENT_LIMIT);
+                    let statuses = if small {
+                        let blob = repo
+                            .find_blob(entry.id())
+                            .map_err(FreezeError::git(format!("cannot read {path}")))?;
+                        crate::doc::field_values(blob.content(), rules.status_field())
+                    } else {
+                        Vec::new()
+                    };
+                    documents.push(CoveredDocument { path, statuses });
+                }
+                _ => {}
+            }
+        }
+    }
+    documents.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(documents)
+}
+
 /// The commit `[freeze] baseline` names, when the repository has it. A baseline the
 /// repository does not have hides nothing: more is judged, never less.
 pub fn baseline_commit(repo: &Repository, rules: &Rules) -> Option<Oid> {

@@ -151,23 +151,24 @@ fn short(oid: &str) -> &str {
 }
 
 /// `lancelot new-slice <Feature>V2 --depends-on <Feature>` for a spec or blueprint
-/// named by the SOP's convention; a generic command otherwise.
+/// named by the SOP's convention; for any other frozen document (a PEP, a KEP), a
+/// generic new slice, since depending on it would fail.
 pub fn follow_up_command(path: &str) -> String {
     let stem = Path::new(path)
         .file_stem()
         .map(|stem| stem.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let name = ["_Spec_", "_Blueprint_"]
+    let slice = ["_Spec_", "_Blueprint_"]
         .iter()
         .find_map(|marker| stem.rsplit_once(marker).map(|(_, name)| name.to_owned()))
-        .unwrap_or(stem);
-    match FeatureName::parse(&name) {
-        Ok(feature) => format!(
+        .and_then(|name| FeatureName::parse(&name).ok());
+    match slice {
+        Some(feature) => format!(
             "lancelot new-slice {}V2 --depends-on {}",
             feature.pascal(),
             feature.pascal()
         ),
-        Err(_) => "lancelot new-slice <Feature>".to_owned(),
+        None => "lancelot new-slice <Feature>".to_owned(),
     }
 }
 
@@ -188,6 +189,11 @@ mod tests {
         assert_eq!(
             follow_up_command("docs/specs/!!!.md"),
             "lancelot new-slice <Feature>"
+        );
+        assert_eq!(
+            follow_up_command("peps/pep-0572.rst"),
+            "lancelot new-slice <Feature>",
+            "a document that is not a slice cannot be depended on"
         );
     }
 }

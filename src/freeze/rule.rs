@@ -206,6 +206,11 @@ impl Rules {
         })
     }
 
+    /// The header field that holds a document's status.
+    pub fn status_field(&self) -> &str {
+        &self.status_field
+    }
+
     /// The status written in a document (the first a reader finds), if it has one.
     pub fn status_of(&self, text: &[u8]) -> Option<String> {
         field_value(text, &self.status_field)
@@ -225,6 +230,26 @@ impl Rules {
             .iter()
             .find(|(frozen, _)| frozen.matches(status))
             .map(|(_, name)| name.as_str())
+    }
+
+    /// The status the rule knows that `written` is closest to, when it is close: the
+    /// likely meaning of a misspelt status (`imlpemented`).
+    pub fn nearest_status(&self, written: &str) -> Option<&str> {
+        let written = Status::new(written);
+        let known = self.frozen.iter().map(|(_, name)| name.as_str()).chain(
+            self.transition_names
+                .iter()
+                .flat_map(|(from, to)| [from.as_str(), to.as_str()]),
+        );
+        known
+            .map(|name| {
+                let score =
+                    strsim::normalized_levenshtein(written.as_str(), Status::new(name).as_str());
+                (score, name)
+            })
+            .filter(|(score, _)| *score >= 0.6)
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, name)| name)
     }
 
     /// Whether `status` is one the rule knows (frozen or part of a transition).
@@ -680,6 +705,14 @@ mod tests {
             let _ = rules.frozen_status_of(&old);
             let _ = rules.judge(MODE_FILE, &old, file(&new));
         }
+    }
+
+    #[test]
+    fn a_misspelt_status_points_at_the_status_it_means() {
+        let rules = rules();
+        assert_eq!(rules.nearest_status("In Prgress"), Some("In Progress"));
+        assert_eq!(rules.nearest_status("Superceded"), Some("Superseded"));
+        assert_eq!(rules.nearest_status("Withdrawn"), None);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! is restored and HEAD, the index and the tags are as before.
 
 mod files;
+mod tags;
 mod version;
 
 use std::path::Path;
@@ -14,6 +15,7 @@ use git2::{Oid, Repository, StatusOptions};
 use semver::Version;
 
 pub use files::Key;
+pub use tags::{TagStyle, tag_styles};
 pub use version::{bumped, declared_bump, final_of, next_version, parse_label};
 
 use crate::apply::{ApplyError, FileChange, Plan};
@@ -116,6 +118,21 @@ pub enum ReleaseError {
     /// The tag exists already.
     #[error("the tag {0} already exists")]
     TagExists(String),
+    /// No tag has the configured prefix, but tags of another style exist.
+    #[error("no release tag starts with `{prefix}`, but {count} tags look like `{example}`")]
+    TagStyle {
+        /// The configured prefix.
+        prefix: String,
+        /// The prefix the tags use.
+        seen: String,
+        /// How many tags have it.
+        count: usize,
+        /// One of them.
+        example: String,
+    },
+    /// The clone lacks the history or the tags the check needs.
+    #[error("{0}")]
+    Incomplete(String),
     /// The CHANGELOG and the tags disagree on the current version.
     #[error("the CHANGELOG and the tags disagree: {changelog} but {tags}")]
     Disagree {
@@ -185,6 +202,12 @@ impl ReleaseError {
             ReleaseError::NotGreater { .. } => "give a greater version, or a bump: major, minor or patch".into(),
             ReleaseError::Invalid(_) => "versions are semver, like 1.4.0 or 2.0.0-rc.1 (no leading v)".into(),
             ReleaseError::TagExists(_) => "that version was released already; pick the next one".into(),
+            ReleaseError::TagStyle { seen, .. } => format!(
+                "set [release] tag_prefix = \"{seen}\" in lancelot.toml (tagging the released commit anew would make a second, wrong tag)"
+            ),
+            ReleaseError::Incomplete(_) => {
+                "fetch them: git fetch --tags --unshallow (or --tags alone in a full clone), then release again".into()
+            }
             ReleaseError::Disagree { .. } => {
                 "make them agree: tag the released commit, or fix the CHANGELOG heading, then release again".into()
             }
@@ -305,6 +328,7 @@ pub fn prepare(
     if repo.find_reference(&format!("refs/tags/{tag}")).is_ok() {
         return Err(ReleaseError::TagExists(tag));
     }
+    diagnose_tags(repo, &changelog, &tagged, prefix)?;
     check_agreement(&changelog, &tagged, prefix)?;
 
     let absorbed: Vec<Version> = if next.pre.is_empty() {
@@ -455,6 +479,48 @@ fn tagged_versions(repo: &Repository, prefix: &str) -> Result<Vec<Version>, Rele
         .filter_map(|name| name.strip_prefix(prefix))
         .filter_map(|version| Version::parse(version).ok())
         .collect())
+}
+
+/// Why the CHANGELOG and the tags would disagree, when the cause is not the
+/// CHANGELOG: a shallow clone or one without tags, or tags of another style.
+fn diagnose_tags(
+    repo: &Repository,
+    changelog: &Changelog,
+    tagged: &[Version],
+    prefix: &str,
+) -> Result<(), ReleaseError> {
+    let released = changelog.releases().map(|(version, _)| version).max();
+    if released.is_none() || released.as_ref() == tagged.iter().max() {
+        return Ok(());
+    }
+    if repo.is_shallow() {
+        return Err(ReleaseError::Incomplete(
+            "this clone is shallow: its history and tags are incomplete, so the released versions cannot be checked".into(),
+        ));
+    }
+    let names = repo
+        .tag_names(None)
+        .map_err(ReleaseError::git("cannot list tags"))?;
+    let names: Vec<&str> = names.iter().flatten().flatten().collect();
+    if names.is_empty() {
+        return Err(ReleaseError::Incomplete(
+            "the CHANGELOG records releases but this clone has no tags at all (were they fetched?)"
+                .into(),
+        ));
+    }
+    if tagged.is_empty()
+        && let Some(style) = tag_styles(names)
+            .into_iter()
+            .find(|style| style.prefix != prefix)
+    {
+        return Err(ReleaseError::TagStyle {
+            prefix: prefix.to_owned(),
+            seen: style.prefix,
+            count: style.count,
+            example: style.newest,
+        });
+    }
+    Ok(())
 }
 
 /// The CHANGELOG and the tags must agree on the newest released version.

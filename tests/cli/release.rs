@@ -327,7 +327,11 @@ fn every_refusal_changes_nothing() {
     );
     repo.git(["tag", "-d", "v1.5.0"]);
     repo.git(["tag", "-d", "v1.0.0"]);
-    refused_unchanged(&repo, &[], "there is no release tag");
+    refused_unchanged(
+        &repo,
+        &[],
+        "this clone has no tags at all (were they fetched?)",
+    );
     repo.git(["tag", "v1.0.0", "HEAD~1"]);
 
     repo.file(
@@ -668,4 +672,45 @@ fn package_json_versions_keep_their_formatting() {
         .commit_all("web");
     repo.lancelot(["release"]).run().success();
     assert_eq!(repo.read("package.json"), package.replace("1.2.3", "0.1.0"));
+}
+
+#[test]
+fn bare_tags_and_shallow_clones_are_named_as_the_cause() {
+    let repo = TestRepo::new();
+    repo.file(
+        CHANGELOG,
+        "# Changelog\n\n## [Unreleased]\n\n### Fixed\n\n- x\n\n## [2.4.1] - 2026-01-01\n\n- y\n",
+    )
+    .commit_all("poetry-like");
+    for tag in ["2.4.0", "2.4.1"] {
+        repo.git(["tag", tag]);
+    }
+    repo.lancelot(["release", "--dry-run"])
+        .run()
+        .refused()
+        .stderr_has("no release tag starts with `v`, but 2 tags look like `2.4.1`")
+        .stderr_has("tag_prefix = \"\"");
+    repo.file("lancelot.toml", "[release]\ntag_prefix = \"\"\n")
+        .commit_all("bare tags");
+    repo.lancelot(["release", "--next"])
+        .run()
+        .success()
+        .stdout_has("2.4.2");
+
+    let shallow = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", repo.path().display());
+    repo.git([
+        "clone",
+        "-q",
+        "--depth",
+        "1",
+        "--no-tags",
+        &url,
+        &shallow.path().display().to_string(),
+    ]);
+    repo.lancelot_in(shallow.path(), ["release", "--dry-run"])
+        .run()
+        .refused()
+        .stderr_has("this clone is shallow")
+        .stderr_has("git fetch --tags --unshallow");
 }
