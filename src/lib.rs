@@ -12,6 +12,7 @@ pub mod cli;
 pub mod clock;
 pub mod commands;
 pub mod config;
+pub mod detect;
 pub mod doc;
 pub mod envfile;
 pub mod error;

@@ -5,6 +5,10 @@
 //! silently. Each capability owns one table (`[project]`, `[paths]`, and later
 //! `[freeze]`, `[release]`), all parsed here so the rules live in one place.
 
+mod adopt;
+
+pub use adopt::{AdoptedLayout, Adoption, name_part};
+
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -207,7 +211,7 @@ impl VersionFile {
 }
 
 /// The commented default configuration that `lancelot init` writes.
-pub const DEFAULT_TOML: &str = include_str!("../templates/lancelot.toml");
+pub const DEFAULT_TOML: &str = include_str!("../../templates/lancelot.toml");
 
 /// Why the configuration could not be used.
 #[derive(Debug, thiserror::Error)]
