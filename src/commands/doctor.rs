@@ -10,7 +10,7 @@ use crate::cli::Format;
 use crate::config::Config;
 use crate::freeze::{self, Limits, Rules};
 use crate::fs::{CONFIG_LIMIT, RelPath, Root};
-use crate::hooks::{self, Hook, MARKER};
+use crate::hooks::{self, Hook, MARKER, Manager};
 use crate::lifecycle::{Project, Stage, lint};
 use crate::repo;
 use crate::scaffold::{self, ScaffoldError};
@@ -297,51 +297,112 @@ fn hook_checks(repo: &git2::Repository, wanted: &[Hook]) -> Vec<Check> {
         }
     };
     let folder = Root::folder(&dir).ok();
+    let husky = hooks::husky_folder(repo)
+        .zip(repo.workdir())
+        .and_then(|(husky, root)| Some((husky.clone(), Root::work_tree(root, repo.path()).ok()?)));
+    let read = |name: &str| -> Result<Option<String>, crate::fs::FsError> {
+        match (&folder, RelPath::parse(name)) {
+            (Some(folder), Ok(file)) => folder.read_text(&file, CONFIG_LIMIT),
+            _ => Ok(None),
+        }
+    };
     wanted
         .iter()
         .map(|&hook| {
             let name = format!("{} hook", hook.name());
+            if let Some((husky, files)) = &husky {
+                let script = husky.join(hook.name());
+                let has_line = files
+                    .read_text(&script, CONFIG_LIMIT)
+                    .ok()
+                    .flatten()
+                    .is_some_and(|text| text.contains(&hooks::husky_lines(hook)));
+                return if has_line {
+                    Check::pass(&name, format!("husky runs it from {script}"))
+                } else {
+                    Check::fail(
+                        &name,
+                        format!("{script} does not call lancelot"),
+                        "run `lancelot hook install` (it adds the line to husky's script)",
+                    )
+                };
+            }
             let path = dir.join(hook.name());
-            let read = folder
-                .as_ref()
-                .map(|folder| folder.read_text(&RelPath::from_static(hook.name()), CONFIG_LIMIT));
-            let script = match read {
-                Some(Ok(Some(script))) => script,
-                Some(Err(error)) => {
+            let slot = match read(hook.name()) {
+                Ok(slot) => slot,
+                Err(error) => {
                     return Check::fail(&name, error.to_string(), error.hint().unwrap_or_default());
                 }
-                _ => {
-                    let install = if hook == Hook::PreReceive {
-                        "run `lancelot hook install --server <this repository>`"
-                    } else {
-                        "run `lancelot hook install`"
-                    };
-                    return Check::fail(
-                        &name,
-                        format!("not installed ({})", path.display()),
-                        install,
-                    );
-                }
             };
-            if !script.contains(MARKER) {
+            let install = if hook == Hook::PreReceive {
+                "run `lancelot hook install --server <this repository>`"
+            } else {
+                "run `lancelot hook install`"
+            };
+            let Some(slot) = slot else {
                 return Check::fail(
                     &name,
-                    format!("{} was not written by lancelot", path.display()),
-                    format!(
-                        "call `lancelot hook {}` from it, or `lancelot hook install --force`",
-                        hook.name()
-                    ),
+                    format!("not installed ({})", path.display()),
+                    install,
                 );
-            }
+            };
+            // Where lancelot's script is, and what runs it.
+            let (script, runner) = if slot.contains(MARKER) {
+                (slot, String::new())
+            } else if Manager::of(&slot) == Some(Manager::PreCommit) {
+                match read(hooks::legacy_name(hook)).ok().flatten() {
+                    Some(legacy) if legacy.contains(MARKER) => (
+                        legacy,
+                        format!(
+                            ", run by the pre-commit framework from {}",
+                            hooks::legacy_name(hook)
+                        ),
+                    ),
+                    _ => {
+                        return Check::fail(
+                            &name,
+                            format!(
+                                "the pre-commit framework's hook at {} does not run lancelot",
+                                path.display()
+                            ),
+                            format!(
+                                "{install} (it goes into {}, which the framework runs first)",
+                                hooks::legacy_name(hook)
+                            ),
+                        );
+                    }
+                }
+            } else {
+                let moved = read(hooks::lefthook_old_name(hook))
+                    .ok()
+                    .flatten()
+                    .is_some_and(|old| old.contains(MARKER));
+                let problem = if moved {
+                    format!(
+                        "lefthook moved lancelot's hook to {}, where nothing runs it",
+                        hooks::lefthook_old_name(hook)
+                    )
+                } else {
+                    format!(
+                        "{} was not written by lancelot and does not run it",
+                        path.display()
+                    )
+                };
+                return Check::fail(
+                    &name,
+                    problem,
+                    format!("{install}: it keeps that hook and runs it first"),
+                );
+            };
             let points_here = program
                 .as_ref()
                 .is_some_and(|program| script.contains(&hooks::program_assignment(program)));
             if points_here {
-                Check::pass(&name, "installed, runs this lancelot")
+                Check::pass(&name, format!("installed, runs this lancelot{runner}"))
             } else {
                 Check::fail(
                     &name,
-                    "installed, but runs another lancelot binary",
+                    format!("installed{runner}, but runs another lancelot binary"),
                     "run `lancelot hook install` to point it here",
                 )
             }

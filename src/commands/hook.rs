@@ -67,7 +67,13 @@ lets a refused push through; the override is recorded as a receipt.";
 #[command(after_help = "\
 Without --pre-commit or --pre-push both are installed. Hooks go where git runs them:
 core.hooksPath when set, else the hooks folder of the (common) git directory.
-A hook lancelot did not write is never replaced without --force.
+
+A hook lancelot did not write is kept, never dropped: it is moved to
+<hook>.pre-lancelot and lancelot's hook runs it first (with the same input). Beside
+the pre-commit framework, lancelot's hook goes into <hook>.legacy, which the
+framework runs before its own hooks. With husky (core.hooksPath .husky/_ or .husky),
+a line calling lancelot is added to husky's .husky/<hook> script. --force replaces
+another hook instead of keeping it.
 
 Examples:
   lancelot hook install
@@ -81,7 +87,7 @@ pub struct InstallArgs {
     #[arg(long)]
     pub pre_push: bool,
 
-    /// Replace hooks that lancelot did not write
+    /// Replace hooks that lancelot did not write instead of running them first
     #[arg(long)]
     pub force: bool,
 
@@ -97,6 +103,22 @@ pub struct InstallArgs {
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 }
+
+/// What a lefthook user is told: lefthook moves hooks it did not write aside when it
+/// installs again, so lancelot is best run from lefthook's own configuration.
+const LEFTHOOK_NOTE: &str = "\
+note: `lefthook install` moves hooks it did not write to <hook>.old, where nothing runs
+      them. To keep lancelot through it, add it to lefthook.yml:
+        pre-commit:
+          commands:
+            lancelot:
+              run: lancelot hook pre-commit
+        pre-push:
+          commands:
+            lancelot:
+              run: lancelot hook pre-push {1} {2}
+              use_stdin: true
+";
 
 /// Runs `lancelot hook …`.
 pub fn run(invocation: &Invocation, args: &HookArgs) -> Result<ExitStatus, Error> {
@@ -435,58 +457,116 @@ fn install(invocation: &Invocation, args: &InstallArgs) -> Result<ExitStatus, Er
         .then(|| lock::acquire(repo.commondir(), "hook install", lock::configured_wait()))
         .transpose()?;
     let dir = hooks::hooks_dir(&repo)?;
-    prepare_hooks_folder(&repo, &dir, args.dry_run)?;
-    let hooks_folder = match Root::folder(&dir) {
-        Ok(folder) => Some(folder),
-        Err(_) if args.dry_run => None,
-        Err(error) => return Err(error.into()),
-    };
-    let (plan, outcomes) = match &hooks_folder {
-        Some(folder) => hooks::plan_install(folder, &hooks, &program, args.force)?,
-        None => hooks::plan_missing_folder(&hooks, &program),
-    };
-    if let Some(folder) = hooks_folder.as_ref().filter(|_| !args.dry_run) {
-        plan.apply(folder)?;
-        if args.server.is_some() {
-            hooks::configure_server(&repo)?;
+    let husky = hooks::husky_folder(&repo).filter(|_| !args.force && args.server.is_none());
+    let (_, outcomes, shown_dir) = match (&husky, repo.workdir()) {
+        (Some(husky), Some(root)) => {
+            // husky runs its own scripts in .husky/: lancelot is called from those.
+            let files = Root::work_tree(root, repo.path())?;
+            let (plan, outcomes) = hooks::plan_husky(&files, husky, &hooks)?;
+            if !args.dry_run {
+                plan.apply(&files)?;
+            }
+            (plan, outcomes, husky.under(root))
         }
-    }
-    let describe = |outcome: &Outcome| match (outcome, args.dry_run) {
-        (Outcome::Installed, false) => "installed",
-        (Outcome::Installed, true) => "would install",
-        (Outcome::Replaced, false) => "replaced",
-        (Outcome::Replaced, true) => "would replace",
-        (Outcome::Unchanged, _) => "already installed",
-        (Outcome::Foreign, _) => "left alone",
+        _ => {
+            prepare_hooks_folder(&repo, &dir, args.dry_run)?;
+            let hooks_folder = match Root::folder(&dir) {
+                Ok(folder) => Some(folder),
+                Err(_) if args.dry_run => None,
+                Err(error) => return Err(error.into()),
+            };
+            let (plan, outcomes) = match &hooks_folder {
+                Some(folder) => hooks::plan_install(folder, &hooks, &program, args.force)?,
+                None => hooks::plan_missing_folder(&hooks, &program),
+            };
+            if let Some(folder) = hooks_folder.as_ref().filter(|_| !args.dry_run) {
+                plan.apply(folder)?;
+                if args.server.is_some() {
+                    hooks::configure_server(&repo)?;
+                }
+            }
+            (plan, outcomes, dir.clone())
+        }
     };
+    let would =
+        |done: &'static str, planned: &'static str| if args.dry_run { planned } else { done };
+    let describe = |outcome: &Outcome| match outcome {
+        Outcome::Installed => would("installed", "would install"),
+        Outcome::Replaced => would("replaced", "would replace"),
+        Outcome::Unchanged => "already installed",
+        Outcome::Chained(_) => would("chained", "would chain"),
+        Outcome::BesidePreCommit => would("installed", "would install"),
+        Outcome::InHusky => would("added", "would add"),
+    };
+    // Where lancelot's script (or line) is, and what runs it.
+    let placed = |hook: Hook, outcome: &Outcome| -> (String, String) {
+        let file = |name: &str| shown_dir.join(name).display().to_string();
+        match outcome {
+            Outcome::BesidePreCommit => (
+                file(hooks::legacy_name(hook)),
+                "the pre-commit framework's hook runs it first".to_owned(),
+            ),
+            Outcome::Chained(manager) => (
+                file(hook.name()),
+                format!(
+                    "runs the {} hook that was here first, kept as {}",
+                    manager.map_or("earlier", |manager| manager.name()),
+                    hooks::chained_name(hook)
+                ),
+            ),
+            Outcome::InHusky => (
+                file(hook.name()),
+                "husky runs it; commit it so the whole team runs lancelot".to_owned(),
+            ),
+            _ => (file(hook.name()), String::new()),
+        }
+    };
+    let lefthook = outcomes
+        .iter()
+        .any(|(_, outcome)| *outcome == Outcome::Chained(Some(hooks::Manager::Lefthook)));
     match args.format {
         Format::Json => super::print_json(&json!({
             "dry_run": args.dry_run,
-            "hooks_dir": dir.display().to_string(),
-            "hooks": outcomes.iter().map(|(hook, outcome)| json!({
-                "hook": hook.name(),
-                "outcome": describe(outcome),
-            })).collect::<Vec<_>>(),
+            "hooks_dir": shown_dir.display().to_string(),
+            "hooks": outcomes.iter().map(|(hook, outcome)| {
+                let (file, note) = placed(*hook, outcome);
+                json!({
+                    "hook": hook.name(),
+                    "outcome": describe(outcome),
+                    "file": file,
+                    "note": note,
+                })
+            }).collect::<Vec<_>>(),
         }))?,
         Format::Text => {
             let mut text = String::new();
             for (hook, outcome) in &outcomes {
-                text.push_str(&format!(
-                    "{:<17} {}\n",
-                    describe(outcome),
-                    ui::safe(&dir.join(hook.name()).display().to_string())
-                ));
+                let (file, note) = placed(*hook, outcome);
+                text.push_str(&format!("{:<17} {}\n", describe(outcome), ui::safe(&file)));
+                if !note.is_empty() {
+                    text.push_str(&format!("{:<17} {}\n", "", ui::safe(&note)));
+                }
             }
             if args.server.is_some() && !args.dry_run {
                 for (key, why) in hooks::SERVER_SETTINGS {
                     text.push_str(&format!("{key} = true ({why})\n"));
                 }
             }
-            text.push_str(&format!(
-                "{} point at {}\n",
-                plural(outcomes.len(), "hook"),
-                ui::safe(&program.display().to_string())
-            ));
+            if husky.is_some() {
+                text.push_str(&format!(
+                    "{} call the lancelot on PATH\n",
+                    plural(outcomes.len(), "hook")
+                ));
+            } else {
+                text.push_str(&format!(
+                    "{} point at {}\n",
+                    plural(outcomes.len(), "hook"),
+                    ui::safe(&program.display().to_string())
+                ));
+            }
+            if lefthook {
+                text.push_str(LEFTHOOK_NOTE);
+            }
             ui::out(&text)?;
         }
     }

@@ -211,10 +211,11 @@ fn hook_install_is_idempotent_and_keeps_foreign_hooks() {
     let before = repo.read(".git/hooks/pre-push");
     repo.lancelot(["hook", "install"])
         .run()
-        .refused()
-        .stderr_has("pre-push already exists")
-        .stderr_has("--force");
-    assert_eq!(repo.read(".git/hooks/pre-push"), before);
+        .success()
+        .stdout_has("chained")
+        .stdout_has("kept as pre-push.pre-lancelot");
+    assert_eq!(repo.read(".git/hooks/pre-push.pre-lancelot"), before);
+    repo.file(".git/hooks/pre-push", "#!/bin/sh\necho another\n");
     repo.lancelot(["hook", "install", "--pre-push", "--force"])
         .run()
         .success()

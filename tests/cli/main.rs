@@ -9,6 +9,7 @@ mod baseline;
 mod check;
 mod concurrency;
 mod hook_limits;
+mod hook_managers;
 mod hostile;
 mod init;
 mod lifecycle;
