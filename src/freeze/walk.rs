@@ -420,7 +420,7 @@ impl<'r> Checker<'r> {
             };
             let counterpart = new.and_then(|tree| tree.get_name_bytes(entry.name_bytes()));
             if counterpart.as_ref().is_some_and(|other| {
-                other.id() == entry.id() && other.filemode() == entry.filemode()
+                other.id() == entry.id() && other.filemode_raw() == entry.filemode_raw()
             }) {
                 continue;
             }
@@ -592,6 +592,22 @@ fn malformed_entries(old: &Tree<'_>, new: &Tree<'_>, dir: &str) -> Vec<Found> {
         } else if crate::fs::is_git_folder_name(&String::from_utf8_lossy(name)) {
             refuse(&mut found, name, "an entry named like a git folder".into());
         }
+        // libgit2 reads an unknown mode as a file, git as a submodule (the document
+        // vanishes from checkouts and archives): a mode git never writes is refused
+        // where it is new.
+        let mode = entry.filemode_raw();
+        if !CANONICAL_MODES.contains(&mode) {
+            let unchanged = old
+                .get_name_bytes(name)
+                .is_some_and(|before| before.filemode_raw() == mode && before.id() == entry.id());
+            if !unchanged {
+                refuse(
+                    &mut found,
+                    name,
+                    format!("the file mode {mode:o}, which git never writes"),
+                );
+            }
+        }
         if let Some(before) = &previous {
             match crate::repo::git_order(before, &entry) {
                 std::cmp::Ordering::Less => {}
@@ -640,6 +656,9 @@ fn malformed_entries(old: &Tree<'_>, new: &Tree<'_>, dir: &str) -> Vec<Found> {
     }
     found
 }
+
+/// The modes git writes in a tree: file, program, link, folder, submodule.
+const CANONICAL_MODES: [i32; 5] = [0o100644, 0o100755, 0o120000, 0o040000, 0o160000];
 
 /// The parents a commit object names, as written in it. libgit2 rewrites the parents
 /// of commits listed in `info/grafts` when it parses them; the freeze judges what was

@@ -82,6 +82,43 @@ fn a_tree_with_two_entries_of_one_name_is_refused() {
     );
 }
 
+/// A commit on main whose frozen Alpha is listed with `mode` (same contents).
+fn mode_commit(repo: &TestRepo, mode: &str) -> String {
+    let blob = repo.rev(&format!("HEAD:{ALPHA}"));
+    let specs = raw_tree(repo, &[(mode, "Lancelot_vNext2_Spec_Alpha.md", &blob)]);
+    let docs = raw_tree(repo, &[("40000", "specs", &specs)]);
+    let readme = repo.rev("HEAD:README.md");
+    let root = raw_tree(
+        repo,
+        &[("100644", "README.md", &readme), ("40000", "docs", &docs)],
+    );
+    repo.git(["commit-tree", &root, "-p", "HEAD", "-m", "odd mode"])
+        .trim()
+        .to_owned()
+}
+
+#[test]
+fn a_file_mode_git_never_writes_is_refused() {
+    // libgit2 reads these as a file; git checks the entry out as a submodule, so the
+    // document would vanish from clones and archives. git's fsck only warns.
+    for mode in ["140000", "60000", "10000", "100664"] {
+        let repo = frozen_alpha();
+        let commit = mode_commit(&repo, mode);
+        let outcome = refused(repo.push([format!("{commit}:refs/heads/main")]));
+        assert!(
+            outcome.stderr.contains(&format!(
+                "{ALPHA}: malformed tree: the file mode {mode}, which git never writes"
+            )),
+            "{mode}\n{}",
+            outcome.stderr
+        );
+    }
+    // The canonical mode is the neighbour that passes.
+    let repo = frozen_alpha();
+    let commit = mode_commit(&repo, "100644");
+    accepted(repo.push([format!("{commit}:refs/heads/main")]));
+}
+
 #[test]
 fn names_equal_but_for_case_or_unicode_form_are_refused_under_the_frozen_paths() {
     for twin in [
