@@ -76,11 +76,6 @@ impl Status {
         rest.next()
             .is_none_or(|next| next == ' ' || !next.is_alphanumeric())
     }
-
-    /// Whether a written value is exactly this status, nothing added.
-    pub fn is_exactly(&self, value: &str) -> bool {
-        !self.normalised.is_empty() && canonical(value) == self.normalised
-    }
 }
 
 /// Whether a character is invisible in running text: format characters (zero-width
@@ -249,8 +244,6 @@ mod tests {
             );
         }
         assert!(!is_look_alike(&in_progress, "In Progress"));
-        assert!(Status::new("Done").is_exactly("D\u{43e}ne"));
-        assert!(!Status::new("Done").is_exactly("Done (amended)"));
     }
 
     proptest! {

@@ -370,10 +370,13 @@ impl Rules {
         let same_frame = old.content[..before.start] == new.content[..after.start]
             && old.raw[before.end..] == new.raw[after.end..];
         let (from, to) = (&old.content[before], &new.content[after]);
+        // The new value is the configured name itself (ASCII letters in any case): no
+        // look-alike letters, invisible characters or anything else can ride along.
         let allowed = self
             .transitions
             .iter()
-            .any(|(source, target)| source.matches(from) && target.is_exactly(to));
+            .zip(&self.transition_names)
+            .any(|((source, _), (_, target))| source.matches(from) && is_spelled(target, to));
         (same_frame && allowed).then_some(true)
     }
 
@@ -408,6 +411,13 @@ impl Rules {
                 })
             })
     }
+}
+
+/// Whether `value` is the status `name` as configured: the same text, ASCII letters in
+/// either case. Nothing else reads as it, however alike it looks.
+fn is_spelled(name: &str, value: &str) -> bool {
+    let name = name.trim();
+    value == name || (value.is_ascii() && name.is_ascii() && value.eq_ignore_ascii_case(name))
 }
 
 /// Whether `new` is the mutable field line `old` with at most its value changed, to a
@@ -622,6 +632,15 @@ mod tests {
             ),
             base.replace("- **Status:** In Progress", "**Status:** Done"),
             base.replace("- **Status:** In Progress\n", "- **Status:** Done\n<!--\n"),
+            // Look-alikes and hidden text that normalise to `Done`.
+            base.replace("In Progress", "D0NE"),
+            base.replace("In Progress", "\u{1d507}\u{1d52c}\u{1d52b}\u{1d522}"),
+            base.replace("In Progress", "D\u{24de}ne"),
+            base.replace("In Progress", "Done\u{20e0}"),
+            base.replace("In Progress", "Do\u{34f}ne"),
+            base.replace("In Progress", "D\u{202e}enO"),
+            base.replace("In Progress", "Done\u{200b}\u{200b}"),
+            base.replace("In Progress", "Done\u{e0020}\u{e0041}\u{e004d}"),
         ] {
             assert_eq!(
                 rules.judge(MODE_FILE, base.as_bytes(), file(edited.as_bytes())),
