@@ -259,6 +259,31 @@ pub fn field_line<'a>(line: &'a str, field: &str) -> Option<&'a str> {
     field_span(line, field).map(|span| &line[span])
 }
 
+/// How many lines [`Lines`] reads in `text`.
+pub fn line_count(text: &str) -> usize {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    text.split_inclusive('\n').count()
+}
+
+/// [`field_lines`] of a text, read line by line without keeping the lines.
+pub fn field_line_indexes(text: &str, field: &str) -> Vec<usize> {
+    let (mut front_matter, mut body) = (None, None);
+    for (index, line) in Lines::new(text).enumerate() {
+        if field_line(&line.visible, field).is_none() {
+            continue;
+        }
+        match line.place {
+            Place::FrontMatter if front_matter.is_none() => front_matter = Some(index),
+            Place::Body => {
+                body = Some(index);
+                break;
+            }
+            _ => {}
+        }
+    }
+    front_matter.into_iter().chain(body).collect()
+}
+
 /// The lines where a reader finds `field`: the first in the front matter and the
 /// first in the body, in document order.
 pub fn field_lines(lines: &[Line<'_>], field: &str) -> Vec<usize> {

@@ -297,50 +297,55 @@ impl Rules {
         if old.starts_with('\u{feff}') != new.starts_with('\u{feff}') {
             return false;
         }
-        let (before, after) = (reader::read(old), reader::read(new));
-        let status_lines = reader::field_lines(&before, &self.status_field);
-        let mutable: Vec<(usize, &str)> = self
-            .other_mutable_fields()
-            .flat_map(|field| {
-                reader::field_lines(&before, field)
-                    .into_iter()
-                    .map(move |index| (index, field))
-            })
-            .collect();
-        let adds_a_line = match after.len().checked_sub(before.len()) {
+        // Counted first, and compared line by line as read: any pair of documents is
+        // judged in constant memory.
+        let adds_a_line = match reader::line_count(new).checked_sub(reader::line_count(old)) {
             Some(0) => false,
             Some(1) => true,
             _ => return false,
         };
-        let (mut next, mut moved, mut inserted) = (0, false, false);
-        for (index, line) in before.iter().enumerate() {
-            let Some(counterpart) = after.get(next) else {
+        let status_lines = reader::field_line_indexes(old, &self.status_field);
+        let mut mutable: Vec<(usize, &str)> = Vec::new();
+        let mut absent: Vec<&str> = Vec::new();
+        for field in self.other_mutable_fields() {
+            let lines = reader::field_line_indexes(old, field);
+            if lines.is_empty() {
+                absent.push(field);
+            }
+            mutable.extend(lines.into_iter().map(|index| (index, field)));
+        }
+        let mut before = reader::Lines::new(old).peekable();
+        let mut after = reader::Lines::new(new).peekable();
+        let (mut index, mut moved, mut inserted) = (0, false, false);
+        while let Some(line) = before.next() {
+            let Some(counterpart) = after.next() else {
                 return false;
             };
-            next += 1;
-            if status_lines.contains(&index) {
-                match self.status_edit(line, counterpart) {
+            let at = index;
+            index += 1;
+            if status_lines.contains(&at) {
+                match self.status_edit(&line, &counterpart) {
                     Some(changed) => moved |= changed,
                     None => return false,
                 }
                 if adds_a_line
                     && !inserted
-                    && self.added_below(line, after.get(next), before.get(index + 1), &before)
+                    && self.added_below(&line, after.peek(), before.peek(), &absent)
                 {
                     inserted = true;
-                    next += 1;
+                    after.next();
                 }
                 continue;
             }
             let edited_in_place = mutable
                 .iter()
-                .find(|(at, _)| *at == index)
-                .is_some_and(|(_, field)| same_field_line(line, counterpart, field));
+                .find(|(line_at, _)| *line_at == at)
+                .is_some_and(|(_, field)| same_field_line(&line, &counterpart, field));
             if !edited_in_place && line.raw != counterpart.raw {
                 return false;
             }
         }
-        next == after.len() && moved && inserted == adds_a_line
+        after.next().is_none() && moved && inserted == adds_a_line
     }
 
     /// The mutable fields other than the status field.
@@ -388,7 +393,7 @@ impl Rules {
         status: &Line<'_>,
         candidate: Option<&Line<'_>>,
         next_old: Option<&Line<'_>>,
-        before: &[Line<'_>],
+        absent: &[&str],
     ) -> bool {
         let Some(candidate) = candidate else {
             return false;
@@ -400,16 +405,14 @@ impl Rules {
         if ending != &status.raw[status.content.len()..] || candidate.place != status.place {
             return false;
         }
-        self.other_mutable_fields()
-            .filter(|field| reader::field_lines(before, field).is_empty())
-            .any(|field| {
-                field_span(candidate.content, field).is_some_and(|span| {
-                    let value = &candidate.content[span];
-                    is_spec_link(value)
-                        && sibling_field_line(status.content, &self.status_field, field, value)
-                            .is_some_and(|expected| expected == candidate.content)
-                })
+        absent.iter().any(|field| {
+            field_span(candidate.content, field).is_some_and(|span| {
+                let value = &candidate.content[span];
+                is_spec_link(value)
+                    && sibling_field_line(status.content, &self.status_field, field, value)
+                        .is_some_and(|expected| expected == candidate.content)
             })
+        })
     }
 }
 
