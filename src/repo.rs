@@ -314,6 +314,21 @@ fn parse_offset(text: &str) -> Option<i32> {
     Some(sign * (hours * 60 + minutes))
 }
 
+/// The git settings a server administrator makes for a repository: its own config
+/// file and the system's, never the user-level files (`~/.gitconfig`, XDG), which
+/// belong to whoever runs the hook — over a local transport, the pusher.
+pub fn server_settings(repo: &Repository) -> Result<git2::Config, git2::Error> {
+    let mut config = git2::Config::new()?;
+    if let Ok(system) = git2::Config::find_system() {
+        config.add_file(&system, git2::ConfigLevel::System, false)?;
+    }
+    let local = repo.path().join("config");
+    if local.is_file() {
+        config.add_file(&local, git2::ConfigLevel::Local, false)?;
+    }
+    Ok(config)
+}
+
 /// The signature of `role` in `repo`, as git would write it (see [`resolve_identity`]).
 pub fn signature(repo: &Repository, role: Role) -> Result<git2::Signature<'static>, IdentityError> {
     let config = repo.config().ok();

@@ -247,8 +247,23 @@ fn server_checks(repo: &git2::Repository, invocation: &Invocation) -> Vec<Check>
             )
         });
     }
-    let configured = repo
-        .config()
+    let pusher = crate::repo::server_settings(repo)
+        .ok()
+        .and_then(|config| config.get_string(crate::freeze::push::PUSHER_KEY).ok());
+    checks.push(Check::pass(
+        "pusher",
+        match pusher {
+            Some(variable) => format!(
+                "named by {} (lancelot.pusher), else the hook's account",
+                crate::ui::safe(&variable)
+            ),
+            None => "the account the hook runs under (on GitLab set \
+                     `git config lancelot.pusher GL_USERNAME`, on GitHub Enterprise \
+                     GITHUB_USER_LOGIN, behind a web server REMOTE_USER)"
+                .to_owned(),
+        },
+    ));
+    let configured = crate::repo::server_settings(repo)
         .ok()
         .and_then(|config| config.get_path("lancelot.config").ok())
         .map(|path| repo.path().join(path));

@@ -251,7 +251,10 @@ fn pre_receive(invocation: &Invocation) -> Result<ExitStatus, Error> {
     let env = |name: &str| std::env::var(name).ok();
     let gitlab = env("GL_ID").is_some_and(|id| !id.is_empty());
     let say = |text: &str| ui::err(&ui::remote_text(text, gitlab));
-    let pusher = push::pusher(&env, server_account());
+    let trusted = repo::server_settings(&repo)
+        .ok()
+        .and_then(|config| config.get_string(push::PUSHER_KEY).ok());
+    let pusher = push::pusher(&env, trusted.as_deref(), server_account());
     let mut refs = Vec::new();
     let (report, rules) = match check_push(&repo, invocation, &mut refs) {
         Ok(checked) => checked,
@@ -331,8 +334,7 @@ fn check_push(
             tips.push(update.new);
         }
     }
-    let configured = repo
-        .config()
+    let configured = repo::server_settings(repo)
         .ok()
         .and_then(|config| config.get_path("lancelot.config").ok())
         .map(|path| repo.path().join(path));

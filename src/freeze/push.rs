@@ -3,10 +3,12 @@
 //! with a report: accept, refuse, or let an override through.
 //!
 //! The trust boundary: a pusher controls the pushed objects and the push options;
-//! over a local or SSH transport they may also set environment variables such as
-//! `USER`. The hosting server's own variables (GitLab's `GL_USERNAME` with `GL_ID`,
-//! GitHub Enterprise's `GITHUB_USER_LOGIN`, a web server's `REMOTE_USER`) and the
-//! account the hook runs under are what the server authenticated.
+//! over a local or SSH transport they may also set any environment variable (`USER`,
+//! and `GL_USERNAME` or `REMOTE_USER` just as well). Which variable the hosting server
+//! sets for the user it authenticated is therefore the administrator's statement, in
+//! the server repository's git config `lancelot.pusher` (which no push can change):
+//! `GL_USERNAME` on GitLab, `GITHUB_USER_LOGIN` on GitHub Enterprise, `REMOTE_USER`
+//! behind a web server. Without it, the pusher is the account the hook runs under.
 
 use super::Rules;
 
@@ -19,29 +21,32 @@ pub struct Pusher {
     /// The name.
     pub name: String,
     /// Where it came from: a variable, or `account` for the hook's own account.
-    pub source: &'static str,
+    pub source: String,
 }
 
-/// The pusher, from the variables the hosting server sets for an authenticated user,
-/// else the account the hook runs under (`account`, as `uid N (name)`).
-pub fn pusher(env: &dyn Fn(&str) -> Option<String>, account: String) -> Pusher {
-    let set = |name: &str| env(name).filter(|value| !value.trim().is_empty());
-    if set("GL_ID").is_some()
-        && let Some(name) = set("GL_USERNAME")
-    {
-        return Pusher {
-            name,
-            source: "GL_USERNAME",
-        };
-    }
-    for source in ["GITHUB_USER_LOGIN", "REMOTE_USER"] {
-        if let Some(name) = set(source) {
-            return Pusher { name, source };
-        }
-    }
-    Pusher {
-        name: account,
-        source: "account",
+/// The git config key naming the variable that holds the authenticated pusher.
+pub const PUSHER_KEY: &str = "lancelot.pusher";
+
+/// The pusher: the variable `trusted` names (from [`PUSHER_KEY`]) when the server set
+/// it, else the account the hook runs under (`account`, as `uid N (name)`).
+pub fn pusher(
+    env: &dyn Fn(&str) -> Option<String>,
+    trusted: Option<&str>,
+    account: String,
+) -> Pusher {
+    let from_variable = trusted
+        .map(str::trim)
+        .filter(|name| !name.is_empty() && *name != "account")
+        .and_then(|name| {
+            let value = env(name).filter(|value| !value.trim().is_empty())?;
+            Some((name.to_owned(), value))
+        });
+    match from_variable {
+        Some((source, name)) => Pusher { name, source },
+        None => Pusher {
+            name: account,
+            source: "account".to_owned(),
+        },
     }
 }
 
@@ -140,30 +145,37 @@ mod tests {
     }
 
     #[test]
-    fn the_pusher_is_what_the_server_authenticated() {
+    fn the_pusher_is_the_variable_the_administrator_names() {
         let gitlab = env(&[
             ("GL_ID", "user-7"),
             ("GL_USERNAME", "ada"),
             ("USER", "mallory"),
         ]);
-        assert_eq!(pusher(&gitlab, account()).name, "ada");
-        let spoofed = env(&[
-            ("GL_USERNAME", "ada"),
-            ("USER", "mallory"),
-            ("LOGNAME", "m"),
-        ]);
-        let found = pusher(&spoofed, account());
-        assert_eq!(
-            (found.name.as_str(), found.source),
-            ("uid 1000 (git)", "account")
+        assert_eq!(pusher(&gitlab, Some("GL_USERNAME"), account()).name, "ada");
+        // Unnamed variables are the pusher's to set: the account counts.
+        for spoofed in [
+            env(&[("GL_ID", "1"), ("GL_USERNAME", "ada"), ("USER", "m")]),
+            env(&[("REMOTE_USER", "grace"), ("GITHUB_USER_LOGIN", "grace")]),
+        ] {
+            let found = pusher(&spoofed, None, account());
+            assert_eq!(
+                (found.name.as_str(), found.source.as_str()),
+                ("uid 1000 (git)", "account")
+            );
+        }
+        let named = pusher(
+            &env(&[("GITHUB_USER_LOGIN", "octo")]),
+            Some("GITHUB_USER_LOGIN"),
+            account(),
         );
         assert_eq!(
-            pusher(&env(&[("GITHUB_USER_LOGIN", "octo")]), account()).name,
-            "octo"
+            (named.name.as_str(), named.source.as_str()),
+            ("octo", "GITHUB_USER_LOGIN")
         );
         assert_eq!(
-            pusher(&env(&[("REMOTE_USER", "web")]), account()).name,
-            "web"
+            pusher(&env(&[]), Some("REMOTE_USER"), account()).source,
+            "account",
+            "a named variable the server did not set"
         );
     }
 
@@ -186,7 +198,7 @@ mod tests {
         let mut config = FreezeConfig::default();
         let ada = Pusher {
             name: "ada".into(),
-            source: "GL_USERNAME",
+            source: "GL_USERNAME".into(),
         };
         let rules = |config: &FreezeConfig| Rules::new(config).unwrap();
         assert_eq!(

@@ -65,8 +65,7 @@ impl Limits {
     /// value that is not a positive number is an error: a hook must not guess.
     pub fn from_git_config(repo: &Repository) -> Result<Limits, FreezeError> {
         let mut limits = Limits::default();
-        let config = repo
-            .config()
+        let config = crate::repo::server_settings(repo)
             .map_err(FreezeError::git("cannot read the git config"))?;
         for (key, _) in LIMIT_KEYS {
             let value = match config.get_i64(key) {

@@ -54,11 +54,46 @@ fn the_pusher_is_not_taken_from_variables_the_pusher_sets() {
     assert_eq!(receipt["pusher_source"], "account");
 }
 
+/// Sets a git config key of the server repository, as its administrator would.
+fn server_git_config(repo: &crate::support::TestRepo, key: &str, value: &str) {
+    let server = git2::Repository::open_bare(repo.remote()).unwrap();
+    server.config().unwrap().set_str(key, value).unwrap();
+}
+
+#[test]
+fn a_pusher_variable_counts_only_where_the_administrator_named_it() {
+    let repo = frozen_alpha_with(Some(
+        "[freeze]\nallow_override = true\noverride_allow = [\"grace\"]\n",
+    ));
+    repo.edit_spec("Alpha").commit_all("urgent fix");
+    // Any of these a pusher sets as easily as USER over a local or SSH transport.
+    for variable in ["REMOTE_USER", "GITHUB_USER_LOGIN", "GL_USERNAME"] {
+        let outcome = refused(repo.push_with_env(&[(variable, "grace"), ("GL_ID", "1")], OVERRIDE));
+        assert!(
+            outcome.stderr.contains("may not override here") && outcome.stderr.contains("uid "),
+            "{variable}: {}",
+            outcome.stderr
+        );
+    }
+    // The pusher's own ~/.gitconfig cannot name one either.
+    let global = repo.home().join(".gitconfig");
+    std::fs::write(&global, "[lancelot]\n\tpusher = REMOTE_USER\n").unwrap();
+    let global = global.display().to_string();
+    refused(repo.push_with_env(
+        &[("REMOTE_USER", "grace"), ("GIT_CONFIG_GLOBAL", &global)],
+        OVERRIDE,
+    ));
+    // Named by the server's own config: the web server's user counts.
+    server_git_config(&repo, "lancelot.pusher", "REMOTE_USER");
+    accepted(repo.push_with_env(&[("REMOTE_USER", "grace")], OVERRIDE));
+}
+
 #[test]
 fn gitlab_pushers_are_named_by_gitlab_and_may_be_limited() {
     let repo = frozen_alpha_with(Some(
         "[freeze]\nallow_override = true\noverride_allow = [\"grace\"]\n",
     ));
+    server_git_config(&repo, "lancelot.pusher", "GL_USERNAME");
     repo.edit_spec("Alpha").commit_all("urgent fix");
     let ada = [
         ("GL_ID", "user-7"),
