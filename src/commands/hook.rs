@@ -368,7 +368,7 @@ fn check_push(
     // only commits and parents the checker accepted to look at.
     let mut checker = Checker::for_repository(repo, rules)?;
     let mut report = checker.check_commits(&commits)?;
-    let refs_report = checker.check_ref_updates(&updates, default_branch.as_deref())?;
+    let refs_report = checker.check_ref_updates(&updates, default_branch.as_deref(), &baseline)?;
     report.violations.extend(refs_report.violations);
     report.refused_refs.extend(refs_report.refused_refs);
     report.refused_refs.extend(freeze::check_rules_change(

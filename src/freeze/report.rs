@@ -124,6 +124,14 @@ pub fn to_text(report: &Report, rules: &Rules) -> String {
 }
 
 fn describe_commit(violation: &Violation) -> String {
+    if let Some(name) = violation.rewrite.as_ref().filter(|_| violation.created) {
+        return format!(
+            "{} created at {}, against the default branch at {} (a new ref must not contradict its frozen documents)",
+            safe(name),
+            short(&violation.commit),
+            short(&violation.parent)
+        );
+    }
     if let Some(name) = &violation.rewrite {
         return format!(
             "{} rewritten from {} to {} (not a fast-forward: the old tip's frozen documents are compared with the new tip)",

@@ -308,15 +308,26 @@ impl<'r> Checker<'r> {
     /// the old tip's tree to the new tip's, against the documents frozen at the old
     /// tip, so a rewritten history cannot drop a frozen text unseen. Deleting the
     /// default branch (`default_branch`, what HEAD names) and creating or moving a
-    /// `refs/replace/*` ref are refused.
+    /// `refs/replace/*` ref are refused. A ref the push creates (a branch, a tag, also
+    /// one deleted and pushed again) must not contradict the documents frozen on the
+    /// default branch: where both hold a document frozen on both, the two texts differ
+    /// by an allowed transition at most. Commits of `history` (the baseline) and of the
+    /// default branch were judged already.
     pub fn check_ref_updates(
         &mut self,
         updates: &[RefUpdate],
         default_branch: Option<&[u8]>,
+        history: &[Oid],
     ) -> Result<Report, FreezeError> {
         let mut report = Report::default();
+        let default_tip = default_branch
+            .and_then(|name| std::str::from_utf8(name).ok())
+            .and_then(|name| self.repo.find_reference(name).ok())
+            .and_then(|reference| reference.peel_to_commit().ok());
+        let mut created: Vec<(&RefUpdate, Vec<String>)> = Vec::new();
         for update in updates {
             let name = update.display_name();
+            let is_default = default_branch == Some(update.name.as_slice());
             let refuse = |reason| RefRefusal {
                 name: name.clone(),
                 reason,
@@ -335,10 +346,25 @@ impl<'r> Checker<'r> {
                 continue;
             }
             if update.is_creation() {
+                if !is_default {
+                    match created.iter_mut().find(|(tip, _)| tip.new == update.new) {
+                        Some((_, names)) => names.push(name),
+                        None => created.push((update, vec![name])),
+                    }
+                }
                 continue;
             }
             report.violations.extend(self.check_rewrite(update, &name)?);
             report.commits_checked += 1;
+        }
+        // New refs at one tip are judged once, together.
+        if let Some(base) = &default_tip {
+            for (update, names) in created {
+                let names = names.join(", ");
+                report
+                    .violations
+                    .extend(self.check_creation(update, &names, base, history)?);
+            }
         }
         Ok(report)
     }
@@ -395,6 +421,85 @@ impl<'r> Checker<'r> {
                 violation
             })
             .collect())
+    }
+
+    /// The violations of a new ref whose tip contradicts the default branch (`base`):
+    /// a document frozen on both sides whose texts differ by more than an allowed
+    /// transition (either way: the new ref may be older or newer). A document absent
+    /// or not frozen on the new ref is another line of history, not a change.
+    fn check_creation(
+        &mut self,
+        update: &RefUpdate,
+        name: &str,
+        base: &Commit<'r>,
+        history: &[Oid],
+    ) -> Result<Vec<Violation>, FreezeError> {
+        let repo = self.repo;
+        let new = repo
+            .find_object(update.new, None)
+            .map_err(FreezeError::git(format!(
+                "cannot read pushed object {}",
+                update.new
+            )))?;
+        if let Ok(commit) = new.peel_to_commit() {
+            let judged = |line: Oid| {
+                line == commit.id() || repo.graph_descendant_of(line, commit.id()).unwrap_or(false)
+            };
+            if judged(base.id()) || history.iter().any(|&line| judged(line)) {
+                return Ok(Vec::new());
+            }
+        }
+        let Ok(new_tree) = new.peel_to_tree() else {
+            return Ok(Vec::new());
+        };
+        self.spend(1, 0)?;
+        let base_tree = base.tree().map_err(FreezeError::git(format!(
+            "cannot read the tree of {}",
+            base.id()
+        )))?;
+        let mut found = Vec::new();
+        self.walk(&base_tree, Some(&new_tree), "", &mut found)?;
+        let mut kept = Vec::new();
+        for item in found {
+            let keep = match item.verdict {
+                Verdict::Violation(ChangeKind::Deleted | ChangeKind::TypeChanged) => false,
+                Verdict::Violation(ChangeKind::Modified) => self.contradicts(item.change)?,
+                _ => true,
+            };
+            if keep {
+                kept.push(item);
+            }
+        }
+        Ok(to_violations(
+            kept,
+            &update.new.to_string(),
+            &base.id().to_string(),
+            &format!("{name} created"),
+        )
+        .into_iter()
+        .map(|(mut violation, _)| {
+            violation.rewrite = Some(name.to_owned());
+            violation.created = true;
+            violation
+        })
+        .collect())
+    }
+
+    /// Whether the text of blob `theirs` (on a new ref) contradicts `ours` (frozen on
+    /// the default branch): it is frozen too and the two differ by more than an
+    /// allowed transition either way.
+    fn contradicts(&mut self, (ours, theirs): (Oid, Option<Oid>)) -> Result<bool, FreezeError> {
+        let Some(theirs) = theirs else {
+            return Ok(false);
+        };
+        let (Some(ours), Some(theirs)) = (self.document(ours)?, self.document(theirs)?) else {
+            return Ok(true);
+        };
+        if self.rules.frozen_status_of(theirs.content()).is_none() {
+            return Ok(false);
+        }
+        let (ours, theirs) = (ours.content(), theirs.content());
+        Ok(!(self.rules.transition_only(ours, theirs) || self.rules.transition_only(theirs, ours)))
     }
 
     /// Compares the entries of `old` (a parent's tree) with those of `new` at the same
@@ -711,6 +816,7 @@ fn to_violations(found: Vec<Found>, commit: &str, parent: &str, subject: &str) -
                     status: change.status,
                     subject: subject.to_owned(),
                     rewrite: None,
+                    created: false,
                     carried_by: 0,
                 },
                 change.change,

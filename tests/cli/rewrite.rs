@@ -235,3 +235,61 @@ fn with_a_server_side_file_the_repositorys_rules_file_is_not_in_force() {
     repo.edit_spec("Alpha").commit_all("edit");
     refused(repo.push(["HEAD:refs/heads/main"]));
 }
+
+#[test]
+fn a_ref_deleted_and_pushed_again_is_judged_against_the_default_branch() {
+    let repo = frozen_alpha();
+    accepted(repo.push(["HEAD:refs/heads/release-1", "HEAD:refs/tags/v1.0"]));
+    repo.git(["checkout", "-q", "--orphan", "evil"]);
+    repo.edit_spec("Alpha")
+        .commit_all("a root with an edited Alpha");
+    refused(repo.push(["--force", "HEAD:refs/tags/v1.0"]));
+    // Deleting the tag and the branch is allowed; pushing them again is judged.
+    accepted(repo.push([":refs/tags/v1.0", ":refs/heads/release-1"]));
+    let outcome = refused(repo.push(["HEAD:refs/tags/v1.0", "HEAD:refs/heads/release-1"]));
+    assert!(
+        outcome
+            .stderr
+            .contains("refs/tags/v1.0, refs/heads/release-1 created at"),
+        "{}",
+        outcome.stderr
+    );
+    assert_eq!(
+        outcome
+            .stderr
+            .matches(&format!("{ALPHA}: modified"))
+            .count(),
+        1,
+        "{}",
+        outcome.stderr
+    );
+    // A brand-new branch holding the edited Alpha is the same contradiction.
+    refused(repo.push(["HEAD:refs/heads/evil"]));
+}
+
+#[test]
+fn new_refs_from_other_lines_of_history_are_accepted() {
+    let repo = frozen_alpha();
+    // A tag on a commit from before the freeze, and a branch growing from it: Alpha
+    // is a Draft there, edited or not.
+    accepted(repo.push(["HEAD~1:refs/tags/v0.9"]));
+    repo.git(["checkout", "-q", "-b", "old-line", "HEAD~1"]);
+    repo.edit_spec("Alpha")
+        .commit_all("edit the draft on an old line");
+    accepted(repo.push(["HEAD:refs/heads/old-line"]));
+    // A branch from before a transition: Alpha In Progress there, Done on main.
+    repo.git(["checkout", "-q", "main"]);
+    repo.git(["checkout", "-q", "-b", "before-done"]);
+    repo.file("NOTES.md", "work\n").commit_all("unrelated work");
+    repo.git(["checkout", "-q", "main"]);
+    repo.set_status("Alpha", "Done").commit_all("alpha done");
+    accepted(repo.push(["HEAD:refs/heads/main"]));
+    repo.git(["checkout", "-q", "before-done"]);
+    accepted(repo.push(["HEAD:refs/heads/before-done"]));
+    // A root that leaves the frozen documents out holds none of them.
+    repo.git(["checkout", "-q", "--orphan", "pages"]);
+    repo.git(["rm", "-q", "-r", "--cached", "."]);
+    repo.git(["clean", "-q", "-fdx"]);
+    repo.file("index.html", "site\n").commit_all("pages");
+    accepted(repo.push(["HEAD:refs/heads/gh-pages"]));
+}
