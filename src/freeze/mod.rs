@@ -6,6 +6,7 @@
 //! under the frozen paths whose ids differ; [`report`] renders the violations.
 //! Violations are data, not errors: an error means the check itself could not run.
 
+pub mod attributes;
 pub mod input;
 pub mod push;
 pub mod report;

@@ -61,6 +61,14 @@ pub fn to_text(report: &Report, rules: &Rules) -> String {
             text.push_str(&format!("\n  {}\n", describe_commit(violation)));
             last_commit = Some(header);
         }
+        if violation.change == ChangeKind::Attributes {
+            text.push_str(&format!(
+                "    {}: attributes changed: {} {DIM}(archives drop or rewrite it, or checkouts rewrite it){DIM:#}\n",
+                safe(&violation.path),
+                safe(&violation.status)
+            ));
+            continue;
+        }
         if violation.change == ChangeKind::Malformed {
             text.push_str(&format!(
                 "    {}: malformed tree: {} {DIM}(git fsck rejects it, or checkouts disagree on which file it is){DIM:#}\n",
@@ -90,10 +98,24 @@ pub fn to_text(report: &Report, rules: &Rules) -> String {
             "\n{HELP}help:{HELP:#} write the commits again so each tree holds every name once (`git fsck` lists such trees)\n"
         ));
     }
+    if report
+        .violations
+        .iter()
+        .any(|violation| violation.change == ChangeKind::Attributes)
+    {
+        text.push_str(&format!(
+            "\n{HELP}help:{HELP:#} leave frozen documents out of .gitattributes patterns that set export-ignore, export-subst, filter, working-tree-encoding, ident or a macro (line endings, diff and linguist-* are fine)\n"
+        ));
+    }
     let edits: Vec<&Violation> = report
         .violations
         .iter()
-        .filter(|violation| violation.change != ChangeKind::Malformed)
+        .filter(|violation| {
+            !matches!(
+                violation.change,
+                ChangeKind::Malformed | ChangeKind::Attributes
+            )
+        })
         .collect();
     if edits.is_empty() {
         return text;

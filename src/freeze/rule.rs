@@ -53,6 +53,9 @@ pub enum ChangeKind {
     /// entries of one name, a `.git` or `..` entry, names equal but for case or
     /// Unicode normalisation.
     Malformed,
+    /// A `.gitattributes` change that drops it from archives or rewrites it in
+    /// checkouts (`export-ignore`, `export-subst`, `filter`, …).
+    Attributes,
 }
 
 impl ChangeKind {
@@ -63,6 +66,7 @@ impl ChangeKind {
             ChangeKind::Deleted => "deleted",
             ChangeKind::TypeChanged => "type-changed",
             ChangeKind::Malformed => "malformed",
+            ChangeKind::Attributes => "attributes",
         }
     }
 }

@@ -18,6 +18,7 @@ use git2::{Commit, ObjectType, Oid, Repository, Sort, Tree, TreeEntry};
 use globset::GlobSet;
 use unicode_normalization::UnicodeNormalization;
 
+use super::attributes::Attributes;
 use super::input::RefUpdate;
 use super::rule::{After, ChangeKind, Rules, Verdict, is_regular_file};
 use super::{FreezeError, RefReason, RefRefusal, Report, Violation};
@@ -464,6 +465,9 @@ impl<'r> Checker<'r> {
             let keep = match item.verdict {
                 Verdict::Violation(ChangeKind::Deleted | ChangeKind::TypeChanged) => false,
                 Verdict::Violation(ChangeKind::Modified) => self.contradicts(item.change)?,
+                Verdict::Violation(ChangeKind::Attributes) => {
+                    new_tree.get_path(Path::new(&item.path)).is_ok()
+                }
                 _ => true,
             };
             if keep {
@@ -514,6 +518,10 @@ impl<'r> Checker<'r> {
         self.spend(0, (old.len() + new.map_or(0, Tree::len)) as u64)?;
         if let Some(new) = new {
             found.extend(malformed_entries(old, new, dir));
+            let (before, after) = (attributes_file(old), attributes_file(new));
+            if before != after {
+                self.judge_attributes(old, (before, after), dir, found)?;
+            }
         }
         for entry in old.iter() {
             let name = String::from_utf8_lossy(entry.name_bytes());
@@ -543,6 +551,90 @@ impl<'r> Checker<'r> {
                     if is_regular_file(entry.filemode()) && self.rules.covers(&path) =>
                 {
                     self.judge(&entry, counterpart.as_ref(), path, found)?;
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Judges a changed `.gitattributes` file of folder `dir` (blob ids before and
+    /// after): every document frozen in `old` below it whose archive- or
+    /// checkout-changing attributes differ is a violation.
+    fn judge_attributes(
+        &mut self,
+        old: &Tree<'_>,
+        (before, after): (Option<Oid>, Option<Oid>),
+        dir: &str,
+        found: &mut Vec<Found>,
+    ) -> Result<(), FreezeError> {
+        let mut read = |oid: Option<Oid>| -> Result<Attributes, FreezeError> {
+            Ok(match oid {
+                None => Attributes::default(),
+                Some(oid) => {
+                    let blob = self.document(oid)?;
+                    Attributes::parse(blob.as_ref().map(git2::Blob::content))
+                }
+            })
+        };
+        let (rules_before, rules_after) = (read(before)?, read(after)?);
+        let file = if dir.is_empty() {
+            ".gitattributes".to_owned()
+        } else {
+            format!("{dir}/.gitattributes")
+        };
+        let mut documents = Vec::new();
+        self.frozen_documents(old, dir, &mut documents)?;
+        for (path, blob, status) in documents {
+            let relative = path
+                .strip_prefix(dir)
+                .unwrap_or(&path)
+                .trim_start_matches('/');
+            let (was, is) = (
+                rules_before.settings_for(relative),
+                rules_after.settings_for(relative),
+            );
+            // Taking such attributes away gives readers the blob itself: only new
+            // ones count.
+            if was != is && !is.is_empty() {
+                let shown = format!("sets {}", is.join(" "));
+                found.push(Found {
+                    path,
+                    verdict: Verdict::Violation(ChangeKind::Attributes),
+                    status: format!("{file} {shown} (frozen: {status})"),
+                    change: (blob, after),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Every document frozen in `tree` (the folder `dir`), with its blob and status.
+    fn frozen_documents(
+        &mut self,
+        tree: &Tree<'_>,
+        dir: &str,
+        documents: &mut Vec<(String, Oid, String)>,
+    ) -> Result<(), FreezeError> {
+        self.spend(0, tree.len() as u64)?;
+        for entry in tree.iter() {
+            let name = String::from_utf8_lossy(entry.name_bytes());
+            let path = if dir.is_empty() {
+                name.into_owned()
+            } else {
+                format!("{dir}/{name}")
+            };
+            match entry.kind() {
+                Some(ObjectType::Tree) if self.rules.may_cover_folder(&path) => {
+                    let folder = self.tree(entry.id())?;
+                    self.frozen_documents(&folder, &path, documents)?;
+                }
+                Some(ObjectType::Blob)
+                    if is_regular_file(entry.filemode()) && self.rules.covers(&path) =>
+                {
+                    if let Some(status) = self.frozen_status(entry.id())? {
+                        documents.push((path, entry.id(), status));
+                    }
                 }
                 _ => {}
             }
@@ -759,6 +851,14 @@ fn malformed_entries(old: &Tree<'_>, new: &Tree<'_>, dir: &str) -> Vec<Found> {
         }
     }
     found
+}
+
+/// The blob of a folder's `.gitattributes`, when it is a regular file (git reads no
+/// other).
+fn attributes_file(tree: &Tree<'_>) -> Option<Oid> {
+    tree.get_name(".gitattributes")
+        .filter(|entry| entry.kind() == Some(ObjectType::Blob) && is_regular_file(entry.filemode()))
+        .map(|entry| entry.id())
 }
 
 /// The modes git writes in a tree: file, program, link, folder, submodule.

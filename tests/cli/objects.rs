@@ -194,3 +194,38 @@ fn doctor_on_the_server_checks_what_the_hook_relies_on() {
         doctor.stdout
     );
 }
+
+#[test]
+fn attributes_that_drop_or_rewrite_a_frozen_document_are_refused() {
+    for (file, line) in [
+        (".gitattributes", "docs/specs/*.md export-ignore"),
+        (
+            "docs/.gitattributes",
+            "specs/Lancelot_vNext2_Spec_Alpha.md export-subst",
+        ),
+        ("docs/specs/.gitattributes", "*.md filter=rewrite"),
+        (".gitattributes", "[attr]hide export-ignore\n*.md hide"),
+        (".gitattributes", "Lancelot_vNext2_Spec_Alpha.md ident"),
+    ] {
+        let repo = frozen_alpha();
+        repo.file(file, &format!("{line}\n"))
+            .commit_all("attributes");
+        let outcome = refused(repo.push(["HEAD:refs/heads/main"]));
+        assert!(
+            outcome
+                .stderr
+                .contains(&format!("{ALPHA}: attributes changed: {file} sets")),
+            "{line}\n{}",
+            outcome.stderr
+        );
+    }
+    // The neighbours: line endings, diffs and linguist hints, other files, and taking
+    // an attribute away.
+    let repo = frozen_alpha();
+    repo.file(
+        ".gitattributes",
+        "* text=auto eol=lf\n*.md diff=markdown linguist-documentation\nREADME.md export-ignore\n",
+    )
+    .commit_all("harmless attributes");
+    accepted(repo.push(["HEAD:refs/heads/main"]));
+}
