@@ -314,6 +314,33 @@ fn parse_offset(text: &str) -> Option<i32> {
     Some(sign * (hours * 60 + minutes))
 }
 
+/// An object id as a hash map key. git2's `Oid` hashes its whole 32-byte buffer when
+/// SHA-256 support is built in, the unused tail of a SHA-1 id included, which libgit2
+/// does not always clear: two equal ids could hash apart, and a map miss what it
+/// holds. This key hashes the id's own bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct Key(pub git2::Oid);
+
+impl PartialEq for Key {
+    fn eq(&self, other: &Key) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl Eq for Key {}
+
+impl std::hash::Hash for Key {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.as_bytes().hash(state);
+    }
+}
+
+impl From<git2::Oid> for Key {
+    fn from(oid: git2::Oid) -> Key {
+        Key(oid)
+    }
+}
+
 /// The git settings a server administrator makes for a repository: its own config
 /// file and the system's, never the user-level files (`~/.gitconfig`, XDG), which
 /// belong to whoever runs the hook — over a local transport, the pusher.

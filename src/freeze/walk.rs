@@ -19,6 +19,7 @@ use globset::GlobSet;
 use unicode_normalization::UnicodeNormalization;
 
 use super::attributes::Attributes;
+use crate::repo::Key;
 use super::input::RefUpdate;
 use super::rule::{After, ChangeKind, Rules, Verdict, is_regular_file};
 use super::{FreezeError, RefReason, RefRefusal, Report, Violation};
@@ -105,7 +106,7 @@ struct Spent {
 }
 
 /// A change of one entry: the old blob and mode, the new entry's id and mode.
-type Change = (Oid, i32, Option<(Oid, i32)>);
+type Change = (Key, i32, Option<(Key, i32)>);
 
 /// A violation with the change it is about (the old blob, the new entry).
 type Keyed = (Violation, (Oid, Option<Oid>));
@@ -117,12 +118,12 @@ pub struct Checker<'r> {
     limits: Limits,
     spent: Spent,
     /// The frozen status of each blob read so far (`None`: not frozen).
-    statuses: HashMap<Oid, Option<String>>,
+    statuses: HashMap<Key, Option<String>>,
     /// The verdict of each change judged so far: the same change in another commit
     /// (a parent listed again, a branch pushed twice) is not read again.
     verdicts: HashMap<Change, Verdict>,
     /// Commits whose parents were cut off by a shallow clone.
-    shallow: HashSet<Oid>,
+    shallow: HashSet<Key>,
 }
 
 /// A change found by the walk, before it is tied to a commit.
@@ -234,14 +235,14 @@ impl<'r> Checker<'r> {
     /// repeated.
     pub fn check_commits(&mut self, commits: &[Oid]) -> Result<Report, FreezeError> {
         let mut report = Report::default();
-        let mut reported: HashMap<(String, Oid, Option<Oid>), usize> = HashMap::new();
+        let mut reported: HashMap<(String, Key, Option<Key>), usize> = HashMap::new();
         for &oid in commits {
             let commit = self
                 .repo
                 .find_commit(oid)
                 .map_err(FreezeError::git(format!("cannot read commit {oid}")))?;
             for (violation, (old, new)) in self.check_commit(&commit)? {
-                let key = (violation.path.clone(), old, new);
+                let key = (violation.path.clone(), Key(old), new.map(Key));
                 match reported.get(&key) {
                     Some(&first) if !old.is_zero() => report.violations[first].carried_by += 1,
                     _ => {
@@ -256,7 +257,7 @@ impl<'r> Checker<'r> {
     }
 
     fn check_commit(&mut self, commit: &Commit<'_>) -> Result<Vec<Keyed>, FreezeError> {
-        if self.shallow.contains(&commit.id()) {
+        if self.shallow.contains(&Key(commit.id())) {
             return Err(FreezeError::Shallow {
                 commit: commit.id().to_string(),
             });
@@ -653,9 +654,9 @@ impl<'r> Checker<'r> {
             return Ok(());
         };
         let change: Change = (
-            entry.id(),
+            Key(entry.id()),
             entry.filemode(),
-            counterpart.map(|other| (other.id(), other.filemode())),
+            counterpart.map(|other| (Key(other.id()), other.filemode())),
         );
         let verdict = match self.verdicts.get(&change) {
             Some(verdict) => verdict.clone(),
@@ -713,7 +714,7 @@ impl<'r> Checker<'r> {
 
     /// The configured frozen status of a blob, read at most once per blob.
     fn frozen_status(&mut self, oid: Oid) -> Result<Option<String>, FreezeError> {
-        if let Some(cached) = self.statuses.get(&oid) {
+        if let Some(cached) = self.statuses.get(&Key(oid)) {
             return Ok(cached.clone());
         }
         let status = self.document(oid)?.and_then(|blob| {
@@ -721,7 +722,7 @@ impl<'r> Checker<'r> {
                 .frozen_status_of(blob.content())
                 .map(str::to_owned)
         });
-        self.statuses.insert(oid, status.clone());
+        self.statuses.insert(Key(oid), status.clone());
         Ok(status)
     }
 
@@ -926,11 +927,12 @@ fn to_violations(found: Vec<Found>, commit: &str, parent: &str, subject: &str) -
 }
 
 /// The commits a shallow clone has without their parents.
-fn read_shallow_list(common_dir: &Path) -> HashSet<Oid> {
+fn read_shallow_list(common_dir: &Path) -> HashSet<Key> {
     std::fs::read_to_string(common_dir.join("shallow"))
         .unwrap_or_default()
         .lines()
         .filter_map(|line| crate::repo::parse_oid(line.trim()).ok())
+        .map(Key)
         .collect()
 }
 

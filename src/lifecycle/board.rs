@@ -4,6 +4,8 @@
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
+use crate::repo::Key;
+
 use git2::{ObjectType, Oid, Repository, Tree, TreeEntry};
 use serde::Serialize;
 
@@ -201,8 +203,8 @@ impl Watch {
 /// (libgit2 does not cache large trees).
 struct TreeCache<'r> {
     repo: &'r Repository,
-    previous: HashMap<Oid, Tree<'r>>,
-    current: HashMap<Oid, Tree<'r>>,
+    previous: HashMap<Key, Tree<'r>>,
+    current: HashMap<Key, Tree<'r>>,
 }
 
 impl<'r> TreeCache<'r> {
@@ -215,14 +217,14 @@ impl<'r> TreeCache<'r> {
     }
 
     fn get(&mut self, id: Oid) -> Option<Tree<'r>> {
-        let tree = match self.current.get(&id) {
+        let tree = match self.current.get(&Key(id)) {
             Some(tree) => tree.clone(),
-            None => match self.previous.remove(&id) {
+            None => match self.previous.remove(&Key(id)) {
                 Some(tree) => tree,
                 None => self.repo.find_tree(id).ok()?,
             },
         };
-        self.current.insert(id, tree.clone());
+        self.current.insert(Key(id), tree.clone());
         Some(tree)
     }
 
