@@ -2,7 +2,15 @@
 //! a document's status the way a reader does, so text a reader never sees as text is
 //! never a field: HTML comments (`<!-- Status: Draft -->`) and fenced code blocks.
 //! YAML front matter (between `---` lines at the very top) counts, as documentation
-//! sites show it; its `#` comments do not.
+//! sites show it: its top-level keys, every one of them (YAML keeps the last of a
+//! repeated key, a reader may see the first), not its `#` comments or nested keys.
+//!
+//! The body is read twice: line by line ([`Lines`]), and as CommonMark renders it
+//! (pulldown-cmark: indented code, HTML blocks and tags, link reference definitions,
+//! image descriptions and struck-through text are not text a reader sees). Each
+//! finds the body's first status line; a document has every reading either finds, so
+//! a construct one of them misreads cannot hide a status the other sees. Lines end
+//! at `\n`, `\r\n` or a lone `\r`, as in CommonMark.
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -42,7 +50,7 @@ pub fn read(text: &str) -> Vec<Line<'_>> {
 /// The lines of a text, classified one at a time: a caller that has found what it
 /// looks for (the first status line) stops without reading the rest.
 pub struct Lines<'a> {
-    raws: std::str::SplitInclusive<'a, char>,
+    raws: RawLines<'a>,
     index: usize,
     front_matter_end: Option<usize>,
     in_comment: bool,
@@ -54,7 +62,7 @@ impl<'a> Lines<'a> {
     pub fn new(text: &'a str) -> Lines<'a> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         Lines {
-            raws: text.split_inclusive('\n'),
+            raws: RawLines(text),
             index: 0,
             front_matter_end: front_matter_end(text),
             in_comment: false,
@@ -73,7 +81,11 @@ impl<'a> Lines<'a> {
                 return Line {
                     raw,
                     content,
-                    visible: Cow::Borrowed(if yaml_comment { "" } else { content }),
+                    visible: if yaml_comment {
+                        Cow::Borrowed("")
+                    } else {
+                        top_level_key(content)
+                    },
                     place: if yaml_comment {
                         Place::Hidden
                     } else {
@@ -122,21 +134,131 @@ impl<'a> Iterator for Lines<'a> {
     }
 }
 
-/// The values a reader finds for `field` (the front matter's first, the body's
-/// first), reading only as far as the body's first.
+/// The values a reader finds for `field`, in document order: every top-level one of
+/// the front matter (a block scalar's lines joined), the body's first line by line,
+/// and the body's first as rendered.
 pub fn field_readings(text: &str, field: &str) -> Vec<String> {
-    let mut front_matter = None;
-    for line in Lines::new(text) {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut readings: Vec<(usize, String)> = Vec::new();
+    let mut block: Option<(usize, String)> = None;
+    for (index, line) in Lines::new(text).enumerate() {
+        if let Some((at, value)) = block.as_mut() {
+            if line.place == Place::FrontMatter && line.content.starts_with([' ', '\t']) {
+                if !value.is_empty() {
+                    value.push(' ');
+                }
+                value.push_str(line.content.trim());
+                continue;
+            }
+            readings.push((*at, std::mem::take(value)));
+            block = None;
+        }
         let Some(value) = field_line(&line.visible, field) else {
             continue;
         };
         match line.place {
-            Place::FrontMatter if front_matter.is_none() => front_matter = Some(value.to_owned()),
-            Place::Body => return front_matter.into_iter().chain([value.to_owned()]).collect(),
+            Place::FrontMatter if is_block_scalar(value) => block = Some((index, String::new())),
+            Place::FrontMatter => readings.push((index, value.to_owned())),
+            Place::Body => {
+                readings.push((index, value.to_owned()));
+                break;
+            }
+            Place::Hidden => {}
+        }
+    }
+    readings.extend(block);
+    readings.extend(rendered_field(text, field));
+    readings.sort_by_key(|(index, _)| *index);
+    readings.dedup_by_key(|(index, _)| *index);
+    readings.into_iter().map(|(_, value)| value).collect()
+}
+
+/// A YAML block scalar indicator (`|`, `>-`, `|2`): the value is on the lines below.
+fn is_block_scalar(value: &str) -> bool {
+    let mut chars = value.chars();
+    matches!(chars.next(), Some('|' | '>'))
+        && chars.all(|c| c == '-' || c == '+' || c.is_ascii_digit())
+}
+
+/// A front matter line as its top-level key reads: an indented line (nested, or part
+/// of a block scalar) holds none; a quoted key is read without its quotes.
+fn top_level_key(content: &str) -> Cow<'_, str> {
+    if content.starts_with([' ', '\t']) {
+        return Cow::Borrowed("");
+    }
+    for quote in ['"', '\''] {
+        if let Some(rest) = content.strip_prefix(quote)
+            && let Some((key, after)) = rest.split_once(quote)
+        {
+            return Cow::Owned(format!("{key}{after}"));
+        }
+    }
+    Cow::Borrowed(content)
+}
+
+/// How much of a body is rendered to find its status: a status line is in a
+/// document's header, and the line-by-line reading covers the rest.
+const RENDER_LIMIT: usize = 1 << 20;
+
+/// The body's first line where `field` is as CommonMark renders it (index among all
+/// lines, front matter included) and its value.
+fn rendered_field(text: &str, field: &str) -> Option<(usize, String)> {
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+    let mut starts = Vec::new();
+    let mut offset = 0;
+    let mut body_start = 0;
+    let front_matter = front_matter_end(text);
+    for (index, raw) in RawLines(text).enumerate() {
+        if offset > body_start + RENDER_LIMIT {
+            break;
+        }
+        starts.push(offset);
+        offset += raw.len();
+        if Some(index) == front_matter {
+            body_start = offset;
+        }
+    }
+    let cut = offset.min(text.len());
+    let body = text.get(body_start..cut)?;
+    let line_of = |at: usize| starts.partition_point(|&start| start <= body_start + at) - 1;
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_FOOTNOTES;
+    let mut hidden = 0usize;
+    let mut current: Option<(usize, String)> = None;
+    let found = |current: &Option<(usize, String)>| {
+        current.as_ref().and_then(|(index, visible)| {
+            field_line(visible, field).map(|value| (*index, value.to_owned()))
+        })
+    };
+    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+        match event {
+            Event::Start(
+                Tag::CodeBlock(_) | Tag::Image { .. } | Tag::Strikethrough | Tag::HtmlBlock,
+            ) => hidden += 1,
+            Event::End(
+                TagEnd::CodeBlock | TagEnd::Image | TagEnd::Strikethrough | TagEnd::HtmlBlock,
+            ) => {
+                hidden = hidden.saturating_sub(1);
+            }
+            Event::Text(shown) | Event::Code(shown) if hidden == 0 => {
+                let line = line_of(range.start);
+                if current.as_ref().is_none_or(|(index, _)| *index != line) {
+                    if let Some(reading) = found(&current) {
+                        return Some(reading);
+                    }
+                    current = Some((line, String::new()));
+                }
+                if let Some((_, visible)) = current.as_mut() {
+                    visible.push_str(&shown);
+                }
+            }
             _ => {}
         }
     }
-    front_matter.into_iter().collect()
+    found(&current)
 }
 
 fn hidden_line<'a>(raw: &'a str, content: &'a str) -> Line<'a> {
@@ -149,9 +271,32 @@ fn hidden_line<'a>(raw: &'a str, content: &'a str) -> Line<'a> {
     }
 }
 
+/// The lines of a text with their endings: `\n`, `\r\n`, or a lone `\r`.
+#[derive(Debug, Clone)]
+struct RawLines<'a>(&'a str);
+
+impl<'a> Iterator for RawLines<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        if self.0.is_empty() {
+            return None;
+        }
+        let bytes = self.0.as_bytes();
+        let end = match bytes.iter().position(|&b| b == b'\n' || b == b'\r') {
+            Some(at) if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') => at + 2,
+            Some(at) => at + 1,
+            None => bytes.len(),
+        };
+        let (line, rest) = self.0.split_at(end);
+        self.0 = rest;
+        Some(line)
+    }
+}
+
 /// The index of the line closing the front matter, when the text starts with one.
 fn front_matter_end(text: &str) -> Option<usize> {
-    let mut raws = text.split_inclusive('\n');
+    let mut raws = RawLines(text);
     if raws.next()?.trim_end() != "---" {
         return None;
     }
@@ -262,41 +407,31 @@ pub fn field_line<'a>(line: &'a str, field: &str) -> Option<&'a str> {
 /// How many lines [`Lines`] reads in `text`.
 pub fn line_count(text: &str) -> usize {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    text.split_inclusive('\n').count()
+    RawLines(text).count()
 }
 
-/// [`field_lines`] of a text, read line by line without keeping the lines.
-pub fn field_line_indexes(text: &str, field: &str) -> Vec<usize> {
-    let (mut front_matter, mut body) = (None, None);
+/// The lines where a reader finds `field`: every top-level one of the front matter,
+/// the body's first line by line and the body's first as rendered, in document
+/// order. Read line by line without keeping the lines.
+pub fn field_lines(text: &str, field: &str) -> Vec<usize> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut found = Vec::new();
     for (index, line) in Lines::new(text).enumerate() {
         if field_line(&line.visible, field).is_none() {
             continue;
         }
         match line.place {
-            Place::FrontMatter if front_matter.is_none() => front_matter = Some(index),
+            Place::FrontMatter => found.push(index),
             Place::Body => {
-                body = Some(index);
+                found.push(index);
                 break;
             }
-            _ => {}
+            Place::Hidden => {}
         }
     }
-    front_matter.into_iter().chain(body).collect()
-}
-
-/// The lines where a reader finds `field`: the first in the front matter and the
-/// first in the body, in document order.
-pub fn field_lines(lines: &[Line<'_>], field: &str) -> Vec<usize> {
-    let first_in = |place: Place| {
-        lines
-            .iter()
-            .position(|line| line.place == place && field_line(&line.visible, field).is_some())
-    };
-    let mut found: Vec<usize> = [first_in(Place::FrontMatter), first_in(Place::Body)]
-        .into_iter()
-        .flatten()
-        .collect();
+    found.extend(rendered_field(text, field).map(|(index, _)| index));
     found.sort_unstable();
+    found.dedup();
     found
 }
 
@@ -344,7 +479,7 @@ mod tests {
     fn fields_are_found_where_a_reader_sees_them() {
         let text = "---\nstatus: Draft\n---\n<!-- **Status:** Done -->\n```\nStatus: Done\n```\n**Status:** In Progress\nStatus: later\n";
         let lines = read(text);
-        let found = field_lines(&lines, "Status");
+        let found = field_lines(text, "Status");
         let values: Vec<&str> = found
             .iter()
             .map(|&i| field_line(&lines[i].visible, "Status").unwrap())

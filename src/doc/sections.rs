@@ -43,7 +43,7 @@ pub fn is_unfilled(text: &str) -> bool {
 /// below it (a nested list such as the Scope's Included / Excluded items).
 pub fn field_block(text: &str, field: &str) -> Option<String> {
     let lines = read(text);
-    let first = *field_lines(&lines, field).first()?;
+    let first = *field_lines(text, field).first()?;
     let value = field_line(&lines[first].visible, field)?;
     let nested: Vec<&str> = lines[first + 1..]
         .iter()
@@ -72,7 +72,7 @@ pub fn link_targets(text: &str) -> Vec<String> {
 /// a comment (lancelot does not rewrite around hidden text).
 pub fn set_field_value(text: &str, field: &str, value: &str) -> Option<String> {
     let lines = read(text);
-    let targets = field_lines(&lines, field);
+    let targets = field_lines(text, field);
     if targets.is_empty() || targets.iter().any(|&index| !lines[index].plain) {
         return None;
     }
@@ -101,7 +101,7 @@ pub fn upsert_field(text: &str, field: &str, value: &str, after: &str) -> Option
         return Some(updated);
     }
     let lines = read(text);
-    let anchor = *field_lines(&lines, after).last()?;
+    let anchor = *field_lines(text, after).last()?;
     let line = &lines[anchor];
     if !line.plain {
         return None;

@@ -308,11 +308,11 @@ impl Rules {
             Some(1) => true,
             _ => return false,
         };
-        let status_lines = reader::field_line_indexes(old, &self.status_field);
+        let status_lines = reader::field_lines(old, &self.status_field);
         let mut mutable: Vec<(usize, &str)> = Vec::new();
         let mut absent: Vec<&str> = Vec::new();
         for field in self.other_mutable_fields() {
-            let lines = reader::field_line_indexes(old, field);
+            let lines = reader::field_lines(old, field);
             if lines.is_empty() {
                 absent.push(field);
             }
@@ -654,6 +654,47 @@ mod tests {
                 Verdict::Violation(ChangeKind::Modified),
                 "{edited}"
             );
+        }
+    }
+
+    #[test]
+    fn a_status_readers_see_is_read_whatever_surrounds_it() {
+        // Each renders `**Status:** In Progress` as text (CommonMark); an earlier
+        // construct must neither hide it nor shadow it with another status.
+        let rules = rules();
+        for text in [
+            "# Spec A\n\nComments in specs start with `<!--`.\n\n**Status:** In Progress\n\nBody text.\n",
+            "# Spec A\n<!-->\n**Status:** In Progress\n\nBody text.\n",
+            "# Spec A\r\r**Status:** In Progress\r\rBody text.\r",
+            "# Spec A\n\n```x``` marks inline code.\n\n**Status:** In Progress\n\nBody text.\n",
+            "# Spec A\n\n1. item\n   ```\n**Status:** In Progress\n\nBody text.\n",
+            "# Spec A\n\n    Status: Draft\n\n**Status:** In Progress\n\nBody text.\n",
+            "# Spec A\n\n[ref]: https://example.com \"\nStatus: Draft\n\"\n\n**Status:** In Progress\n\nBody text.\n",
+            "# Spec A\n\n<img src=\"x.png\" alt=\"\nStatus: Draft\n\">\n\n**Status:** In Progress\n\nBody text.\n",
+            "---\ntitle: Spec A\nnotes: |\n  status: draft notes\nstatus: In Progress\n---\nBody text.\n",
+            "---\nstatus: Draft\nstatus: In Progress\n---\nBody text.\n",
+            "---\n\"status\": In Progress\n---\nBody text.\n",
+            "---\nstatus: >-\n  In Progress\n---\nBody text.\n",
+        ] {
+            assert_eq!(
+                rules.frozen_status_of(text.as_bytes()),
+                Some("In Progress"),
+                "{text:?}"
+            );
+            let edited = text.replace("Body text.", "Body text EDITED.");
+            assert_eq!(
+                rules.judge(MODE_FILE, text.as_bytes(), file(edited.as_bytes())),
+                Verdict::Violation(ChangeKind::Modified),
+                "{text:?}"
+            );
+        }
+        // The neighbours: statuses no reader sees as the document's.
+        for text in [
+            "# Spec\n\n<!-- **Status:** In Progress -->\n**Status:** Draft\n",
+            "# Spec\n\n**Status:** Draft\n\n```\nStatus: In Progress\n```\n",
+            "---\nnotes:\n  status: In Progress\nstatus: Draft\n---\n",
+        ] {
+            assert_eq!(rules.frozen_status_of(text.as_bytes()), None, "{text:?}");
         }
     }
 

@@ -19,10 +19,10 @@ use globset::GlobSet;
 use unicode_normalization::UnicodeNormalization;
 
 use super::attributes::Attributes;
-use crate::repo::Key;
 use super::input::RefUpdate;
 use super::rule::{After, ChangeKind, Rules, Verdict, is_regular_file};
 use super::{FreezeError, RefReason, RefRefusal, Report, Violation};
+use crate::repo::Key;
 
 /// How much work one check may do. Set on the server (or any clone) with git config:
 /// `lancelot.maxParents`, `lancelot.maxPairs`, `lancelot.maxEntries`,

@@ -14,7 +14,7 @@ use crate::support::TestRepo;
 /// Characters an attacker would like to send to a terminal: an OSC 52 clipboard write,
 /// a screen clear, an OSC 8 hyperlink, a C1 control, a bell, a carriage return and a
 /// right-to-left override.
-const HOSTILE: &str = "\u{1b}]52;c;cm0gLXJmIH4=\u{7} \u{1b}[7;8;5m \u{1b}[2J \u{1b}]8;;https://evil.example\u{1b}\\link\u{1b}]8;;\u{1b}\\ \u{9b}31m \r\u{202e}txt.exe";
+const HOSTILE: &str = "\u{1b}]52;c;cm0gLXJmIH4=\u{7} \u{1b}[7;8;5m \u{1b}[2J \u{1b}]8;;https://evil.example\u{1b}\\link\u{1b}]8;;\u{1b}\\ \u{9b}31m \u{202e}txt.exe\r";
 
 /// Runs a command on a pseudo-terminal with colours on and returns what it printed.
 fn on_terminal(mut command: Command) -> String {
