@@ -844,7 +844,8 @@ fn malformed_entries(old: &Tree<'_>, new: &Tree<'_>, dir: &str) -> Vec<Found> {
                         crate::ui::safe(&String::from_utf8_lossy(earlier))
                     ),
                 ),
-                Some(_) => {}
+                // A file and a folder of one name sort apart in git's order.
+                Some(_) => refuse(&mut found, name, "a second entry of the same name".into()),
                 None => {
                     seen.insert(key, name.to_vec());
                 }

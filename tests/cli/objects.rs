@@ -98,6 +98,33 @@ fn mode_commit(repo: &TestRepo, mode: &str) -> String {
 }
 
 #[test]
+fn a_file_and_a_folder_of_one_name_are_refused() {
+    let repo = frozen_alpha();
+    let name = "Lancelot_vNext2_Spec_Alpha.md";
+    let blob = repo.rev(&format!("HEAD:{ALPHA}"));
+    let readme = repo.rev("HEAD:README.md");
+    let inner = raw_tree(&repo, &[("100644", "README.md", &readme)]);
+    // git's order puts the folder (`…md/`) after the file (`…md`).
+    let specs = raw_tree(&repo, &[("100644", name, &blob), ("40000", name, &inner)]);
+    let docs = raw_tree(&repo, &[("40000", "specs", &specs)]);
+    let root = raw_tree(
+        &repo,
+        &[("100644", "README.md", &readme), ("40000", "docs", &docs)],
+    );
+    let commit = repo
+        .git(["commit-tree", &root, "-p", "HEAD", "-m", "a twin folder"])
+        .trim()
+        .to_owned();
+    server_config(&repo, "receive.fsckObjects", "false");
+    let outcome = refused(repo.push([format!("{commit}:refs/heads/main")]));
+    assert!(
+        outcome.stderr.contains("a second entry of the same name"),
+        "{}",
+        outcome.stderr
+    );
+}
+
+#[test]
 fn a_file_mode_git_never_writes_is_refused() {
     // libgit2 reads these as a file; git checks the entry out as a submodule, so the
     // document would vanish from clones and archives. git's fsck only warns.
