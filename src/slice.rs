@@ -163,6 +163,8 @@ pub struct SliceLayout {
     pub unit_test: RelPath,
     /// The integration tests of the owning module.
     pub integration_test: RelPath,
+    /// The slice's towncrier news fragment, when towncrier builds the CHANGELOG.
+    pub news_fragment: Option<RelPath>,
 }
 
 impl SliceLayout {
@@ -183,6 +185,10 @@ impl SliceLayout {
             module: module.unwrap_or_else(|| paths.modules.join(&format!("{snake}.{ext}"))),
             unit_test: paths.unit_tests.join(&format!("test_{snake}.{ext}")),
             integration_test: paths.integration_tests.join(&format!("test_{snake}.{ext}")),
+            news_fragment: paths
+                .news_fragments
+                .as_ref()
+                .map(|folder| folder.join(&format!("+{snake}.added.md"))),
         }
     }
 }

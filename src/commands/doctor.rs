@@ -33,6 +33,9 @@ pub struct DoctorArgs {
 struct Check {
     name: String,
     ok: bool,
+    /// Passes, with something worth knowing (shown as `warn`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    warning: bool,
     detail: String,
     fix: Option<String>,
 }
@@ -42,8 +45,19 @@ impl Check {
         Check {
             name: name.into(),
             ok: true,
+            warning: false,
             detail: detail.into(),
             fix: None,
+        }
+    }
+
+    fn warn(name: &str, detail: impl Into<String>, advice: impl Into<String>) -> Check {
+        Check {
+            name: name.into(),
+            ok: true,
+            warning: true,
+            detail: detail.into(),
+            fix: Some(advice.into()),
         }
     }
 
@@ -51,6 +65,7 @@ impl Check {
         Check {
             name: name.into(),
             ok: false,
+            warning: false,
             detail: detail.into(),
             fix: Some(fix.into()),
         }
@@ -174,7 +189,7 @@ pub fn run(invocation: &Invocation, args: &DoctorArgs) -> Result<ExitStatus, Err
         checks.push(covered_documents_check(&workspace.repo, &rules));
     }
     checks.push(status_readings_check(&project));
-    checks.push(changelog_check(&project, &config));
+    checks.extend(changelog_check(&project, &config));
     report(args.format, &checks)
 }
 
@@ -533,44 +548,73 @@ fn status_readings_check(project: &Project) -> Check {
     }
 }
 
-fn changelog_check(project: &Project, config: &Config) -> Check {
+fn changelog_check(project: &Project, config: &Config) -> Vec<Check> {
     let path = &config.paths.changelog;
     if project.changelog.is_empty() {
-        return Check::fail(
+        return vec![Check::fail(
             "CHANGELOG",
             format!("{path} is missing or empty"),
             "run `lancelot init`",
-        );
+        )];
     }
     let changelog = Changelog::parse(&project.changelog);
-    if changelog.unreleased().is_none() {
-        return Check::fail(
+    let towncrier = crate::changelog::built_by_towncrier(&project.changelog);
+    let mut checks = Vec::new();
+    checks.push(match (&config.paths.news_fragments, towncrier) {
+        (Some(folder), _) => Check::pass(
             "CHANGELOG",
-            format!("{path} has no ## [Unreleased] section"),
-            "add `## [Unreleased]` above the releases",
-        );
-    }
-    let invalid: Vec<String> = changelog
-        .sections()
-        .iter()
-        .filter(|section| !section.is_unreleased() && section.version().is_none())
-        .map(|section| section.title().to_owned())
-        .collect();
-    if invalid.is_empty() {
-        Check::pass(
+            format!("{path} is built by towncrier; new slices write news fragments to {folder}/"),
+        ),
+        (None, true) => Check::fail(
+            "CHANGELOG",
+            format!("{path} is built by towncrier, but lancelot would write [Unreleased] entries where towncrier writes later releases"),
+            "set [paths] news_fragments = \"newsfragments\" (towncrier's `directory`) in lancelot.toml",
+        ),
+        (None, false) => Check::pass(
             "CHANGELOG",
             format!(
-                "{path} parses ({} release(s))",
-                changelog.releases().count()
+                "{path} parses ({} release(s){})",
+                changelog.releases().count(),
+                if changelog.unreleased().is_none() {
+                    "; new-slice adds ## [Unreleased] above them"
+                } else {
+                    ""
+                }
             ),
-        )
-    } else {
-        Check::fail(
-            "CHANGELOG",
-            format!("headings that are not versions: {}", invalid.join("; ")),
-            "write release headings as ## [X.Y.Z] - YYYY-MM-DD",
-        )
+        ),
+    });
+    // Headings written before lancelot that are not semver versions: history, each
+    // named once however often it repeats.
+    let mut historical: Vec<(String, usize)> = Vec::new();
+    for section in changelog.sections() {
+        if section.is_unreleased() || section.version().is_some() {
+            continue;
+        }
+        let title = section.title().to_owned();
+        match historical.iter_mut().find(|(known, _)| *known == title) {
+            Some((_, count)) => *count += 1,
+            None => historical.push((title, 1)),
+        }
     }
+    if !historical.is_empty() {
+        let named: Vec<String> = historical
+            .iter()
+            .map(|(title, count)| match count {
+                1 => format!("`{title}`"),
+                count => format!("`{title}` (×{count})"),
+            })
+            .collect();
+        checks.push(Check::warn(
+            "CHANGELOG headings",
+            format!(
+                "{} heading(s) are not semver versions: {}",
+                historical.len(),
+                named.join(", ")
+            ),
+            "release and status ignore them; history stays as written",
+        ));
+    }
+    checks
 }
 
 fn report(format: Format, checks: &[Check]) -> Result<ExitStatus, Error> {
@@ -581,7 +625,15 @@ fn report(format: Format, checks: &[Check]) -> Result<ExitStatus, Error> {
         let mut text = String::new();
         for check in checks {
             let detail = ui::safe_block(&check.detail);
-            if check.ok {
+            if check.ok && check.warning {
+                text.push_str(&format!(
+                    "{WARNING}warn{WARNING:#}  {}: {detail}\n",
+                    check.name
+                ));
+                if let Some(advice) = &check.fix {
+                    text.push_str(&format!("      {HELP}note:{HELP:#} {}\n", ui::safe(advice)));
+                }
+            } else if check.ok {
                 text.push_str(&format!("{GOOD}ok{GOOD:#}    {}: {detail}\n", check.name));
             } else {
                 text.push_str(&format!(

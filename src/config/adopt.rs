@@ -26,6 +26,8 @@ pub struct Adoption {
     pub version_files: Vec<VersionFile>,
     /// `freeze.baseline`: the history before lancelot.
     pub baseline: Option<String>,
+    /// `paths.news_fragments`: towncrier's fragment folder.
+    pub news_fragments: Option<String>,
 }
 
 /// Where owning modules and tests go.
@@ -68,6 +70,9 @@ impl Adoption {
         }
         if let Some(url) = &self.repository_url {
             text = uncomment(&text, "repository_url", url);
+        }
+        if let Some(folder) = &self.news_fragments {
+            text = uncomment(&text, "news_fragments", folder);
         }
         let Ok(mut document) = text.parse::<DocumentMut>() else {
             // The defaults are tested to parse; keep them rather than fail.
@@ -209,6 +214,7 @@ mod tests {
                 },
             ],
             baseline: Some("0123456789abcdef0123456789abcdef01234567".into()),
+            news_fragments: Some("newsfragments".into()),
         };
         let text = adoption.to_toml();
         let config = Config::from_toml(&text, "t").unwrap();
@@ -227,6 +233,15 @@ mod tests {
             Some("https://github.com/o/r")
         );
         assert_eq!(config.release.version_files, adoption.version_files);
+        assert_eq!(
+            config
+                .paths
+                .news_fragments
+                .as_ref()
+                .map(ToString::to_string)
+                .as_deref(),
+            Some("newsfragments")
+        );
         assert_eq!(
             config.freeze.baseline.as_deref(),
             Some("0123456789abcdef0123456789abcdef01234567")

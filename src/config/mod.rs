@@ -78,6 +78,10 @@ pub struct PathsConfig {
     pub integration_tests: RelPath,
     /// Folder whose `*.tera` files replace the built-in templates.
     pub templates: RelPath,
+    /// towncrier's news fragment folder, when towncrier builds the CHANGELOG: a new
+    /// slice writes its entry there as `+<feature>.added.md`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub news_fragments: Option<RelPath>,
 }
 
 impl Default for PathsConfig {
@@ -95,6 +99,7 @@ impl Default for PathsConfig {
             unit_tests: path("tests/unit"),
             integration_tests: path("tests/integration"),
             templates: path(".lancelot/templates"),
+            news_fragments: None,
         }
     }
 }

@@ -45,6 +45,8 @@ pub struct Detected {
     pub hook_managers: Vec<String>,
     /// Changelog generators in use (`towncrier`, `git-cliff`).
     pub generators: Vec<String>,
+    /// towncrier's news fragment folder, when towncrier builds the CHANGELOG.
+    pub news_fragments: Option<String>,
     /// A documentation site under `docs/` (`MkDocs`, `Sphinx`, …).
     pub docs_site: Option<String>,
     /// HEAD's commit, when the repository has history: the freeze's baseline.
@@ -123,7 +125,10 @@ pub fn detect(repo: &Repository, files: &Root) -> Detected {
         .first()
         .and_then(|path| files.text(path.as_str()));
     let mut repository_urls = Vec::new();
-    if let Some(url) = changelog_text.as_deref().and_then(footer_url) {
+    let footer = changelog_text
+        .as_deref()
+        .and_then(|text| crate::changelog::Changelog::parse(text).conventions().base);
+    if let Some(url) = footer {
         repository_urls.push((url, "the CHANGELOG's link footer".to_owned()));
     }
     repository_urls.extend(manifests.urls.iter().cloned());
@@ -142,6 +147,7 @@ pub fn detect(repo: &Repository, files: &Root) -> Detected {
         version_files: manifests.version_files.clone(),
         hook_managers: hook_managers(repo, files),
         generators: generators(files, changelog_text.as_deref()),
+        news_fragments: towncrier_directory(files, changelog_text.as_deref()),
         docs_site: docs_site(files),
         history: repo
             .head()
@@ -159,29 +165,6 @@ fn dedup_by_first(urls: &mut Vec<(String, String)>) {
         seen.push(url.clone());
         new
     });
-}
-
-/// The repository URL a CHANGELOG's link footer points at:
-/// `[1.2.0]: https://github.com/o/r/compare/v1.1.0...v1.2.0` gives `https://github.com/o/r`.
-pub fn footer_url(changelog: &str) -> Option<String> {
-    changelog.lines().rev().find_map(|line| {
-        let line = line.trim();
-        let (label, url) = line.strip_prefix('[')?.split_once("]:")?;
-        if label.contains(']') {
-            return None;
-        }
-        let url = url.trim();
-        [
-            "/compare/",
-            "/releases/tag/",
-            "/tree/",
-            "/-/compare/",
-            "/-/tags/",
-        ]
-        .iter()
-        .find_map(|marker| url.split_once(marker).map(|(base, _)| base.to_owned()))
-        .filter(|base| base.starts_with("https://") || base.starts_with("http://"))
-    })
 }
 
 /// Hook managers whose configuration is in the repository, or a `core.hooksPath`.
@@ -225,6 +208,28 @@ fn generators(files: &Root, changelog: Option<&str>) -> Vec<String> {
         found.push("git-cliff".to_owned());
     }
     found
+}
+
+/// towncrier's fragment folder (its `directory`, else `newsfragments`) when towncrier
+/// builds the CHANGELOG.
+fn towncrier_directory(files: &Root, changelog: Option<&str>) -> Option<String> {
+    let configured = ["towncrier.toml", "pyproject.toml"]
+        .iter()
+        .find_map(|name| {
+            let table: toml::Table = files.text(name)?.parse().ok()?;
+            let towncrier = table.get("tool")?.get("towncrier")?;
+            Some(
+                towncrier
+                    .get("directory")
+                    .and_then(toml::Value::as_str)
+                    .unwrap_or("newsfragments")
+                    .to_owned(),
+            )
+        });
+    let marked = changelog.is_some_and(crate::changelog::built_by_towncrier);
+    configured
+        .or_else(|| marked.then(|| "newsfragments".to_owned()))
+        .filter(|folder| RelPath::parse(folder).is_ok())
 }
 
 /// A documentation site whose sources live in `docs/`.
@@ -307,6 +312,7 @@ impl Detected {
                 .map(|(file, _)| file.clone())
                 .collect(),
             baseline: self.history.clone(),
+            news_fragments: self.news_fragments.clone(),
         }
     }
 
@@ -401,11 +407,14 @@ impl Detected {
             );
         }
         for generator in &self.generators {
-            add(
-                "changelog generator",
-                generator.clone(),
-                "new-slice and release leave its part of the CHANGELOG alone".into(),
-            );
+            let reason = match (generator.as_str(), &self.news_fragments) {
+                ("towncrier", Some(folder)) => {
+                    format!("it builds the CHANGELOG: new slices write news fragments to {folder}/")
+                }
+                _ => "release follows its headings and links, and writes nothing after its marker"
+                    .into(),
+            };
+            add("changelog generator", generator.clone(), reason);
         }
         if let Some(site) = &self.docs_site {
             let reason = if choices.slices_apart {
@@ -423,25 +432,5 @@ impl Detected {
             );
         }
         findings
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_footer_names_the_repository() {
-        let changelog = "## [1.2.0]\n\n- x\n\n[unreleased]: https://github.com/python-poetry/poetry/compare/2.4.1...main\n[1.2.0]: https://github.com/o/r/compare/v1.1.0...v1.2.0\n";
-        assert_eq!(
-            footer_url(changelog).as_deref(),
-            Some("https://github.com/o/r")
-        );
-        let gitlab = "[1.0.0]: https://gitlab.com/group/sub/proj/-/tags/v1.0.0\n";
-        assert_eq!(
-            footer_url(gitlab).as_deref(),
-            Some("https://gitlab.com/group/sub/proj")
-        );
-        assert_eq!(footer_url("no links here\n"), None);
     }
 }

@@ -102,10 +102,16 @@ pub fn completeness_gaps(project: &Project, slice: &Slice) -> Vec<String> {
 pub fn has_changelog_entry(project: &Project, slice: &Slice) -> bool {
     let spec = slice.layout.spec.file_name();
     let blueprint = slice.layout.blueprint.file_name();
-    project
-        .changelog
-        .lines()
-        .any(|line| line.contains(spec) && line.contains(blueprint))
+    let fragment = slice
+        .layout
+        .news_fragment
+        .as_ref()
+        .is_some_and(|fragment| project.present.contains(fragment));
+    fragment
+        || project
+            .changelog
+            .lines()
+            .any(|line| line.contains(spec) && line.contains(blueprint))
 }
 
 /// Plans moving `slice` (spec and blueprint together) to `target`, or refuses with

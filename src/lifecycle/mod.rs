@@ -185,7 +185,13 @@ impl Project {
             .collect::<Result<Vec<_>, _>>()?;
         let mut present = HashSet::new();
         for slice in &slices {
-            for (_, path) in slice.supporting_files() {
+            let fragment = slice.layout.news_fragment.iter();
+            for path in slice
+                .supporting_files()
+                .into_iter()
+                .map(|(_, path)| path)
+                .chain(fragment)
+            {
                 if files.exists(path)? {
                     present.insert(path.clone());
                 }

@@ -98,6 +98,12 @@ pub enum ReleaseError {
         /// The configured CHANGELOG.
         path: RelPath,
     },
+    /// towncrier builds the CHANGELOG: lancelot does not cut its sections.
+    #[error("{path} is built by towncrier: lancelot does not write its release sections")]
+    Towncrier {
+        /// The CHANGELOG.
+        path: RelPath,
+    },
     /// The `[Unreleased]` section has no entries.
     #[error("nothing to release: the [Unreleased] section of {path} has no entries")]
     NothingUnreleased {
@@ -196,6 +202,9 @@ impl ReleaseError {
             ReleaseError::NoChangelog { .. } => {
                 "run `lancelot init`, or set [paths] changelog in lancelot.toml".into()
             }
+            ReleaseError::Towncrier { .. } => {
+                "build the release with towncrier (`towncrier build --version <X.Y.Z>`), bump the version files and tag it as you do today; lancelot keeps new slices' entries in the news fragment folder for it".into()
+            }
             ReleaseError::NothingUnreleased { .. } => {
                 "slices add their entries with `lancelot new-slice`; add an entry under ## [Unreleased]".into()
             }
@@ -244,6 +253,11 @@ pub fn prepare(
     let before = read(files, changelog_path)?.ok_or_else(|| ReleaseError::NoChangelog {
         path: changelog_path.clone(),
     })?;
+    if config.paths.news_fragments.is_some() || crate::changelog::built_by_towncrier(&before) {
+        return Err(ReleaseError::Towncrier {
+            path: changelog_path.clone(),
+        });
+    }
     let mut changelog = Changelog::parse(&before);
     let prefix = config.release.tag_prefix.as_str();
     let tagged = tagged_versions(repo, prefix)?;

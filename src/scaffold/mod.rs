@@ -12,7 +12,7 @@ mod templates;
 pub use templates::{Artifact, BUILTIN, Templates};
 
 use crate::apply::{FileChange, Plan};
-use crate::changelog::{Changelog, NEW_CHANGELOG};
+use crate::changelog::{self, Changelog, NEW_CHANGELOG};
 use crate::config::Config;
 use crate::envfile;
 use crate::feature::FeatureName;
@@ -61,6 +61,15 @@ pub enum ScaffoldError {
     #[error("{path} already exists; nothing was written")]
     TargetExists {
         /// The file.
+        path: RelPath,
+    },
+    /// towncrier builds the CHANGELOG and no fragment folder is configured.
+    #[error(
+        "{path} is built by towncrier (it holds its `{}` marker): an entry written there would land where towncrier writes later releases",
+        changelog::TOWNCRIER_MARKER
+    )]
+    TowncrierChangelog {
+        /// The CHANGELOG.
         path: RelPath,
     },
     /// The flag is already declared in the env file.
@@ -130,6 +139,9 @@ impl ScaffoldError {
             ScaffoldError::TargetExists { .. } => {
                 Some("move the file away, or pass --module / --flag to use other names".into())
             }
+            ScaffoldError::TowncrierChangelog { .. } => Some(
+                "set [paths] news_fragments = \"newsfragments\" (towncrier's `directory`) in lancelot.toml: each new slice then writes its entry there as a news fragment".into(),
+            ),
             ScaffoldError::FlagDeclared { .. } => Some("pass --flag <NAME> to gate the slice with another flag".into()),
             ScaffoldError::UnknownDependency { known, .. } if known.is_empty() => {
                 Some("there are no slices yet; drop --depends-on".into())
@@ -282,9 +294,22 @@ impl<'r> Scaffolder<'r> {
         let changelog_path = &config.paths.changelog;
         let entry = render(Artifact::ChangelogEntry, changelog_path)?;
         let current = self.read_optional(changelog_path)?;
-        let mut changelog = Changelog::parse(current.as_deref().unwrap_or(NEW_CHANGELOG));
-        changelog.add_unreleased_entry("Added", &entry);
-        self.write(&mut plan, changelog_path, current, changelog.render());
+        if let Some(fragment) = &layout.news_fragment {
+            // towncrier builds the CHANGELOG from its fragments: one line, no bullet.
+            let line = entry.trim().trim_start_matches(['-', '*']).trim_start();
+            self.create(&mut plan, fragment, format!("{line}\n"))?;
+        } else if current
+            .as_deref()
+            .is_some_and(changelog::built_by_towncrier)
+        {
+            return Err(ScaffoldError::TowncrierChangelog {
+                path: changelog_path.clone(),
+            });
+        } else {
+            let mut changelog = Changelog::parse(current.as_deref().unwrap_or(NEW_CHANGELOG));
+            changelog.add_unreleased_entry("Added", &entry);
+            self.write(&mut plan, changelog_path, current, changelog.render());
+        }
 
         let env_path = &config.paths.env_file;
         let env = self.read_optional(env_path)?;
