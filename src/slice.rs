@@ -169,10 +169,54 @@ pub struct SliceLayout {
 
 impl SliceLayout {
     /// The conventional layout of `feature`; `module` replaces the default module path.
+    ///
+    /// The code follows its language's conventions: Python `tests/unit/test_<feature>.py`;
+    /// Rust unit tests inside the module (`src/<feature>.rs`) and an integration test
+    /// `tests/<feature>.rs`; Go a package folder `<modules>/<feature>/` with
+    /// `<feature>_test.go` and `<feature>_integration_test.go`; TypeScript and
+    /// JavaScript `<feature-name>.ts` beside `<feature-name>.test.ts`.
     pub fn new(config: &Config, feature: &FeatureName, module: Option<RelPath>) -> SliceLayout {
         let paths = &config.paths;
         let ext = paths.module_ext.as_str();
         let snake = feature.snake();
+        let (module, unit_test, integration_test) = match ext {
+            "rs" => {
+                let module =
+                    module.unwrap_or_else(|| paths.modules.join(&format!("{snake}.{ext}")));
+                let integration = paths.integration_tests.join(&format!("{snake}.{ext}"));
+                (module.clone(), module, integration)
+            }
+            "go" => {
+                let package = snake.replace('_', "");
+                let module = module.unwrap_or_else(|| {
+                    paths.modules.join(&package).join(&format!("{snake}.{ext}"))
+                });
+                let beside = |suffix: &str| {
+                    let name = format!("{snake}{suffix}.{ext}");
+                    match module.parent() {
+                        Some(folder) => folder.join(&name),
+                        None => RelPath::parse(&name).unwrap_or_else(|_| module.clone()),
+                    }
+                };
+                let (unit, integration) = (beside("_test"), beside("_integration_test"));
+                (module, unit, integration)
+            }
+            "ts" | "js" | "mts" | "mjs" | "tsx" | "jsx" => {
+                let kebab = feature.kebab();
+                (
+                    module.unwrap_or_else(|| paths.modules.join(&format!("{kebab}.{ext}"))),
+                    paths.unit_tests.join(&format!("{kebab}.test.{ext}")),
+                    paths
+                        .integration_tests
+                        .join(&format!("{kebab}.integration.test.{ext}")),
+                )
+            }
+            _ => (
+                module.unwrap_or_else(|| paths.modules.join(&format!("{snake}.{ext}"))),
+                paths.unit_tests.join(&format!("test_{snake}.{ext}")),
+                paths.integration_tests.join(&format!("test_{snake}.{ext}")),
+            ),
+        };
         SliceLayout {
             spec: paths.specs.join(&spec_file_name(config, &feature.pascal())),
             blueprint: paths.blueprints.join(&doc_file_name(
@@ -182,9 +226,9 @@ impl SliceLayout {
             )),
             architecture: paths.architecture.join(&format!("{snake}.md")),
             runbook: paths.runbooks.join(&format!("{snake}.md")),
-            module: module.unwrap_or_else(|| paths.modules.join(&format!("{snake}.{ext}"))),
-            unit_test: paths.unit_tests.join(&format!("test_{snake}.{ext}")),
-            integration_test: paths.integration_tests.join(&format!("test_{snake}.{ext}")),
+            module,
+            unit_test,
+            integration_test,
             news_fragment: paths
                 .news_fragments
                 .as_ref()

@@ -63,6 +63,12 @@ pub enum ScaffoldError {
         /// The file.
         path: RelPath,
     },
+    /// No file declares the modules of a new Rust module's folder.
+    #[error("no lib.rs, main.rs or mod.rs declares the modules of the folder of {module}")]
+    NoRustModuleOwner {
+        /// The new module.
+        module: RelPath,
+    },
     /// towncrier builds the CHANGELOG and no fragment folder is configured.
     #[error(
         "{path} is built by towncrier (it holds its `{}` marker): an entry written there would land where towncrier writes later releases",
@@ -103,7 +109,7 @@ pub enum ScaffoldError {
     #[error(transparent)]
     Files(#[from] FsError),
     /// A template is missing for the configured module extension.
-    #[error("no template {name}: built-in module templates exist for Python only")]
+    #[error("no template {name}: built-in module templates exist for py, rs, ts, js and go")]
     MissingTemplate {
         /// The template file name.
         name: String,
@@ -139,6 +145,9 @@ impl ScaffoldError {
             ScaffoldError::TargetExists { .. } => {
                 Some("move the file away, or pass --module / --flag to use other names".into())
             }
+            ScaffoldError::NoRustModuleOwner { .. } => Some(
+                "set [paths] modules to the crate's source folder (src), or pass --module with a path inside it".into(),
+            ),
             ScaffoldError::TowncrierChangelog { .. } => Some(
                 "set [paths] news_fragments = \"newsfragments\" (towncrier's `directory`) in lancelot.toml: each new slice then writes its entry there as a news fragment".into(),
             ),
@@ -249,7 +258,14 @@ impl<'r> Scaffolder<'r> {
         let ext = self.config.paths.module_ext.as_str();
         let is_folder = text.trim_end().ends_with('/') || !path.file_name().contains('.');
         if is_folder {
-            return Ok(path.join(&format!("__init__.{ext}")));
+            // The file that is a folder's module in each language.
+            let file = match ext {
+                "rs" => "mod.rs".to_owned(),
+                "go" => format!("{}.go", path.file_name()),
+                "ts" | "js" | "mts" | "mjs" | "tsx" | "jsx" => format!("index.{ext}"),
+                _ => format!("__init__.{ext}"),
+            };
+            return Ok(path.join(&file));
         }
         if !path.file_name().ends_with(&format!(".{ext}")) {
             return Err(invalid(format!(
@@ -331,16 +347,35 @@ impl<'r> Scaffolder<'r> {
         let new_env = envfile::with_flag(env.as_deref().unwrap_or_default(), &comment, flag, false);
         self.write(&mut plan, env_path, env, new_env);
 
-        let code = [
-            (Artifact::Module, &layout.module),
-            (Artifact::UnitTest, &layout.unit_test),
-            (Artifact::IntegrationTest, &layout.integration_test),
-        ];
-        for (artifact, path) in code {
-            if artifact != Artifact::Module {
-                self.add_python_package_marker(&mut plan, path)?;
-            }
-            self.create(&mut plan, path, render(artifact, path)?)?;
+        if layout.unit_test == layout.module {
+            // Unit tests live in the module (Rust's `#[cfg(test)] mod tests`).
+            let module = format!(
+                "{}\n{}",
+                render(Artifact::Module, &layout.module)?.trim_end(),
+                render(Artifact::UnitTest, &layout.module)?
+            );
+            self.create(&mut plan, &layout.module, module)?;
+        } else {
+            self.create(
+                &mut plan,
+                &layout.module,
+                render(Artifact::Module, &layout.module)?,
+            )?;
+            self.add_python_package_marker(&mut plan, &layout.unit_test)?;
+            self.create(
+                &mut plan,
+                &layout.unit_test,
+                render(Artifact::UnitTest, &layout.unit_test)?,
+            )?;
+        }
+        self.add_python_package_marker(&mut plan, &layout.integration_test)?;
+        self.create(
+            &mut plan,
+            &layout.integration_test,
+            render(Artifact::IntegrationTest, &layout.integration_test)?,
+        )?;
+        if config.paths.module_ext.as_str() == "rs" {
+            self.declare_rust_module(&mut plan, &layout.module)?;
         }
         Ok(plan)
     }
@@ -356,6 +391,53 @@ impl<'r> Scaffolder<'r> {
         }
         plan.push(FileChange::create(path.clone(), contents));
         Ok(())
+    }
+
+    /// Declares a new Rust module in the file that owns its folder (`lib.rs`,
+    /// `main.rs`, `mod.rs`, or `<folder>.rs`), after the declarations already there,
+    /// so `cargo test` compiles it and runs its unit tests.
+    fn declare_rust_module(&self, plan: &mut Plan, module: &RelPath) -> Result<(), ScaffoldError> {
+        let (name, folder) = if module.file_name() == "mod.rs" {
+            let own = module.parent();
+            let name = own.as_ref().map(|own| own.file_name().to_owned());
+            (name, own.and_then(|own| own.parent()))
+        } else {
+            let name = module.file_name().strip_suffix(".rs").map(str::to_owned);
+            (name, module.parent())
+        };
+        let Some(name) = name.filter(|name| !name.is_empty()) else {
+            return Ok(());
+        };
+        let mut owners = Vec::new();
+        if let Some(folder) = &folder {
+            for file in ["lib.rs", "main.rs", "mod.rs"] {
+                owners.push(folder.join(file));
+            }
+            if let Some(parent) = folder.parent() {
+                owners.push(parent.join(&format!("{}.rs", folder.file_name())));
+            } else if let Ok(beside) = RelPath::parse(&format!("{}.rs", folder.file_name())) {
+                owners.push(beside);
+            }
+        }
+        for owner in owners {
+            let Some(text) = self.read_optional(&owner)? else {
+                continue;
+            };
+            // A binary's module is dead code until main uses it: say so rather than
+            // fail a build that denies warnings.
+            let declaration = if owner.file_name() == "main.rs" {
+                format!("#[allow(dead_code)] // until main wires the slice in\nmod {name};\n")
+            } else {
+                format!("pub mod {name};\n")
+            };
+            if let Some(updated) = with_module_declared(&text, &name, &declaration) {
+                self.write(plan, &owner, Some(text), updated);
+            }
+            return Ok(());
+        }
+        Err(ScaffoldError::NoRustModuleOwner {
+            module: module.clone(),
+        })
     }
 
     /// pytest cannot collect two test files of the same name (the unit and the
@@ -391,6 +473,47 @@ impl<'r> Scaffolder<'r> {
     fn read_optional(&self, path: &RelPath) -> Result<Option<String>, ScaffoldError> {
         Ok(self.files.read_text(path, TEXT_LIMIT)?)
     }
+}
+
+/// `text` (a Rust file) with `declaration` (of module `name`) added after its last
+/// module declaration (or at its end); `None` when it declares the module already.
+fn with_module_declared(text: &str, name: &str, declaration: &str) -> Option<String> {
+    fn declares(line: &str) -> Option<&str> {
+        let line = line
+            .trim_start_matches("pub ")
+            .trim_start_matches("pub(crate) ");
+        line.strip_prefix("mod ")
+            .filter(|rest| rest.trim_end().ends_with(';'))
+            .map(|rest| rest.trim_end().trim_end_matches(';').trim())
+    }
+    if text.lines().any(|line| declares(line) == Some(name)) {
+        return None;
+    }
+    let line = declaration;
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let out = match lines.iter().rposition(|line| declares(line).is_some()) {
+        Some(last) => {
+            let mut out: String = lines[..=last].concat();
+            if !out.ends_with('\n') {
+                out.push('\n');
+            }
+            out.push_str(line);
+            out.push_str(&lines[last + 1..].concat());
+            out
+        }
+        None => {
+            let mut out = text.to_owned();
+            if !out.is_empty() && !out.ends_with('\n') {
+                out.push('\n');
+            }
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(line);
+            out
+        }
+    };
+    Some(out)
 }
 
 /// Loads the templates of the work tree `files` and renders each with a sample slice,

@@ -44,6 +44,54 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "integration_test.py.tera",
         include_str!("../../templates/integration_test.py.tera"),
     ),
+    (
+        "module.rs.tera",
+        include_str!("../../templates/module.rs.tera"),
+    ),
+    (
+        "unit_test.rs.tera",
+        include_str!("../../templates/unit_test.rs.tera"),
+    ),
+    (
+        "integration_test.rs.tera",
+        include_str!("../../templates/integration_test.rs.tera"),
+    ),
+    (
+        "module.ts.tera",
+        include_str!("../../templates/module.ts.tera"),
+    ),
+    (
+        "unit_test.ts.tera",
+        include_str!("../../templates/unit_test.ts.tera"),
+    ),
+    (
+        "integration_test.ts.tera",
+        include_str!("../../templates/integration_test.ts.tera"),
+    ),
+    (
+        "module.js.tera",
+        include_str!("../../templates/module.js.tera"),
+    ),
+    (
+        "unit_test.js.tera",
+        include_str!("../../templates/unit_test.js.tera"),
+    ),
+    (
+        "integration_test.js.tera",
+        include_str!("../../templates/integration_test.js.tera"),
+    ),
+    (
+        "module.go.tera",
+        include_str!("../../templates/module.go.tera"),
+    ),
+    (
+        "unit_test.go.tera",
+        include_str!("../../templates/unit_test.go.tera"),
+    ),
+    (
+        "integration_test.go.tera",
+        include_str!("../../templates/integration_test.go.tera"),
+    ),
 ];
 
 /// Which template renders which artifact.
