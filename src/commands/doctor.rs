@@ -190,6 +190,22 @@ pub fn run(invocation: &Invocation, args: &DoctorArgs) -> Result<ExitStatus, Err
     }
     checks.push(status_readings_check(&project));
     checks.extend(changelog_check(&project, &config));
+    let problems = crate::release::check_setup(&workspace.repo, root, &config);
+    checks.push(if problems.is_empty() {
+        Check::pass(
+            "release",
+            format!(
+                "{} version file key(s) hold a version; tags follow tag_prefix = \"{}\"",
+                config.release.version_files.len(),
+                config.release.tag_prefix
+            ),
+        )
+    } else {
+        let (details, fixes): (Vec<String>, Vec<String>) = problems.into_iter().unzip();
+        let mut fixes = fixes;
+        fixes.dedup();
+        Check::fail("release", details.join("; "), fixes.join("; "))
+    });
     report(args.format, &checks)
 }
 

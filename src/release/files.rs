@@ -90,10 +90,12 @@ fn toml(text: &str, key: &str, version: &Version) -> Result<(String, String), St
     }
     let item = item
         .get_mut(last)
+        .filter(|found| !found.is_none())
         .ok_or_else(|| format!("has no `{key}`"))?;
     let Some(value) = item.as_value_mut() else {
         return Err(format!(
-            "`{key}` is not a string (it is a table); point toml_key at the version string itself"
+            "`{key}` is not a string (it is a {}); point toml_key at the version string itself",
+            item.type_name()
         ));
     };
     let Some(old) = value.as_str().map(str::to_owned) else {

@@ -537,6 +537,60 @@ fn diagnose_tags(
     Ok(())
 }
 
+/// What would stop a release, checked up front (for `doctor`): each problem with
+/// what to do. Every version file and key must hold a version lancelot can rewrite,
+/// and existing release tags must follow `tag_prefix`.
+pub fn check_setup(repo: &Repository, root: &Root, config: &Config) -> Vec<(String, String)> {
+    let mut problems = Vec::new();
+    let mut paths: Vec<&RelPath> = Vec::new();
+    for file in &config.release.version_files {
+        if !paths.contains(&&file.path) {
+            paths.push(&file.path);
+        }
+    }
+    let fix = "fix the file, or the entry in [release] version_files".to_owned();
+    for path in paths {
+        let keys: Result<Vec<Key>, String> = config
+            .release
+            .version_files
+            .iter()
+            .filter(|file| file.path == *path)
+            .map(crate::config::VersionFile::key)
+            .collect();
+        let outcome = keys.and_then(|keys: Vec<Key>| match read(root, path) {
+            Ok(Some(text)) => {
+                files::with_versions(&text, &keys, &Version::new(0, 0, 0)).map(|_| ())
+            }
+            Ok(None) => Err("the file does not exist".into()),
+            Err(error) => Err(error.to_string()),
+        });
+        if let Err(reason) = outcome {
+            problems.push((format!("version file {path}: {reason}"), fix.clone()));
+        }
+    }
+    let prefix = config.release.tag_prefix.as_str();
+    if let (Ok(tagged), Ok(names)) = (tagged_versions(repo, prefix), repo.tag_names(None)) {
+        let names: Vec<&str> = names.iter().flatten().flatten().collect();
+        if tagged.is_empty()
+            && let Some(style) = tag_styles(names)
+                .into_iter()
+                .find(|style| style.prefix != prefix)
+        {
+            problems.push((
+                format!(
+                    "no tag follows tag_prefix = \"{prefix}\", but {} tag(s) look like {}",
+                    style.count, style.newest
+                ),
+                format!(
+                    "set [release] tag_prefix = \"{}\" in lancelot.toml",
+                    style.prefix
+                ),
+            ));
+        }
+    }
+    problems
+}
+
 /// The CHANGELOG and the tags must agree on the newest released version.
 fn check_agreement(
     changelog: &Changelog,

@@ -423,3 +423,36 @@ fn an_adopting_server_takes_the_history_init_names_as_the_baseline() {
     repo.edit_spec("Alpha").commit_all("a new edit");
     crate::push::refused(repo.push(["HEAD:refs/heads/main"]));
 }
+
+#[test]
+fn doctor_checks_version_files_and_the_tag_prefix_before_a_release_does() {
+    let repo = TestRepo::new();
+    repo.file(
+        "lancelot.toml",
+        "[release]\nversion_files = [\n  { path = \"Cargo.toml\", toml_key = \"package.version\" },\n  { path = \"Cargo.toml\", toml_key = \"package.nope\" },\n  { path = \"package.json\", json_key = \"version\" },\n  { path = \"VERSION\" },\n]\n",
+    )
+    .file("Cargo.toml", "[package]\nname = \"x\"\nversion = \"1.0.0\"\n")
+    .file("package.json", "{ \"version\": \"1.0.0\" }\n")
+    .commit_all("setup");
+    repo.git(["tag", "1.0.0"]);
+    let doctor = repo.lancelot(["doctor"]).run();
+    let line = doctor
+        .stdout
+        .lines()
+        .find(|line| line.contains("release:"))
+        .unwrap_or_default()
+        .to_owned();
+    for problem in [
+        "version file Cargo.toml: has no `package.nope`",
+        "version file VERSION: the file does not exist",
+        "no tag follows tag_prefix = \"v\", but 1 tag(s) look like 1.0.0",
+    ] {
+        assert!(line.contains(problem), "{problem}\n{}", doctor.stdout);
+    }
+    assert!(!line.contains("package.json"), "{line}");
+    assert!(
+        doctor.stdout.contains("set [release] tag_prefix = \"\""),
+        "{}",
+        doctor.stdout
+    );
+}
