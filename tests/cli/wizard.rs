@@ -143,3 +143,31 @@ fn declining_the_plan_writes_nothing() {
     ));
     assert!(repo.snapshot().is_empty());
 }
+
+#[test]
+fn init_asks_between_candidates_on_a_terminal() {
+    let repo = TestRepo::new();
+    repo.file("CHANGELOG.md", "# Changelog\n\n## [1.0.0] - 2026-01-01\n")
+        .file("CHANGES.md", "# Changes\n\n## [1.0.0] - 2026-01-01\n")
+        .file("mkdocs.yml", "site_name: x\n")
+        .commit_all("history");
+    repo.git(["tag", "v1.0.0"]);
+    repo.git(["tag", "1.0.0"]);
+    let mut session = spawn(&repo, &["init"]);
+    session
+        .exp_string("Which CHANGELOG does lancelot keep?")
+        .unwrap();
+    press(&mut session, "\x1b[B"); // down: CHANGES.md
+    press(&mut session, "\r");
+    session.exp_string("Which tags are releases?").unwrap();
+    press(&mut session, "\r");
+    session.exp_string("Where do slice documents go?").unwrap();
+    press(&mut session, "\x1b[B"); // down: docs/
+    press(&mut session, "\r");
+    session.exp_string("Created:").unwrap();
+    session.exp_eof().unwrap();
+    let config = repo.read("lancelot.toml");
+    assert!(config.contains("changelog = \"CHANGES.md\""), "{config}");
+    assert!(config.contains("specs = \"docs/specs\""), "{config}");
+    assert!(!repo.exists("docs/CHANGELOG.md"));
+}
