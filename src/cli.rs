@@ -4,19 +4,29 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 
 use crate::commands::{
+    Invocation, changelog,
     changelog::ChangelogArgs,
+    check,
     check::CheckArgs,
+    doctor,
     doctor::DoctorArgs,
+    hook,
     hook::HookArgs,
+    init,
     init::InitArgs,
+    lifecycle,
     lifecycle::{GraphArgs, LintArgs, SetStatusArgs, StatusArgs},
+    new_slice,
     new_slice::NewSliceArgs,
+    receipts,
     receipts::ReceiptsArgs,
+    release,
     release::ReleaseArgs,
 };
+use crate::{Error, ExitStatus};
 
 const ABOUT: &str =
     "Git-native workflow for upgrade slices: scaffold them, freeze them, release them";
@@ -87,14 +97,25 @@ pub enum Command {
     Changelog(ChangelogArgs),
 }
 
-/// Output format of commands that report results.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
-pub enum Format {
-    /// Human-readable text.
-    #[default]
-    Text,
-    /// One JSON document on stdout, for scripts.
-    Json,
+impl Cli {
+    /// Runs the command the command line asks for.
+    pub fn run(self) -> Result<ExitStatus, Error> {
+        let invocation = Invocation::new(self.directory.as_deref(), self.config.as_deref())?;
+        match self.command {
+            Command::Init(args) => init::run(&invocation, &args),
+            Command::NewSlice(args) => new_slice::run(&invocation, &args),
+            Command::Check(args) => check::run(&invocation, &args),
+            Command::Hook(args) => hook::run(&invocation, &args),
+            Command::Release(args) => release::run(&invocation, &args),
+            Command::SetStatus(args) => lifecycle::set_status(&invocation, &args),
+            Command::Lint(args) => lifecycle::lint(&invocation, &args),
+            Command::Status(args) => lifecycle::status(&invocation, &args),
+            Command::Graph(args) => lifecycle::graph(&invocation, &args),
+            Command::Receipts(args) => receipts::run(&invocation, &args),
+            Command::Doctor(args) => doctor::run(&invocation, &args),
+            Command::Changelog(args) => changelog::run(&invocation, &args),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -42,7 +42,7 @@ pub use error::{Error, ExitStatus};
 /// something the user can do; the exit code follows [`ExitStatus`].
 pub fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    match commands::run(cli) {
+    match cli.run() {
         Ok(status) => status.into(),
         Err(error) => {
             ui::report_error(&error);

@@ -6,9 +6,8 @@ use serde_json::json;
 
 use super::Invocation;
 use crate::changelog::Changelog;
-use crate::cli::Format;
 use crate::fs::TEXT_LIMIT;
-use crate::ui;
+use crate::ui::{self, OutputArgs};
 use crate::{Error, ExitStatus};
 
 /// Arguments of `lancelot changelog`.
@@ -26,15 +25,15 @@ pub enum ChangelogCommand {
     Show {
         /// A version such as 1.2.0 (a leading v is accepted), or `unreleased`
         version: String,
-        /// Output format
-        #[arg(long, value_enum, default_value_t)]
-        format: Format,
+        /// How the report is printed: `--format text|json`.
+        #[command(flatten)]
+        output: OutputArgs,
     },
 }
 
 /// Runs `lancelot changelog …`.
 pub fn run(invocation: &Invocation, args: &ChangelogArgs) -> Result<ExitStatus, Error> {
-    let ChangelogCommand::Show { version, format } = &args.command;
+    let ChangelogCommand::Show { version, output } = &args.command;
     let workspace = invocation.workspace()?;
     let config = invocation.config(&workspace.files)?;
     let path = &config.paths.changelog;
@@ -70,9 +69,9 @@ pub fn run(invocation: &Invocation, args: &ChangelogArgs) -> Result<ExitStatus, 
         ));
     };
     let notes = section.render_body().trim().to_owned();
-    match format {
-        Format::Json => super::print_json(&json!({ "title": section.title(), "notes": notes }))?,
-        Format::Text => ui::out(&format!("{}\n", ui::safe_block(&notes)))?,
-    }
+    output.emit(
+        || json!({ "title": section.title(), "notes": notes }),
+        || format!("{}\n", ui::safe_block(&notes)),
+    )?;
     Ok(ExitStatus::Success)
 }

@@ -3,10 +3,9 @@
 use clap::{ArgGroup, Args};
 
 use super::Invocation;
-use crate::cli::Format;
 use crate::freeze::{self, Checker, Report, Rules, RulesSource, report};
 use crate::repo;
-use crate::ui;
+use crate::ui::{OutputArgs, plural};
 use crate::{Error, ExitStatus};
 
 const AFTER_HELP: &str = "\
@@ -36,9 +35,10 @@ pub struct CheckArgs {
     #[arg(long, value_name = "RANGE")]
     pub range: Option<String>,
 
-    /// Output format
-    #[arg(long, value_enum, default_value_t)]
-    pub format: Format,
+    /// How the report is printed: `--format text|json`.
+
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Runs `lancelot check`.
@@ -63,32 +63,31 @@ pub fn run(invocation: &Invocation, args: &CheckArgs) -> Result<ExitStatus, Erro
             (checker.check_staged()?, checker.into_rules())
         }
     };
-    print_report(&report, &rules, args.format)
+    print_report(&report, &rules, args.output)
 }
 
-fn print_report(report: &Report, rules: &Rules, format: Format) -> Result<ExitStatus, Error> {
-    let status = if report.is_clean() {
+fn print_report(report: &Report, rules: &Rules, output: OutputArgs) -> Result<ExitStatus, Error> {
+    output.emit(
+        || report::to_json(report),
+        || {
+            if report.is_clean() {
+                format!(
+                    "lancelot: {} checked, no frozen document changed\n{}",
+                    plural(report.commits_checked, "commit"),
+                    report::rules_line(rules)
+                )
+            } else {
+                format!(
+                    "{}{}",
+                    report::to_text(report, rules),
+                    report::rules_line(rules)
+                )
+            }
+        },
+    )?;
+    Ok(if report.is_clean() {
         ExitStatus::Success
     } else {
         ExitStatus::Findings
-    };
-    match format {
-        Format::Json => super::print_json(&report::to_json(report))?,
-        Format::Text if report.is_clean() => ui::out(&format!(
-            "lancelot: {} checked, no frozen document changed\n{}",
-            plural(report.commits_checked, "commit"),
-            report::rules_line(rules)
-        ))?,
-        Format::Text => ui::out(&format!(
-            "{}{}",
-            report::to_text(report, rules),
-            report::rules_line(rules)
-        ))?,
-    }
-    Ok(status)
-}
-
-/// `1 commit`, `3 commits`.
-pub(crate) fn plural(count: usize, noun: &str) -> String {
-    format!("{count} {noun}{}", if count == 1 { "" } else { "s" })
+    })
 }

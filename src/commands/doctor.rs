@@ -6,7 +6,6 @@ use serde_json::json;
 
 use super::Invocation;
 use crate::changelog::Changelog;
-use crate::cli::Format;
 use crate::config::Config;
 use crate::freeze::{self, Limits, Rules};
 use crate::fs::{CONFIG_LIMIT, RelPath, Root};
@@ -14,7 +13,7 @@ use crate::hooks::{self, Hook, MARKER, Manager};
 use crate::lifecycle::{Project, Stage, lint};
 use crate::repo;
 use crate::scaffold::{self, ScaffoldError};
-use crate::ui::{self, GOOD, HELP, WARNING};
+use crate::ui::{self, GOOD, HELP, OutputArgs, WARNING};
 use crate::{Error, ExitStatus};
 
 /// Arguments of `lancelot doctor`.
@@ -23,9 +22,9 @@ use crate::{Error, ExitStatus};
     after_help = "Exit status: 0 all checks pass, 1 some check failed, 2 doctor could not run."
 )]
 pub struct DoctorArgs {
-    /// Output format
-    #[arg(long, value_enum, default_value_t)]
-    pub format: Format,
+    /// How the report is printed: `--format text|json`.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// One check's result.
@@ -76,7 +75,7 @@ impl Check {
 pub fn run(invocation: &Invocation, args: &DoctorArgs) -> Result<ExitStatus, Error> {
     let repo = repo::discover(&invocation.dir)?;
     if repo.is_bare() {
-        return report(args.format, &server_checks(&repo, invocation));
+        return report(args.output, &server_checks(&repo, invocation));
     }
     let workspace = invocation.workspace()?;
     let root = &workspace.files;
@@ -95,7 +94,7 @@ pub fn run(invocation: &Invocation, args: &DoctorArgs) -> Result<ExitStatus, Err
                 ui::with_causes(&error),
                 error.hint().unwrap_or_default(),
             ));
-            return report(args.format, &checks);
+            return report(args.output, &checks);
         }
     };
     checks.push(managed_paths_check(root, &config));
@@ -128,7 +127,7 @@ pub fn run(invocation: &Invocation, args: &DoctorArgs) -> Result<ExitStatus, Err
                     "skipped: a template went over its budget and is still running",
                     "fix the template, then run doctor again",
                 ));
-                return report(args.format, &checks);
+                return report(args.output, &checks);
             }
         }
     }
@@ -155,7 +154,7 @@ pub fn run(invocation: &Invocation, args: &DoctorArgs) -> Result<ExitStatus, Err
                 ui::with_causes(&error),
                 error.hint().unwrap_or_default(),
             ));
-            return report(args.format, &checks);
+            return report(args.output, &checks);
         }
     };
     if let Some(rules) = rules {
@@ -206,7 +205,7 @@ pub fn run(invocation: &Invocation, args: &DoctorArgs) -> Result<ExitStatus, Err
         fixes.dedup();
         Check::fail("release", details.join("; "), fixes.join("; "))
     });
-    report(args.format, &checks)
+    report(args.output, &checks)
 }
 
 /// Every path the configuration names, checked the way lancelot reaches it: no
@@ -633,36 +632,37 @@ fn changelog_check(project: &Project, config: &Config) -> Vec<Check> {
     checks
 }
 
-fn report(format: Format, checks: &[Check]) -> Result<ExitStatus, Error> {
+fn report(output: OutputArgs, checks: &[Check]) -> Result<ExitStatus, Error> {
     let ok = checks.iter().all(|check| check.ok);
-    if format == Format::Json {
-        super::print_json(&json!({ "ok": ok, "checks": checks }))?;
-    } else {
-        let mut text = String::new();
-        for check in checks {
-            let detail = ui::safe_block(&check.detail);
-            if check.ok && check.warning {
-                text.push_str(&format!(
-                    "{WARNING}warn{WARNING:#}  {}: {detail}\n",
-                    check.name
-                ));
-                if let Some(advice) = &check.fix {
-                    text.push_str(&format!("      {HELP}note:{HELP:#} {}\n", ui::safe(advice)));
-                }
-            } else if check.ok {
-                text.push_str(&format!("{GOOD}ok{GOOD:#}    {}: {detail}\n", check.name));
-            } else {
-                text.push_str(&format!(
-                    "{WARNING}FAIL{WARNING:#}  {}: {detail}\n",
-                    check.name
-                ));
-                if let Some(fix) = &check.fix {
-                    text.push_str(&format!("      {HELP}fix:{HELP:#} {}\n", ui::safe(fix)));
+    output.emit(
+        || json!({ "ok": ok, "checks": checks }),
+        || {
+            let mut text = String::new();
+            for check in checks {
+                let detail = ui::safe_block(&check.detail);
+                if check.ok && check.warning {
+                    text.push_str(&format!(
+                        "{WARNING}warn{WARNING:#}  {}: {detail}\n",
+                        check.name
+                    ));
+                    if let Some(advice) = &check.fix {
+                        text.push_str(&format!("      {HELP}note:{HELP:#} {}\n", ui::safe(advice)));
+                    }
+                } else if check.ok {
+                    text.push_str(&format!("{GOOD}ok{GOOD:#}    {}: {detail}\n", check.name));
+                } else {
+                    text.push_str(&format!(
+                        "{WARNING}FAIL{WARNING:#}  {}: {detail}\n",
+                        check.name
+                    ));
+                    if let Some(fix) = &check.fix {
+                        text.push_str(&format!("      {HELP}fix:{HELP:#} {}\n", ui::safe(fix)));
+                    }
                 }
             }
-        }
-        ui::out(&text)?;
-    }
+            text
+        },
+    )?;
     Ok(if ok {
         ExitStatus::Success
     } else {

@@ -10,8 +10,6 @@ use git2::{Oid, Repository};
 use serde_json::json;
 
 use super::Invocation;
-use super::check::plural;
-use crate::cli::Format;
 use crate::freeze::push::{self, Decision};
 use crate::freeze::{
     self, Checker, FreezeError, KnownRefs, PushedRef, RefUpdate, Report, Rules, RulesSource, input,
@@ -22,7 +20,7 @@ use crate::hooks::{self, Hook, Outcome};
 use crate::lock;
 use crate::receipts::{self, Receipt};
 use crate::repo;
-use crate::ui::{self, BOLD};
+use crate::ui::{self, BOLD, OutputArgs, plural};
 use crate::{Error, ExitStatus};
 
 /// Arguments of `lancelot hook`.
@@ -99,9 +97,10 @@ pub struct InstallArgs {
     #[arg(long)]
     pub dry_run: bool,
 
-    /// Output format
-    #[arg(long, value_enum, default_value_t)]
-    pub format: Format,
+    /// How the report is printed: `--format text|json`.
+
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// What a lefthook user is told: lefthook moves hooks it did not write aside when it
@@ -526,21 +525,23 @@ fn install(invocation: &Invocation, args: &InstallArgs) -> Result<ExitStatus, Er
     let lefthook = outcomes
         .iter()
         .any(|(_, outcome)| *outcome == Outcome::Chained(Some(hooks::Manager::Lefthook)));
-    match args.format {
-        Format::Json => super::print_json(&json!({
-            "dry_run": args.dry_run,
-            "hooks_dir": shown_dir.display().to_string(),
-            "hooks": outcomes.iter().map(|(hook, outcome)| {
-                let (file, note) = placed(*hook, outcome);
-                json!({
-                    "hook": hook.name(),
-                    "outcome": describe(outcome),
-                    "file": file,
-                    "note": note,
-                })
-            }).collect::<Vec<_>>(),
-        }))?,
-        Format::Text => {
+    args.output.emit(
+        || {
+            json!({
+                "dry_run": args.dry_run,
+                "hooks_dir": shown_dir.display().to_string(),
+                "hooks": outcomes.iter().map(|(hook, outcome)| {
+                    let (file, note) = placed(*hook, outcome);
+                    json!({
+                        "hook": hook.name(),
+                        "outcome": describe(outcome),
+                        "file": file,
+                        "note": note,
+                    })
+                }).collect::<Vec<_>>(),
+            })
+        },
+        || {
             let mut text = String::new();
             for (hook, outcome) in &outcomes {
                 let (file, note) = placed(*hook, outcome);
@@ -569,8 +570,8 @@ fn install(invocation: &Invocation, args: &InstallArgs) -> Result<ExitStatus, Er
             if lefthook {
                 text.push_str(LEFTHOOK_NOTE);
             }
-            ui::out(&text)?;
-        }
-    }
+            text
+        },
+    )?;
     Ok(ExitStatus::Success)
 }

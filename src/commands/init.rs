@@ -14,11 +14,10 @@ use serde_json::json;
 use super::Invocation;
 use crate::apply::{FileChange, Plan};
 use crate::changelog::NEW_CHANGELOG;
-use crate::cli::Format;
 use crate::config::Config;
 use crate::detect::{self, Choices, Detected, Finding, SLICES_APART};
 use crate::fs::RelPath;
-use crate::ui::{self, BOLD, DIM, WARNING};
+use crate::ui::{self, BOLD, DIM, OutputArgs, WARNING};
 use crate::wizard::{self, Prompter, TerminalPrompter};
 use crate::{Error, ExitStatus};
 
@@ -49,9 +48,10 @@ pub struct InitArgs {
     #[arg(long, short = 'y')]
     pub yes: bool,
 
-    /// Output format
-    #[arg(long, value_enum, default_value_t)]
-    pub format: Format,
+    /// How the report is printed: `--format text|json`.
+
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Runs `lancelot init`.
@@ -77,7 +77,7 @@ pub fn run(invocation: &Invocation, args: &InitArgs) -> Result<ExitStatus, Error
     let config = if adopting {
         let interactive = !args.yes
             && !args.dry_run
-            && args.format == Format::Text
+            && !args.output.is_json()
             && std::io::stdin().is_terminal()
             && std::io::stderr().is_terminal();
         let choices = if interactive {
@@ -139,26 +139,22 @@ pub fn run(invocation: &Invocation, args: &InitArgs) -> Result<ExitStatus, Error
     if !args.dry_run {
         plan.apply(root)?;
     }
-    match args.format {
-        Format::Json => super::print_json(&json!({
-            "dry_run": args.dry_run,
-            "detected": findings.iter().map(|finding| json!({
-                "topic": finding.topic,
-                "value": finding.value,
-                "reason": finding.reason,
-            })).collect::<Vec<_>>(),
-            "created": plan.summary(),
-            "existing": existing,
-            "warnings": warnings,
-        }))?,
-        Format::Text => ui::out(&text_report(
-            args.dry_run,
-            &findings,
-            &plan,
-            &existing,
-            &warnings,
-        ))?,
-    }
+    args.output.emit(
+        || {
+            json!({
+                "dry_run": args.dry_run,
+                "detected": findings.iter().map(|finding| json!({
+                    "topic": finding.topic,
+                    "value": finding.value,
+                    "reason": finding.reason,
+                })).collect::<Vec<_>>(),
+                "created": plan.summary(),
+                "existing": existing,
+                "warnings": warnings,
+            })
+        },
+        || text_report(args.dry_run, &findings, &plan, &existing, &warnings),
+    )?;
     Ok(ExitStatus::Success)
 }
 

@@ -4,12 +4,11 @@ use clap::{Args, ValueEnum};
 use serde_json::json;
 
 use super::Invocation;
-use crate::cli::Format;
 use crate::freeze::{self, RulesSource};
 use crate::lifecycle::{LifecycleError, Project, Stage, board, gate, lint};
 use crate::receipts::{self, Receipt};
 use crate::repo::Workspace;
-use crate::ui::{self, BOLD, DIM, HELP};
+use crate::ui::{self, BOLD, DIM, HELP, OutputArgs};
 use crate::{Error, ExitStatus};
 
 fn load(invocation: &Invocation) -> Result<(Workspace, Project), Error> {
@@ -44,9 +43,9 @@ pub struct SetStatusArgs {
     /// Show the edit, write nothing
     #[arg(long)]
     pub dry_run: bool,
-    /// Output format
-    #[arg(long, value_enum, default_value_t)]
-    pub format: Format,
+    /// How the report is printed: `--format text|json`.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Runs `lancelot set-status`.
@@ -105,41 +104,44 @@ pub fn set_status(invocation: &Invocation, args: &SetStatusArgs) -> Result<ExitS
             );
         }
     }
-    if args.format == Format::Json {
-        super::print_json(&json!({
-            "slice": slice.feature.pascal(),
-            "from": change.from,
-            "to": target.label(),
-            "dry_run": args.dry_run,
-            "changes": change.plan.summary(),
-        }))?;
-        return Ok(ExitStatus::Success);
-    }
-    let mut text = if change.plan.changes().is_empty() {
-        format!(
-            "{} is already {target}; nothing to change\n",
-            slice.feature.pascal()
-        )
-    } else {
-        let verb = if args.dry_run { "Would move" } else { "Moved" };
-        format!(
-            "{BOLD}{verb} {} from {} to {target}{BOLD:#}\n{}",
-            slice.feature.pascal(),
-            ui::safe(change.from.as_deref().unwrap_or("no status")),
-            ui::plan_lines(&change.plan)
-        )
-    };
-    if args.dry_run {
-        for change in change.plan.changes() {
-            text.push('\n');
-            text.push_str(&ui::safe_block(&change.diff()));
-        }
-    } else if !change.plan.changes().is_empty() {
-        text.push_str(&format!(
-            "{DIM}Commit the change when ready; lancelot does not commit it.{DIM:#}\n"
-        ));
-    }
-    ui::out(&text)?;
+    args.output.emit(
+        || {
+            json!({
+                "slice": slice.feature.pascal(),
+                "from": change.from,
+                "to": target.label(),
+                "dry_run": args.dry_run,
+                "changes": change.plan.summary(),
+            })
+        },
+        || {
+            let mut text = if change.plan.changes().is_empty() {
+                format!(
+                    "{} is already {target}; nothing to change\n",
+                    slice.feature.pascal()
+                )
+            } else {
+                let verb = if args.dry_run { "Would move" } else { "Moved" };
+                format!(
+                    "{BOLD}{verb} {} from {} to {target}{BOLD:#}\n{}",
+                    slice.feature.pascal(),
+                    ui::safe(change.from.as_deref().unwrap_or("no status")),
+                    ui::plan_lines(&change.plan)
+                )
+            };
+            if args.dry_run {
+                for change in change.plan.changes() {
+                    text.push('\n');
+                    text.push_str(&ui::safe_block(&change.diff()));
+                }
+            } else if !change.plan.changes().is_empty() {
+                text.push_str(&format!(
+                    "{DIM}Commit the change when ready; lancelot does not commit it.{DIM:#}\n"
+                ));
+            }
+            text
+        },
+    )?;
     Ok(ExitStatus::Success)
 }
 
@@ -147,9 +149,9 @@ pub fn set_status(invocation: &Invocation, args: &SetStatusArgs) -> Result<ExitS
 #[derive(Debug, Args)]
 #[command(after_help = "Exit status: 0 no findings, 1 findings, 2 lint could not run.")]
 pub struct LintArgs {
-    /// Output format
-    #[arg(long, value_enum, default_value_t)]
-    pub format: Format,
+    /// How the report is printed: `--format text|json`.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Runs `lancelot lint`.
@@ -161,22 +163,21 @@ pub fn lint(invocation: &Invocation, args: &LintArgs) -> Result<ExitStatus, Erro
     } else {
         ExitStatus::Findings
     };
-    if args.format == Format::Json {
-        super::print_json(
-            &json!({ "slices_checked": project.slices.len(), "findings": findings }),
-        )?;
-        return Ok(status);
-    }
+    args.output.emit(
+        || json!({ "slices_checked": project.slices.len(), "findings": findings }),
+        || lint_text(&findings, project.slices.len()),
+    )?;
+    Ok(status)
+}
+
+/// The lint report for people.
+fn lint_text(findings: &[lint::Finding], checked: usize) -> String {
     if findings.is_empty() {
-        ui::out(&format!(
-            "lancelot: {} slice(s) checked, no findings\n",
-            project.slices.len()
-        ))?;
-        return Ok(status);
+        return format!("lancelot: {checked} slice(s) checked, no findings\n");
     }
     let mut text = String::new();
     let mut last = None;
-    for finding in &findings {
+    for finding in findings {
         if last != Some(&finding.slice) {
             text.push_str(&format!(
                 "{BOLD}{}{BOLD:#}\n",
@@ -196,8 +197,7 @@ pub fn lint(invocation: &Invocation, args: &LintArgs) -> Result<ExitStatus, Erro
         ));
     }
     text.push_str(&format!("\n{} finding(s)\n", findings.len()));
-    ui::out(&text)?;
-    Ok(status)
+    text
 }
 
 /// Formats of the board.
@@ -232,7 +232,7 @@ pub fn status(invocation: &Invocation, args: &StatusArgs) -> Result<ExitStatus, 
         .transpose()?;
     let rows = board::rows(&project, &workspace.repo, only);
     match args.format {
-        BoardFormat::Json => super::print_json(&json!(rows))?,
+        BoardFormat::Json => ui::print_json(&json!(rows))?,
         BoardFormat::Text => ui::out(&board::text(&rows))?,
         BoardFormat::Md => ui::out(&board::markdown(&project, &rows))?,
     }

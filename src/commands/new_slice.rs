@@ -7,12 +7,11 @@ use serde_json::json;
 
 use super::Invocation;
 use crate::apply::Plan;
-use crate::cli::Format;
 use crate::receipts::{self, Receipt};
 use crate::repo::Workspace;
 use crate::scaffold::{Scaffolder, SliceRequest};
 use crate::slice::{Bump, Kind};
-use crate::ui::{self, BOLD, DIM, HELP};
+use crate::ui::{self, BOLD, DIM, HELP, OutputArgs};
 use crate::wizard::{self, Answers, PromptError, Prompter, TerminalPrompter};
 use crate::{Error, ExitStatus, clock};
 
@@ -78,9 +77,10 @@ pub struct NewSliceArgs {
     #[arg(long, short = 'y')]
     pub yes: bool,
 
-    /// Output format
-    #[arg(long, value_enum, default_value_t)]
-    pub format: Format,
+    /// How the report is printed: `--format text|json`.
+
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 impl NewSliceArgs {
@@ -194,34 +194,41 @@ fn replan(
 }
 
 fn report(args: &NewSliceArgs, request: &SliceRequest, plan: &Plan) -> Result<(), Error> {
-    let feature = &request.feature;
-    if args.format == Format::Json {
-        let changes: Vec<_> = plan
-            .changes()
-            .iter()
-            .map(|change| {
-                let mut value =
-                    json!({ "path": change.path().as_str(), "action": change.action() });
-                if args.dry_run {
-                    value["contents"] = json!(change.contents());
-                }
-                value
-            })
-            .collect();
-        return super::print_json(&json!({
-            "dry_run": args.dry_run,
-            "feature": {
-                "pascal": feature.pascal(),
-                "snake": feature.snake(),
-                "title": feature.title(),
-            },
-            "flag": request.flag.as_str(),
-            "bump": request.bump.as_str(),
-            "depends_on": request.depends_on.iter().map(|s| s.feature.pascal()).collect::<Vec<_>>(),
-            "changes": changes,
-        }));
-    }
+    args.output.emit(
+        || report_json(args, request, plan),
+        || report_text(args, request, plan),
+    )
+}
 
+fn report_json(args: &NewSliceArgs, request: &SliceRequest, plan: &Plan) -> serde_json::Value {
+    let feature = &request.feature;
+    let changes: Vec<_> = plan
+        .changes()
+        .iter()
+        .map(|change| {
+            let mut value = json!({ "path": change.path().as_str(), "action": change.action() });
+            if args.dry_run {
+                value["contents"] = json!(change.contents());
+            }
+            value
+        })
+        .collect();
+    json!({
+        "dry_run": args.dry_run,
+        "feature": {
+            "pascal": feature.pascal(),
+            "snake": feature.snake(),
+            "title": feature.title(),
+        },
+        "flag": request.flag.as_str(),
+        "bump": request.bump.as_str(),
+        "depends_on": request.depends_on.iter().map(|s| s.feature.pascal()).collect::<Vec<_>>(),
+        "changes": changes,
+    })
+}
+
+fn report_text(args: &NewSliceArgs, request: &SliceRequest, plan: &Plan) -> String {
+    let feature = &request.feature;
     let mut text = if args.dry_run {
         format!(
             "{BOLD}Dry run: the slice {feature} would write these files{BOLD:#} {DIM}(nothing was written){DIM:#}\n"
@@ -250,5 +257,5 @@ fn report(args: &NewSliceArgs, request: &SliceRequest, plan: &Plan) -> Result<()
             request.flag
         ));
     }
-    ui::out(&text)
+    text
 }

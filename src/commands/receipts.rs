@@ -4,10 +4,9 @@ use clap::Args;
 use serde_json::json;
 
 use super::Invocation;
-use crate::cli::Format;
 use crate::receipts;
 use crate::repo;
-use crate::ui::{self, DIM};
+use crate::ui::{self, DIM, OutputArgs};
 use crate::{Error, ExitStatus};
 
 /// Arguments of `lancelot receipts`.
@@ -29,9 +28,10 @@ pub struct ReceiptsArgs {
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
 
-    /// Output format
-    #[arg(long, value_enum, default_value_t)]
-    pub format: Format,
+    /// How the report is printed: `--format text|json`.
+
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Runs `lancelot receipts`.
@@ -68,9 +68,9 @@ pub fn run(invocation: &Invocation, args: &ReceiptsArgs) -> Result<ExitStatus, E
             "{skipped} unreadable line(s) in the receipt log were skipped"
         ));
     }
-    match args.format {
-        Format::Json => super::print_json(&json!(selected))?,
-        Format::Text => {
+    args.output.emit(
+        || json!(selected),
+        || {
             let mut text = String::new();
             for receipt in &selected {
                 let details = serde_json::Value::Object(receipt.details.clone());
@@ -85,9 +85,9 @@ pub fn run(invocation: &Invocation, args: &ReceiptsArgs) -> Result<ExitStatus, E
             if selected.is_empty() {
                 text.push_str("No receipts.\n");
             }
-            ui::out(&text)?;
-        }
-    }
+            text
+        },
+    )?;
     Ok(ExitStatus::Success)
 }
 

@@ -5,11 +5,10 @@ use semver::Version;
 use serde_json::json;
 
 use super::Invocation;
-use crate::cli::Format;
 use crate::receipts::{self, Receipt};
 use crate::release::{self, Release, ReleaseError, Request, Target};
 use crate::slice::Bump;
-use crate::ui::{self, BOLD, DIM, HELP};
+use crate::ui::{self, BOLD, DIM, HELP, OutputArgs};
 use crate::{Error, ExitStatus, clock};
 
 const AFTER_HELP: &str = "\
@@ -63,9 +62,10 @@ pub struct ReleaseArgs {
     #[arg(long)]
     pub allow_detached: bool,
 
-    /// Output format
-    #[arg(long, value_enum, default_value_t)]
-    pub format: Format,
+    /// How the report is printed: `--format text|json`.
+
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 fn parse_target(text: Option<&str>, pre: Option<&str>) -> Result<Target, Error> {
@@ -175,8 +175,8 @@ fn report(
     let bump = release
         .bump
         .map_or("explicit".to_owned(), |bump| bump.to_string());
-    if args.format == Format::Json {
-        return super::print_json(&json!({
+    let json = || {
+        json!({
             "dry_run": executed.is_none(),
             "current": release.current.to_string(),
             "next": release.next.to_string(),
@@ -187,51 +187,54 @@ fn report(
             "files": release.plan.summary(),
             "commit": executed.and_then(|e| e.commit).map(|oid| oid.to_string()),
             "tagged": executed.and_then(|e| e.tag.clone()),
-        }));
-    }
-    let mut text = String::new();
-    match executed {
-        None => {
-            text.push_str(&format!(
-                "{BOLD}Dry run: the next version is {}{BOLD:#} ({bump}, from {}) {DIM}(nothing was written){DIM:#}\n\n",
-                release.next, release.current
-            ));
-            text.push_str("CHANGELOG section:\n\n");
-            for line in release.section.trim_end().lines() {
-                text.push_str(&format!("    {}\n", ui::safe(line)));
-            }
-            text.push_str("\nFiles it would change:\n");
-            text.push_str(&ui::plan_lines(&release.plan));
-            text.push_str(&format!(
-                "\nThen: commit \"release: {}\" and annotated tag {}\n{HELP}help:{HELP:#} run it without --dry-run to release\n",
-                ui::safe(&release.tag),
-                ui::safe(&release.tag)
-            ));
-        }
-        Some(executed) => {
-            text.push_str(&format!(
-                "{BOLD}Released {}{BOLD:#} ({bump}, from {})\n",
-                release.next, release.current
-            ));
-            text.push_str(&ui::plan_lines(&release.plan));
-            if let Some(commit) = executed.commit {
+        })
+    };
+    let text = || {
+        let mut text = String::new();
+        match executed {
+            None => {
                 text.push_str(&format!(
-                    "  commit  {} release: {}\n",
-                    &commit.to_string()[..10],
+                    "{BOLD}Dry run: the next version is {}{BOLD:#} ({bump}, from {}) {DIM}(nothing was written){DIM:#}\n\n",
+                    release.next, release.current
+                ));
+                text.push_str("CHANGELOG section:\n\n");
+                for line in release.section.trim_end().lines() {
+                    text.push_str(&format!("    {}\n", ui::safe(line)));
+                }
+                text.push_str("\nFiles it would change:\n");
+                text.push_str(&ui::plan_lines(&release.plan));
+                text.push_str(&format!(
+                    "\nThen: commit \"release: {}\" and annotated tag {}\n{HELP}help:{HELP:#} run it without --dry-run to release\n",
+                    ui::safe(&release.tag),
                     ui::safe(&release.tag)
                 ));
             }
-            match &executed.tag {
-                Some(tag) => text.push_str(&format!(
-                    "  tag     {}\n\nPush it: git push --follow-tags\n",
-                    ui::safe(tag)
-                )),
-                None if executed.commit.is_none() => text.push_str(
-                    "\nNothing committed (--no-commit): review, then commit and tag by hand.\n",
-                ),
-                None => text.push_str("\nNot tagged (--no-tag).\n"),
+            Some(executed) => {
+                text.push_str(&format!(
+                    "{BOLD}Released {}{BOLD:#} ({bump}, from {})\n",
+                    release.next, release.current
+                ));
+                text.push_str(&ui::plan_lines(&release.plan));
+                if let Some(commit) = executed.commit {
+                    text.push_str(&format!(
+                        "  commit  {} release: {}\n",
+                        &commit.to_string()[..10],
+                        ui::safe(&release.tag)
+                    ));
+                }
+                match &executed.tag {
+                    Some(tag) => text.push_str(&format!(
+                        "  tag     {}\n\nPush it: git push --follow-tags\n",
+                        ui::safe(tag)
+                    )),
+                    None if executed.commit.is_none() => text.push_str(
+                        "\nNothing committed (--no-commit): review, then commit and tag by hand.\n",
+                    ),
+                    None => text.push_str("\nNot tagged (--no-tag).\n"),
+                }
             }
         }
-    }
-    ui::out(&text)
+        text
+    };
+    args.output.emit(json, text)
 }

@@ -7,6 +7,7 @@
 //! repository wrote can reach a terminal as a control sequence.
 
 mod escape;
+mod output;
 
 use std::error::Error as _;
 use std::fmt::Write as _;
@@ -15,6 +16,7 @@ use std::io::Write as _;
 pub use escape::{
     Safe, dot_text, is_unsafe, md_cell, md_code_cell, mermaid_text, safe, safe_block, sanitize,
 };
+pub use output::{Format, OutputArgs, json_text, plural, print_json};
 
 use anstyle::{AnsiColor, Style};
 
