@@ -5,6 +5,7 @@
 //! [`execute`] applies it all-or-nothing: if the commit or the tag fails, every file
 //! is restored and HEAD, the index and the tags are as before.
 
+mod compute;
 mod files;
 mod tags;
 mod version;
@@ -14,6 +15,7 @@ use std::path::Path;
 use git2::{Oid, Repository, StatusOptions};
 use semver::Version;
 
+pub use compute::{Ask, Decision, Tags, decide};
 pub use files::Key;
 pub use tags::{TagStyle, tag_styles};
 pub use version::{bumped, declared_bump, final_of, next_version, parse_label};
@@ -260,100 +262,23 @@ pub fn prepare(
     }
     let mut changelog = Changelog::parse(&before);
     let prefix = config.release.tag_prefix.as_str();
-    let tagged = tagged_versions(repo, prefix)?;
-    let current = changelog
-        .releases()
-        .map(|(version, _)| version)
-        .max()
-        .unwrap_or(Version::new(0, 0, 0));
-    // Versions come from the CHANGELOG; the tags must agree with it (checked below,
-    // after an existing tag for the computed version is reported as such).
-    let released: Vec<Version> = changelog.releases().map(|(version, _)| version).collect();
-    let last_final = released
-        .iter()
-        .filter(|version| version.pre.is_empty())
-        .max()
-        .cloned()
-        .unwrap_or(Version::new(0, 0, 0));
-
-    let unreleased: Vec<String> = changelog
-        .unreleased()
-        .map(|section| {
-            section
-                .entries()
-                .into_iter()
-                .map(|entry| entry.text)
-                .collect()
-        })
-        .unwrap_or_default();
-    let pending: Vec<String> = changelog
-        .releases()
-        .filter(|(version, _)| !version.pre.is_empty() && version > &last_final)
-        .flat_map(|(_, section)| section.entries().into_iter().map(|entry| entry.text))
-        .collect();
-    let pre = request
-        .pre
-        .as_deref()
-        .map(parse_label)
-        .transpose()
-        .map_err(ReleaseError::Invalid)?;
-
-    let too_large = || {
-        ReleaseError::Invalid(format!(
-            "{last_final} cannot be raised further: a part of it is the largest number semver holds"
-        ))
-    };
-    let (next, bump) = match &request.target {
-        Target::Exact(version) => (version.clone(), None),
-        Target::Level(bump) => {
-            let target = bumped(&last_final, *bump).ok_or_else(too_large)?;
-            (
-                next_version(&current, &target, pre.as_deref()).ok_or_else(too_large)?,
-                Some(*bump),
-            )
-        }
-        Target::Computed => {
-            let bump = unreleased
-                .iter()
-                .chain(&pending)
-                .map(|entry| declared_bump(entry).unwrap_or(Bump::Patch))
-                .max()
-                .unwrap_or(Bump::Patch);
-            let mut target = bumped(&last_final, bump).ok_or_else(too_large)?;
-            if !current.pre.is_empty() && final_of(&current) > target {
-                target = final_of(&current);
-            }
-            (
-                next_version(&current, &target, pre.as_deref()).ok_or_else(too_large)?,
-                Some(bump),
-            )
-        }
-    };
-    let promotion = next.pre.is_empty() && !current.pre.is_empty() && final_of(&current) == next;
-    if unreleased.is_empty() && !promotion {
-        return Err(ReleaseError::NothingUnreleased {
-            path: changelog_path.clone(),
-        });
-    }
-    if next <= current {
-        return Err(ReleaseError::NotGreater { next, current });
-    }
-    let tag = format!("{prefix}{next}");
-    if repo.find_reference(&format!("refs/tags/{tag}")).is_ok() {
-        return Err(ReleaseError::TagExists(tag));
-    }
-    diagnose_tags(repo, &changelog, &tagged, prefix)?;
-    check_agreement(&changelog, &tagged, prefix)?;
-
-    let absorbed: Vec<Version> = if next.pre.is_empty() {
-        changelog
-            .releases()
-            .map(|(version, _)| version)
-            .filter(|version| !version.pre.is_empty() && final_of(version) == next)
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let decision = compute::decide(
+        &changelog,
+        &gather_tags(repo)?,
+        compute::Ask {
+            target: &request.target,
+            pre: request.pre.as_deref(),
+            prefix,
+            changelog_path,
+        },
+    )?;
+    let compute::Decision {
+        current,
+        next,
+        tag,
+        bump,
+        absorbed,
+    } = decision;
     changelog.cut_release(&Cut {
         version: &next,
         date: today,
@@ -482,61 +407,6 @@ fn check_tree(repo: &Repository, allow_detached: bool) -> Result<(), ReleaseErro
     Ok(())
 }
 
-/// The versions of the tags `<prefix><semver>`.
-fn tagged_versions(repo: &Repository, prefix: &str) -> Result<Vec<Version>, ReleaseError> {
-    let names = repo
-        .tag_names(None)
-        .map_err(ReleaseError::git("cannot list tags"))?;
-    Ok(names
-        .iter()
-        .filter_map(|name| name.ok().flatten())
-        .filter_map(|name| name.strip_prefix(prefix))
-        .filter_map(|version| Version::parse(version).ok())
-        .collect())
-}
-
-/// Why the CHANGELOG and the tags would disagree, when the cause is not the
-/// CHANGELOG: a shallow clone or one without tags, or tags of another style.
-fn diagnose_tags(
-    repo: &Repository,
-    changelog: &Changelog,
-    tagged: &[Version],
-    prefix: &str,
-) -> Result<(), ReleaseError> {
-    let released = changelog.releases().map(|(version, _)| version).max();
-    if released.is_none() || released.as_ref() == tagged.iter().max() {
-        return Ok(());
-    }
-    if repo.is_shallow() {
-        return Err(ReleaseError::Incomplete(
-            "this clone is shallow: its history and tags are incomplete, so the released versions cannot be checked".into(),
-        ));
-    }
-    let names = repo
-        .tag_names(None)
-        .map_err(ReleaseError::git("cannot list tags"))?;
-    let names: Vec<&str> = names.iter().flatten().flatten().collect();
-    if names.is_empty() {
-        return Err(ReleaseError::Incomplete(
-            "the CHANGELOG records releases but this clone has no tags at all (were they fetched?)"
-                .into(),
-        ));
-    }
-    if tagged.is_empty()
-        && let Some(style) = tag_styles(names)
-            .into_iter()
-            .find(|style| style.prefix != prefix)
-    {
-        return Err(ReleaseError::TagStyle {
-            prefix: prefix.to_owned(),
-            seen: style.prefix,
-            count: style.count,
-            example: style.newest,
-        });
-    }
-    Ok(())
-}
-
 /// What would stop a release, checked up front (for `doctor`): each problem with
 /// what to do. Every version file and key must hold a version lancelot can rewrite,
 /// and existing release tags must follow `tag_prefix`.
@@ -569,46 +439,40 @@ pub fn check_setup(repo: &Repository, root: &Root, config: &Config) -> Vec<(Stri
         }
     }
     let prefix = config.release.tag_prefix.as_str();
-    if let (Ok(tagged), Ok(names)) = (tagged_versions(repo, prefix), repo.tag_names(None)) {
-        let names: Vec<&str> = names.iter().flatten().flatten().collect();
-        if tagged.is_empty()
-            && let Some(style) = tag_styles(names)
-                .into_iter()
-                .find(|style| style.prefix != prefix)
-        {
-            problems.push((
-                format!(
-                    "no tag follows tag_prefix = \"{prefix}\", but {} tag(s) look like {}",
-                    style.count, style.newest
-                ),
-                format!(
-                    "set [release] tag_prefix = \"{}\" in lancelot.toml",
-                    style.prefix
-                ),
-            ));
-        }
+    let tags = gather_tags(repo).unwrap_or_default();
+    if tags.versions(prefix).is_empty()
+        && let Some(style) = tag_styles(tags.names.iter().map(String::as_str))
+            .into_iter()
+            .find(|style| style.prefix != prefix)
+    {
+        problems.push((
+            format!(
+                "no tag follows tag_prefix = \"{prefix}\", but {} tag(s) look like {}",
+                style.count, style.newest
+            ),
+            format!(
+                "set [release] tag_prefix = \"{}\" in lancelot.toml",
+                style.prefix
+            ),
+        ));
     }
     problems
 }
 
-/// The CHANGELOG and the tags must agree on the newest released version.
-fn check_agreement(
-    changelog: &Changelog,
-    tagged: &[Version],
-    prefix: &str,
-) -> Result<(), ReleaseError> {
-    let in_changelog = changelog.releases().map(|(version, _)| version).max();
-    let in_tags = tagged.iter().max().cloned();
-    if in_changelog != in_tags {
-        let changelog = in_changelog.map_or("the CHANGELOG has no release".into(), |v| {
-            format!("the newest CHANGELOG release is {v}")
-        });
-        let tags = in_tags.map_or("there is no release tag".into(), |v| {
-            format!("the newest tag is {prefix}{v}")
-        });
-        return Err(ReleaseError::Disagree { changelog, tags });
-    }
-    Ok(())
+/// The repository's tags, as a release reads them.
+fn gather_tags(repo: &Repository) -> Result<compute::Tags, ReleaseError> {
+    let names = repo
+        .tag_names(None)
+        .map_err(ReleaseError::git("cannot list tags"))?;
+    Ok(compute::Tags {
+        names: names
+            .iter()
+            .flatten()
+            .flatten()
+            .map(str::to_owned)
+            .collect(),
+        shallow: repo.is_shallow(),
+    })
 }
 
 /// Reads a text file of the work tree; `None` when it does not exist.
