@@ -134,10 +134,11 @@ pub struct Violation {
     /// of a non-fast-forward update (`commit` is the new tip, `parent` the old).
     #[serde(rename = "ref", skip_serializing_if = "Option::is_none")]
     pub rewrite: Option<String>,
-    /// Whether `rewrite` names a ref the push creates: `commit` is its tip, `parent`
-    /// the default branch's, whose frozen documents it must not contradict.
+    /// Whether `rewrite` names refs other than the default branch that the push
+    /// creates or moves: `commit` is their tip, `parent` the default branch's, whose
+    /// frozen documents they must not contradict.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub created: bool,
+    pub against_default: bool,
     /// How many later commits (merges bringing it onto another line) carry the same
     /// change again; reported here once instead of once per merge.
     #[serde(skip_serializing_if = "is_zero")]

@@ -146,9 +146,13 @@ pub fn to_text(report: &Report, rules: &Rules) -> String {
 }
 
 fn describe_commit(violation: &Violation) -> String {
-    if let Some(name) = violation.rewrite.as_ref().filter(|_| violation.created) {
+    if let Some(name) = violation
+        .rewrite
+        .as_ref()
+        .filter(|_| violation.against_default)
+    {
         return format!(
-            "{} created at {}, against the default branch at {} (a new ref must not contradict its frozen documents)",
+            "{} at {}, against the default branch at {} (no ref may contradict its frozen documents)",
             safe(name),
             short(&violation.commit),
             short(&violation.parent)

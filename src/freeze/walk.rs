@@ -310,9 +310,9 @@ impl<'r> Checker<'r> {
     /// the old tip's tree to the new tip's, against the documents frozen at the old
     /// tip, so a rewritten history cannot drop a frozen text unseen. Deleting the
     /// default branch (`default_branch`, what HEAD names) and creating or moving a
-    /// `refs/replace/*` ref are refused. A ref the push creates (a branch, a tag, also
-    /// one deleted and pushed again) must not contradict the documents frozen on the
-    /// default branch: where both hold a document frozen on both, the two texts differ
+    /// `refs/replace/*` ref are refused. Any other ref the push creates or moves (a
+    /// branch, a tag, also one deleted and pushed again) must not contradict the
+    /// documents frozen on the default branch: where both hold a document frozen on both, the two texts differ
     /// by an allowed transition at most. Commits of `history` (the baseline) and of the
     /// default branch were judged already.
     pub fn check_ref_updates(
@@ -347,19 +347,20 @@ impl<'r> Checker<'r> {
                 report.refused_refs.push(refuse(RefReason::ReplaceRef));
                 continue;
             }
-            if update.is_creation() {
-                if !is_default {
-                    match created.iter_mut().find(|(tip, _)| tip.new == update.new) {
-                        Some((_, names)) => names.push(name),
-                        None => created.push((update, vec![name])),
-                    }
+            // Every ref but the default branch, created or moved, must not contradict
+            // the default branch: judged by tip, once for refs at the same tip.
+            if !is_default {
+                match created.iter_mut().find(|(tip, _)| tip.new == update.new) {
+                    Some((_, names)) => names.push(name.clone()),
+                    None => created.push((update, vec![name.clone()])),
                 }
+            }
+            if update.is_creation() {
                 continue;
             }
             report.violations.extend(self.check_rewrite(update, &name)?);
             report.commits_checked += 1;
         }
-        // New refs at one tip are judged once, together.
         if let Some(base) = &default_tip {
             for (update, names) in created {
                 let names = names.join(", ");
@@ -484,7 +485,7 @@ impl<'r> Checker<'r> {
         .into_iter()
         .map(|(mut violation, _)| {
             violation.rewrite = Some(name.to_owned());
-            violation.created = true;
+            violation.against_default = true;
             violation
         })
         .collect())
@@ -918,7 +919,7 @@ fn to_violations(found: Vec<Found>, commit: &str, parent: &str, subject: &str) -
                     status: change.status,
                     subject: subject.to_owned(),
                     rewrite: None,
-                    created: false,
+                    against_default: false,
                     carried_by: 0,
                 },
                 change.change,

@@ -250,7 +250,7 @@ fn a_ref_deleted_and_pushed_again_is_judged_against_the_default_branch() {
     assert!(
         outcome
             .stderr
-            .contains("refs/tags/v1.0, refs/heads/release-1 created at"),
+            .contains("refs/tags/v1.0, refs/heads/release-1 at "),
         "{}",
         outcome.stderr
     );
@@ -292,4 +292,32 @@ fn new_refs_from_other_lines_of_history_are_accepted() {
     repo.git(["clean", "-q", "-fdx"]);
     repo.file("index.html", "site\n").commit_all("pages");
     accepted(repo.push(["HEAD:refs/heads/gh-pages"]));
+}
+
+#[test]
+fn moving_a_ref_onto_a_contradicting_history_is_judged_against_the_default_branch() {
+    // A branch without the document first, then the edited document on it.
+    let repo = frozen_alpha();
+    repo.git(["checkout", "-q", "--orphan", "x"]);
+    repo.git(["rm", "-q", "-r", "--cached", "."]);
+    repo.git(["clean", "-q", "-fdx"]);
+    repo.file("README", "hi\n").commit_all("unrelated root");
+    accepted(repo.push(["HEAD:refs/heads/x"]));
+    let alpha = crate::support::spec_text("Alpha", "In Progress") + "An edited body.\n";
+    repo.file(ALPHA, &alpha)
+        .commit_all("the frozen spec, edited");
+    let outcome = refused(repo.push(["HEAD:refs/heads/x"]));
+    assert!(
+        outcome.stderr.contains("refs/heads/x at "),
+        "{}",
+        outcome.stderr
+    );
+    // A tag that first names a blob, then a commit with the edited document.
+    let blob = repo.git(["hash-object", "-w", "README"]).trim().to_owned();
+    accepted(repo.push([format!("{blob}:refs/tags/v1")]));
+    refused(repo.push(["--force", "HEAD:refs/tags/v1"]));
+    // The neighbour: moving the branch along without the frozen document.
+    repo.git(["reset", "-q", "--hard", "HEAD~1"]);
+    repo.file("NOTES", "more\n").commit_all("more");
+    accepted(repo.push(["HEAD:refs/heads/x"]));
 }
