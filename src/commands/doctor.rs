@@ -261,6 +261,36 @@ fn managed_paths_check(root: &Root, config: &Config) -> Check {
 /// checks, rules out of pushers' reach, valid limits.
 fn server_checks(repo: &git2::Repository, invocation: &Invocation) -> Vec<Check> {
     let mut checks = hook_checks(repo, &[Hook::PreReceive]);
+    let head = repo
+        .find_reference("HEAD")
+        .ok()
+        .and_then(|head| head.symbolic_target().ok().flatten().map(str::to_owned));
+    let empty = repo
+        .references()
+        .map(|mut references| references.next().is_none())
+        .unwrap_or(true);
+    checks.push(match head {
+        Some(head) if repo.find_reference(&head).is_ok() => {
+            Check::pass("default branch", format!("HEAD names {}", ui::safe(&head)))
+        }
+        Some(head) if empty => Check::pass(
+            "default branch",
+            format!("HEAD names {} (the repository is empty)", ui::safe(&head)),
+        ),
+        Some(head) => Check::fail(
+            "default branch",
+            format!(
+                "HEAD names {}, which does not exist: every push is refused",
+                ui::safe(&head)
+            ),
+            "git symbolic-ref HEAD refs/heads/<the default branch>",
+        ),
+        None => Check::fail(
+            "default branch",
+            "HEAD does not name a branch",
+            "git symbolic-ref HEAD refs/heads/<the default branch>",
+        ),
+    });
     let setting = |key: &str| {
         repo.config()
             .ok()

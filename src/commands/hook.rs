@@ -348,6 +348,17 @@ fn check_push(
         .references()
         .map(|mut references| references.next().is_none())
         .unwrap_or(false);
+    // Which branch is the default one decides what the freeze protects: with HEAD
+    // naming a branch that is gone, nothing can be judged against it.
+    if let Some(head) = default_branch.as_deref()
+        && !empty
+        && repo.find_reference(&String::from_utf8_lossy(head)).is_err()
+    {
+        return Err(FreezeError::DanglingHead {
+            head: String::from_utf8_lossy(head).into_owned(),
+        }
+        .into());
+    }
     let first_push = updates
         .iter()
         .filter(|_| empty)

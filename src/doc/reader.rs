@@ -153,12 +153,20 @@ pub fn field_readings(text: &str, field: &str) -> Vec<String> {
             readings.push((*at, std::mem::take(value)));
             block = None;
         }
+        if line.place == Place::FrontMatter && line.content.starts_with('{') {
+            readings.extend(flow_map_values(line.content, field).map(|value| (index, value)));
+            continue;
+        }
         let Some(value) = field_line(&line.visible, field) else {
             continue;
         };
         match line.place {
             Place::FrontMatter if is_block_scalar(value) => block = Some((index, String::new())),
-            Place::FrontMatter => readings.push((index, value.to_owned())),
+            Place::FrontMatter => {
+                // A YAML tag says the type, not the value: `!!str In Progress`.
+                let value = value.strip_prefix("!!str").map_or(value, str::trim_start);
+                readings.push((index, value.to_owned()));
+            }
             Place::Body => {
                 readings.push((index, value.to_owned()));
                 break;
@@ -168,8 +176,10 @@ pub fn field_readings(text: &str, field: &str) -> Vec<String> {
     }
     readings.extend(block);
     readings.extend(rendered_field(text, field));
+    // Document order; on one line the line reading first (it keeps the value as
+    // written, links and all), then the rendered one when it differs.
     readings.sort_by_key(|(index, _)| *index);
-    readings.dedup_by_key(|(index, _)| *index);
+    readings.dedup();
     readings.into_iter().map(|(_, value)| value).collect()
 }
 
@@ -178,6 +188,41 @@ fn is_block_scalar(value: &str) -> bool {
     let mut chars = value.chars();
     matches!(chars.next(), Some('|' | '>'))
         && chars.all(|c| c == '-' || c == '+' || c.is_ascii_digit())
+}
+
+/// The values of `field` in a one-line YAML flow map: `{status: In Progress, x: y}`.
+fn flow_map_values<'a>(content: &'a str, field: &'a str) -> impl Iterator<Item = String> + 'a {
+    let inner = content.trim().trim_start_matches('{').trim_end_matches('}');
+    inner.split(',').filter_map(move |pair| {
+        let pair = top_level_key(pair.trim_start());
+        field_line(&pair, field).map(str::to_owned)
+    })
+}
+
+/// A YAML double-quoted key with its escapes decoded (`"st\x61tus"` is `status`);
+/// `None` when an escape is not one lancelot reads.
+fn decode_yaml_quoted(key: &str) -> Option<String> {
+    let mut out = String::with_capacity(key.len());
+    let mut chars = key.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let digits = match chars.next()? {
+            'x' => 2,
+            'u' => 4,
+            'U' => 8,
+            escaped @ ('\\' | '"') => {
+                out.push(escaped);
+                continue;
+            }
+            _ => return None,
+        };
+        let hex: String = chars.by_ref().take(digits).collect();
+        out.push(char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?);
+    }
+    Some(out)
 }
 
 /// A front matter line as its top-level key reads: an indented line (nested, or part
@@ -190,6 +235,11 @@ fn top_level_key(content: &str) -> Cow<'_, str> {
         if let Some(rest) = content.strip_prefix(quote)
             && let Some((key, after)) = rest.split_once(quote)
         {
+            let key = if quote == '"' {
+                decode_yaml_quoted(key).unwrap_or_else(|| key.to_owned())
+            } else {
+                key.to_owned()
+            };
             return Cow::Owned(format!("{key}{after}"));
         }
     }
@@ -197,68 +247,285 @@ fn top_level_key(content: &str) -> Cow<'_, str> {
 }
 
 /// How much of a body is rendered to find its status: a status line is in a
-/// document's header, and the line-by-line reading covers the rest.
+/// document's header. Past it, every line that looks like a status counts, hidden or
+/// not (a longer document is read the strict way, not the lenient one).
 const RENDER_LIMIT: usize = 1 << 20;
 
-/// The body's first line where `field` is as CommonMark renders it (index among all
-/// lines, front matter included) and its value.
-fn rendered_field(text: &str, field: &str) -> Option<(usize, String)> {
+/// The text a reader sees, one rendered line at a time: a paragraph's soft-broken
+/// lines join, blocks and hard breaks end a line.
+struct Rendered<'f> {
+    field: &'f str,
+    current: Option<(usize, String)>,
+    found: Vec<(usize, String)>,
+}
+
+impl Rendered<'_> {
+    /// Adds visible text that starts at source line `line`.
+    fn push(&mut self, line: usize, text: &str) {
+        match &mut self.current {
+            Some((_, visible)) => visible.push_str(text),
+            None => self.current = Some((line, text.to_owned())),
+        }
+    }
+
+    /// Ends the rendered line.
+    fn end(&mut self) {
+        if let Some((index, visible)) = self.current.take()
+            && let Some(value) = field_line(&visible, self.field).filter(|value| !value.is_empty())
+        {
+            self.found.push((index, value.to_owned()));
+        }
+    }
+
+    fn done(&self) -> bool {
+        !self.found.is_empty()
+    }
+}
+
+/// The body's first rendered line where `field` is, as CommonMark renders it (the
+/// index of the source line it starts on, front matter included) and its value; past
+/// the render limit, every line that looks like one.
+fn rendered_field(text: &str, field: &str) -> Vec<(usize, String)> {
     use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
     let mut starts = Vec::new();
     let mut offset = 0;
     let mut body_start = 0;
     let front_matter = front_matter_end(text);
-    for (index, raw) in RawLines(text).enumerate() {
-        if offset > body_start + RENDER_LIMIT {
-            break;
-        }
+    let mut raws = RawLines(text).enumerate();
+    for (index, raw) in raws.by_ref() {
         starts.push(offset);
         offset += raw.len();
         if Some(index) == front_matter {
             body_start = offset;
         }
+        if offset > body_start + RENDER_LIMIT {
+            break;
+        }
     }
-    let cut = offset.min(text.len());
-    let body = text.get(body_start..cut)?;
+    let Some(body) = text.get(body_start..offset) else {
+        return Vec::new();
+    };
     let line_of = |at: usize| starts.partition_point(|&start| start <= body_start + at) - 1;
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_FOOTNOTES;
     let mut hidden = 0usize;
-    let mut current: Option<(usize, String)> = None;
-    let found = |current: &Option<(usize, String)>| {
-        current.as_ref().and_then(|(index, visible)| {
-            field_line(visible, field).map(|value| (*index, value.to_owned()))
-        })
+    let mut html = HtmlText::default();
+    let mut rendered = Rendered {
+        field,
+        current: None,
+        found: Vec::new(),
     };
     for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
         match event {
-            Event::Start(
-                Tag::CodeBlock(_) | Tag::Image { .. } | Tag::Strikethrough | Tag::HtmlBlock,
-            ) => hidden += 1,
-            Event::End(
-                TagEnd::CodeBlock | TagEnd::Image | TagEnd::Strikethrough | TagEnd::HtmlBlock,
-            ) => {
+            Event::Start(Tag::CodeBlock(_)) => {
+                rendered.end();
+                hidden += 1;
+            }
+            // Inside a line, shown but not as text: an image's description, struck text.
+            Event::Start(Tag::Image { .. } | Tag::Strikethrough) => hidden += 1,
+            Event::End(TagEnd::CodeBlock | TagEnd::Image | TagEnd::Strikethrough) => {
                 hidden = hidden.saturating_sub(1);
             }
             Event::Text(shown) | Event::Code(shown) if hidden == 0 => {
-                let line = line_of(range.start);
-                if current.as_ref().is_none_or(|(index, _)| *index != line) {
-                    if let Some(reading) = found(&current) {
-                        return Some(reading);
+                rendered.push(line_of(range.start), &shown);
+            }
+            Event::SoftBreak if hidden == 0 => rendered.push(line_of(range.start), " "),
+            Event::Html(raw) | Event::InlineHtml(raw) if hidden == 0 => {
+                for (at, piece) in html.pieces(&raw) {
+                    match piece {
+                        Some(shown) => rendered.push(line_of(range.start + at), &shown),
+                        None => rendered.end(),
                     }
-                    current = Some((line, String::new()));
-                }
-                if let Some((_, visible)) = current.as_mut() {
-                    visible.push_str(&shown);
                 }
             }
+            Event::Start(tag) if !is_inline(&tag) => rendered.end(),
+            Event::End(tag) if !is_inline_end(tag) => rendered.end(),
+            Event::HardBreak | Event::Rule => rendered.end(),
             _ => {}
         }
+        if rendered.done() {
+            return rendered.found;
+        }
     }
-    found(&current)
+    rendered.end();
+    // Past the render limit, the strict reading: any line that looks like a status.
+    for (index, raw) in raws {
+        let content = raw.trim_end_matches(['\n', '\r']);
+        if let Some(value) = field_line(content, field) {
+            rendered.found.push((index, value.to_owned()));
+        }
+    }
+    rendered.found
+}
+
+/// Tags inside a line of text: they neither start nor end a rendered line.
+fn is_inline(tag: &pulldown_cmark::Tag<'_>) -> bool {
+    use pulldown_cmark::Tag;
+    matches!(
+        tag,
+        Tag::Emphasis | Tag::Strong | Tag::Superscript | Tag::Subscript | Tag::Link { .. }
+    )
+}
+
+fn is_inline_end(tag: pulldown_cmark::TagEnd) -> bool {
+    use pulldown_cmark::TagEnd;
+    matches!(
+        tag,
+        TagEnd::Emphasis | TagEnd::Strong | TagEnd::Superscript | TagEnd::Subscript | TagEnd::Link
+    )
+}
+
+/// The text of raw HTML as a browser shows it: tags dropped (those that start a
+/// block or break a line end the rendered line), comments, `<script>` and `<style>`
+/// hidden, the common character references decoded. State carries over between the
+/// pieces of one HTML block.
+#[derive(Debug, Default)]
+struct HtmlText {
+    in_comment: bool,
+    /// Inside `<script>` or `<style>`: the closing tag to wait for.
+    skipping: Option<&'static str>,
+}
+
+/// Tags that start a block or break a line.
+const BREAKING_TAGS: [&str; 24] = [
+    "br",
+    "p",
+    "div",
+    "li",
+    "ul",
+    "ol",
+    "tr",
+    "td",
+    "th",
+    "table",
+    "summary",
+    "details",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "section",
+    "hr",
+    "dt",
+    "dd",
+    "pre",
+];
+
+impl HtmlText {
+    /// The visible pieces of `html`, with their byte offsets: `Some(text)`, or `None`
+    /// where a line ends.
+    fn pieces(&mut self, html: &str) -> Vec<(usize, Option<String>)> {
+        let mut pieces = Vec::new();
+        let mut at = 0;
+        while at < html.len() {
+            let rest = &html[at..];
+            if self.in_comment {
+                match rest.find("-->") {
+                    Some(end) => {
+                        self.in_comment = false;
+                        at += end + 3;
+                    }
+                    None => break,
+                }
+                continue;
+            }
+            if let Some(closing) = self.skipping {
+                match rest.to_ascii_lowercase().find(closing) {
+                    Some(end) => {
+                        self.skipping = None;
+                        at += end + closing.len();
+                    }
+                    None => break,
+                }
+                continue;
+            }
+            if rest.starts_with("<!--") {
+                self.in_comment = true;
+                at += 4;
+                continue;
+            }
+            if rest.starts_with('<')
+                && let Some(end) = rest.find('>')
+            {
+                let tag = &rest[1..end];
+                let name: String = tag
+                    .trim_start_matches('/')
+                    .chars()
+                    .take_while(char::is_ascii_alphanumeric)
+                    .collect::<String>()
+                    .to_ascii_lowercase();
+                if !tag.starts_with('/') && (name == "script" || name == "style") {
+                    self.skipping = Some(if name == "script" {
+                        "</script"
+                    } else {
+                        "</style"
+                    });
+                } else if BREAKING_TAGS.contains(&name.as_str()) {
+                    pieces.push((at, None));
+                }
+                at += end + 1;
+                continue;
+            }
+            let end = rest.find('<').filter(|&end| end > 0).unwrap_or(rest.len());
+            pieces.push((
+                at,
+                Some(decode_references(&rest[..end]).replace(['\n', '\r'], " ")),
+            ));
+            at += end;
+        }
+        pieces
+    }
+}
+
+/// The common HTML character references decoded: `&nbsp;`, `&amp;`, `&lt;`, `&gt;`,
+/// `&quot;`, `&#39;`, `&colon;`, and numeric ones.
+fn decode_references(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find('&') {
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let Some(end) = rest.find(';').filter(|&end| end <= 10) else {
+            out.push('&');
+            rest = &rest[1..];
+            continue;
+        };
+        let name = &rest[1..end];
+        let decoded = match name {
+            "nbsp" => Some(' '),
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            "colon" => Some(':'),
+            _ => name.strip_prefix('#').and_then(|number| {
+                let code = match number.strip_prefix(['x', 'X']) {
+                    Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                    None => number.parse().ok(),
+                };
+                code.and_then(char::from_u32)
+            }),
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn hidden_line<'a>(raw: &'a str, content: &'a str) -> Line<'a> {
@@ -355,29 +622,47 @@ fn strip_comments(content: &str, mut in_comment: bool) -> (Cow<'_, str>, bool, b
 
 /// Characters dropped from the start of a line before looking for a field name.
 fn is_line_decoration(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '-' | '*' | '+' | '>' | '#' | '_' | '`')
+    c.is_whitespace()
+        || super::is_invisible(c)
+        || matches!(c, '-' | '*' | '+' | '>' | '#' | '_' | '`')
 }
 
 /// Characters allowed between a field name and its colon.
 fn is_name_decoration(c: char) -> bool {
-    matches!(c, '*' | '_' | '`' | ' ' | '\t')
+    super::is_invisible(c) || matches!(c, '*' | '_' | '`' | ' ' | '\t')
 }
 
-/// Characters trimmed from both ends of a value.
+/// Characters trimmed from both ends of a value (YAML quotes too).
 fn is_value_decoration(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '*' | '_' | '`')
+    c.is_whitespace() || super::is_invisible(c) || matches!(c, '*' | '_' | '`' | '"' | '\'')
 }
 
-/// Strips `prefix` from the start of `text`, comparing case-insensitively.
+/// Strips `prefix` from the start of `text` as a reader compares it: in any case,
+/// invisible characters skipped, compatibility forms (fullwidth `Ｓ`) read as the
+/// letters they show.
 fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
-    let mut rest = text.chars();
-    for expected in prefix.chars() {
-        let actual = rest.next()?;
-        if !actual.to_lowercase().eq(expected.to_lowercase()) {
-            return None;
+    use unicode_normalization::UnicodeNormalization;
+    let mut rest = text;
+    let mut expected = prefix.chars().flat_map(char::to_lowercase).peekable();
+    while expected.peek().is_some() {
+        let actual = rest.chars().next()?;
+        rest = &rest[actual.len_utf8()..];
+        if super::is_invisible(actual) {
+            continue;
+        }
+        for shown in std::iter::once(actual).nfkc().flat_map(char::to_lowercase) {
+            if expected.next() != Some(shown) {
+                return None;
+            }
         }
     }
-    Some(rest.as_str())
+    Some(rest)
+}
+
+/// The colon after a field name, in any form a reader sees as one (`:`, `：`).
+fn strip_colon(text: &str) -> Option<&str> {
+    let c = text.chars().next()?;
+    matches!(c, ':' | '\u{ff1a}' | '\u{fe55}' | '\u{fe13}').then(|| &text[c.len_utf8()..])
 }
 
 /// Where the value of `field` is on `line`, if the line is that field's line: after
@@ -390,9 +675,7 @@ pub fn field_span(line: &str, field: &str) -> Option<Range<usize>> {
     }
     let named = line.trim_start_matches(is_line_decoration);
     let rest = strip_prefix_ignore_case(named, field)?;
-    let value = rest
-        .trim_start_matches(is_name_decoration)
-        .strip_prefix(':')?;
+    let value = strip_colon(rest.trim_start_matches(is_name_decoration))?;
     let start_text = value.trim_start_matches(is_value_decoration);
     let start = line.len() - start_text.len();
     let end = start + start_text.trim_end_matches(is_value_decoration).len();
@@ -429,7 +712,11 @@ pub fn field_lines(text: &str, field: &str) -> Vec<usize> {
             Place::Hidden => {}
         }
     }
-    found.extend(rendered_field(text, field).map(|(index, _)| index));
+    found.extend(
+        rendered_field(text, field)
+            .into_iter()
+            .map(|(index, _)| index),
+    );
     found.sort_unstable();
     found.dedup();
     found

@@ -108,7 +108,14 @@ pub fn is_invisible(c: char) -> bool {
 
 /// The form statuses are compared in (see [`Status`]).
 fn canonical(text: &str) -> String {
-    let visible: String = text.nfkc().filter(|c| !is_invisible(*c)).collect();
+    // A status is short: only its first visible characters can make it match, and
+    // normalising a 32 MiB value would cost the server a minute and gigabytes.
+    let head: String = text
+        .chars()
+        .filter(|c| !is_invisible(*c))
+        .take(CANONICAL_LIMIT)
+        .collect();
+    let visible: String = head.nfkc().filter(|c| !is_invisible(*c)).collect();
     let folded: String = unicode_security::skeleton(&visible.to_lowercase()).collect();
     let spaced: String = folded
         .nfkc()
@@ -117,6 +124,9 @@ fn canonical(text: &str) -> String {
         .collect();
     spaced.split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+/// How many visible characters of a written status are compared.
+const CANONICAL_LIMIT: usize = 256;
 
 /// Whether a written status is only a look-alike of `status`: it reads as it, but
 /// with invisible or non-ASCII characters a person cannot tell apart.

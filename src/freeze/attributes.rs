@@ -39,19 +39,34 @@ struct Line {
 }
 
 #[derive(Debug)]
-enum Pattern {
-    /// Ends in `/`: names folders only, never a file.
-    Folders,
-    /// No `/`: matched against the file name.
-    Name(GlobMatcher),
-    /// Matched against the path from the file's folder.
-    Path(GlobMatcher),
+struct Pattern {
+    glob: GlobMatcher,
+    /// It has a `/` before its end: matched against the path from the file's folder,
+    /// else against the last name.
+    anchored: bool,
+    /// It ends in `/`: it names folders only.
+    folders_only: bool,
+}
+
+impl Pattern {
+    fn matches(&self, path: &str, is_folder: bool) -> bool {
+        if self.folders_only && !is_folder {
+            return false;
+        }
+        if self.anchored {
+            self.glob.is_match(path)
+        } else {
+            self.glob.is_match(path.rsplit('/').next().unwrap_or(path))
+        }
+    }
 }
 
 /// A parsed `.gitattributes` file.
 #[derive(Debug, Default)]
 pub struct Attributes {
     lines: Vec<Line>,
+    /// Its `[attr]` macro definitions, as written.
+    macros: Vec<(String, Vec<String>)>,
 }
 
 impl Attributes {
@@ -64,6 +79,7 @@ impl Attributes {
                     pattern: None,
                     settings: vec!["(unreadable)".to_owned()],
                 }],
+                macros: Vec::new(),
             };
         };
         let text = String::from_utf8_lossy(text);
@@ -83,10 +99,11 @@ impl Attributes {
                 continue;
             }
             let (pattern, rest) = split_pattern(line);
+            // Unsetting (`-filter`, `!export-ignore`) gives readers the blob itself.
             let settings: Vec<String> = rest
                 .split_whitespace()
                 .flat_map(|token| expand(token, &macros))
-                .filter(|token| !is_harmless(token))
+                .filter(|token| !is_harmless(token) && !token.starts_with(['-', '!']))
                 .collect();
             if settings.is_empty() {
                 continue;
@@ -96,20 +113,44 @@ impl Attributes {
                 settings,
             });
         }
-        Attributes { lines }
+        Attributes { lines, macros }
+    }
+
+    /// The macros this file defines that would change what readers get wherever git
+    /// applies them (it applies the root file's macros to every attributes file): a
+    /// harmless name redefined (`[attr]diff export-ignore`), or a macro setting an
+    /// attribute that matters. Each with its definition.
+    pub fn risky_macros(&self) -> Vec<String> {
+        self.macros
+            .iter()
+            .filter(|(name, settings)| {
+                is_harmless(name)
+                    || settings
+                        .iter()
+                        .any(|token| !is_harmless(token) && !token.starts_with(['-', '!']))
+            })
+            .map(|(name, settings)| format!("[attr]{name} {}", settings.join(" ")))
+            .collect()
     }
 
     /// The settings that matter for `path` (relative to the file's folder), in the
     /// order the file gives them.
+    ///
+    /// The folders on the way count too: git tests `export-ignore` on each folder, so
+    /// `docs/specs/ export-ignore` drops every file below it from archives.
     pub fn settings_for(&self, path: &str) -> Vec<&str> {
-        let name = path.rsplit('/').next().unwrap_or(path);
+        let folders = path
+            .char_indices()
+            .filter(|(_, c)| *c == '/')
+            .map(|(at, _)| (&path[..at], true));
+        let targets: Vec<(&str, bool)> = folders.chain([(path, false)]).collect();
         self.lines
             .iter()
             .filter(|line| match &line.pattern {
                 None => true,
-                Some(Pattern::Folders) => false,
-                Some(Pattern::Name(glob)) => glob.is_match(name),
-                Some(Pattern::Path(glob)) => glob.is_match(path),
+                Some(pattern) => targets
+                    .iter()
+                    .any(|(target, is_folder)| pattern.matches(target, *is_folder)),
             })
             .flat_map(|line| line.settings.iter().map(String::as_str))
             .collect()
@@ -142,10 +183,8 @@ fn split_pattern(line: &str) -> (Option<String>, &str) {
 
 /// Compiles a gitattributes pattern; `None` when globset cannot read it.
 fn compile(pattern: &str) -> Option<Pattern> {
-    // A pattern ending in `/` names folders only: it never applies to a file.
-    if pattern.ends_with('/') {
-        return Some(Pattern::Folders);
-    }
+    let folders_only = pattern.ends_with('/');
+    let pattern = pattern.trim_end_matches('/');
     let anchored = pattern.contains('/');
     let text = pattern.strip_prefix('/').unwrap_or(pattern);
     let glob = GlobBuilder::new(text)
@@ -154,10 +193,10 @@ fn compile(pattern: &str) -> Option<Pattern> {
         .build()
         .ok()?
         .compile_matcher();
-    Some(if anchored {
-        Pattern::Path(glob)
-    } else {
-        Pattern::Name(glob)
+    Some(Pattern {
+        glob,
+        anchored,
+        folders_only,
     })
 }
 
@@ -217,7 +256,23 @@ mod tests {
             settings("specs/**/*.md ident\n", "specs/deep/A.md"),
             ["ident"]
         );
-        assert!(settings("specs/ export-ignore\n", "specs/A.md").is_empty());
+        assert_eq!(
+            settings("specs/ export-ignore\n", "specs/A.md"),
+            ["export-ignore"]
+        );
+        assert_eq!(
+            settings("specs export-ignore\n", "docs/specs/A.md"),
+            ["export-ignore"]
+        );
+        assert_eq!(
+            settings("/docs export-ignore\n", "docs/specs/A.md"),
+            ["export-ignore"]
+        );
+        assert!(
+            settings("A.md/ export-ignore\n", "specs/A.md").is_empty(),
+            "folders only"
+        );
+        assert!(settings("specs/A.md -export-ignore !filter\n", "specs/A.md").is_empty());
     }
 
     #[test]

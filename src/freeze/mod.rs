@@ -76,6 +76,14 @@ pub enum FreezeError {
         /// The commit at fault, when one is.
         commit: Option<String>,
     },
+    /// The server's HEAD names a branch that does not exist while others do.
+    #[error(
+        "the server's HEAD names {head}, which does not exist: the freeze cannot tell which branch is the default one it protects"
+    )]
+    DanglingHead {
+        /// The branch HEAD names.
+        head: String,
+    },
     /// A hook received input it does not understand.
     #[error("malformed hook input line {line:?}: {reason}")]
     HookInput {
@@ -109,6 +117,9 @@ impl FreezeError {
             FreezeError::Limit { key, .. } => Some(format!(
                 "nothing was accepted; if the work is legitimate (a first push of a long history, a huge octopus merge), raise the limit where the check runs: git config {key} <number> (docs/security.md)"
             )),
+            FreezeError::DanglingHead { .. } => Some(
+                "on the server, point HEAD at the default branch: git symbolic-ref HEAD refs/heads/main (`lancelot doctor` in the bare repository checks it)".into(),
+            ),
             FreezeError::HookInput { .. } => Some("git passes `<old> <new> <ref>` lines; run the hook only from git".into()),
         }
     }

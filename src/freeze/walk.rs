@@ -519,7 +519,21 @@ impl<'r> Checker<'r> {
     ) -> Result<(), FreezeError> {
         self.spend(0, (old.len() + new.map_or(0, Tree::len)) as u64)?;
         if let Some(new) = new {
-            found.extend(malformed_entries(old, new, dir));
+            let rules = &self.rules;
+            let under_freeze = |path: &str| rules.covers(path) || rules.may_cover_folder(path);
+            found.extend(malformed_entries(Some(old), new, dir, &under_freeze));
+            // A folder the commit adds under the frozen paths holds only new names.
+            for entry in new.iter() {
+                let added = entry.kind() == Some(ObjectType::Tree)
+                    && old
+                        .get_name_bytes(entry.name_bytes())
+                        .is_none_or(|before| before.kind() != Some(ObjectType::Tree));
+                let path = join(dir, &String::from_utf8_lossy(entry.name_bytes()));
+                if added && self.rules.may_cover_folder(&path) {
+                    let folder = self.tree(entry.id())?;
+                    self.check_new_folder(&folder, &path, found)?;
+                }
+            }
             let (before, after) = (attributes_file(old), attributes_file(new));
             if before != after {
                 self.judge_attributes(old, (before, after), dir, found)?;
@@ -585,6 +599,22 @@ impl<'r> Checker<'r> {
         } else {
             format!("{dir}/.gitattributes")
         };
+        if dir.is_empty() {
+            // Git applies the root file's macros to every attributes file.
+            let before = rules_before.risky_macros();
+            for definition in rules_after.risky_macros() {
+                if !before.contains(&definition) {
+                    found.push(Found {
+                        path: file.clone(),
+                        verdict: Verdict::Violation(ChangeKind::Attributes),
+                        status: format!(
+                            "defines `{definition}`, which git applies in every attributes file"
+                        ),
+                        change: (after.unwrap_or(Oid::ZERO_SHA1), after),
+                    });
+                }
+            }
+        }
         let mut documents = Vec::new();
         self.frozen_documents(old, dir, &mut documents)?;
         for (path, blob, status) in documents {
@@ -606,6 +636,27 @@ impl<'r> Checker<'r> {
                     status: format!("{file} {shown} (frozen: {status})"),
                     change: (blob, after),
                 });
+            }
+        }
+        Ok(())
+    }
+
+    /// The malformed entries of a folder that is new in a commit, and of its folders.
+    fn check_new_folder(
+        &mut self,
+        tree: &Tree<'_>,
+        dir: &str,
+        found: &mut Vec<Found>,
+    ) -> Result<(), FreezeError> {
+        self.spend(0, tree.len() as u64)?;
+        let rules = &self.rules;
+        let under_freeze = |path: &str| rules.covers(path) || rules.may_cover_folder(path);
+        found.extend(malformed_entries(None, tree, dir, &under_freeze));
+        for entry in tree.iter() {
+            let path = join(dir, &String::from_utf8_lossy(entry.name_bytes()));
+            if entry.kind() == Some(ObjectType::Tree) && self.rules.may_cover_folder(&path) {
+                let folder = self.tree(entry.id())?;
+                self.check_new_folder(&folder, &path, found)?;
             }
         }
         Ok(())
@@ -764,16 +815,24 @@ impl<'r> Checker<'r> {
 /// case, Unicode normalisation or invisible characters (one file on macOS and
 /// Windows). Cheap for the common case: only a tree that adds names is compared
 /// name against name.
-fn malformed_entries(old: &Tree<'_>, new: &Tree<'_>, dir: &str) -> Vec<Found> {
+fn malformed_entries(
+    old: Option<&Tree<'_>>,
+    new: &Tree<'_>,
+    dir: &str,
+    under_freeze: &dyn Fn(&str) -> bool,
+) -> Vec<Found> {
     let mut found = Vec::new();
-    let refuse = |found: &mut Vec<Found>, name: &[u8], reason: String| {
+    let path_of = |name: &[u8]| {
         let name = String::from_utf8_lossy(name);
+        if dir.is_empty() {
+            name.into_owned()
+        } else {
+            format!("{dir}/{name}")
+        }
+    };
+    let refuse = |found: &mut Vec<Found>, name: &[u8], reason: String| {
         found.push(Found {
-            path: if dir.is_empty() {
-                name.into_owned()
-            } else {
-                format!("{dir}/{name}")
-            },
+            path: path_of(name),
             verdict: Verdict::Violation(ChangeKind::Malformed),
             status: reason,
             change: (Oid::ZERO_SHA1, None),
@@ -782,7 +841,7 @@ fn malformed_entries(old: &Tree<'_>, new: &Tree<'_>, dir: &str) -> Vec<Found> {
     let mut previous: Option<TreeEntry<'_>> = None;
     let mut adds_names = false;
     // Both trees are in git's order: walk the old one alongside to see added names.
-    let mut olds = old.iter().peekable();
+    let mut olds = old.map(|old| old.iter()).into_iter().flatten().peekable();
     for entry in new.iter() {
         let name = entry.name_bytes();
         if name.is_empty() || name.contains(&b'/') || name == b"." || name == b".." {
@@ -794,9 +853,9 @@ fn malformed_entries(old: &Tree<'_>, new: &Tree<'_>, dir: &str) -> Vec<Found> {
         // vanishes from checkouts and archives): a mode git never writes is refused
         // where it is new.
         let mode = entry.filemode_raw();
-        if !CANONICAL_MODES.contains(&mode) {
+        if !CANONICAL_MODES.contains(&mode) && under_freeze(&path_of(name)) {
             let unchanged = old
-                .get_name_bytes(name)
+                .and_then(|old| old.get_name_bytes(name))
                 .is_some_and(|before| before.filemode_raw() == mode && before.id() == entry.id());
             if !unchanged {
                 refuse(
@@ -837,6 +896,11 @@ fn malformed_entries(old: &Tree<'_>, new: &Tree<'_>, dir: &str) -> Vec<Found> {
                 .flat_map(char::to_lowercase)
                 .collect();
             match seen.get(&key) {
+                // Two files of one name on macOS and Windows: only where readers of
+                // frozen documents would be misled.
+                Some(earlier)
+                    if earlier.as_slice() != name
+                        && !(under_freeze(&path_of(name)) || under_freeze(&path_of(earlier))) => {}
                 Some(earlier) if earlier.as_slice() != name => refuse(
                     &mut found,
                     name,
@@ -854,6 +918,15 @@ fn malformed_entries(old: &Tree<'_>, new: &Tree<'_>, dir: &str) -> Vec<Found> {
         }
     }
     found
+}
+
+/// `dir/name`, or `name` at the root.
+fn join(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{dir}/{name}")
+    }
 }
 
 /// The blob of a folder's `.gitattributes`, when it is a regular file (git reads no

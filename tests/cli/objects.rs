@@ -163,9 +163,24 @@ fn names_equal_but_for_case_or_unicode_form_are_refused_under_the_frozen_paths()
             outcome.stderr
         );
     }
-    // The neighbour: another spec beside it.
+    // In a folder the commit adds, every name is new: the pair is refused there too.
+    let repo = frozen_alpha();
+    repo.file("docs/specs/v2/B.md", "# B\n\n**Status:** In Progress\n")
+        .file("docs/specs/v2/b.md", "# b\n\n**Status:** Draft\n")
+        .commit_all("a case pair in a new folder");
+    let outcome = refused(repo.push(["HEAD:refs/heads/main"]));
+    assert!(
+        outcome
+            .stderr
+            .contains("docs/specs/v2/b.md: malformed tree: the same name as"),
+        "{}",
+        outcome.stderr
+    );
+    // The neighbours: another spec beside it, and a case pair outside the frozen paths.
     let repo = frozen_alpha();
     repo.spec("Beta", "Draft").commit_all("beta");
+    accepted(repo.push(["HEAD:refs/heads/main"]));
+    repo.file("readme.md", "lower\n").commit_all("readme twin");
     accepted(repo.push(["HEAD:refs/heads/main"]));
 }
 
@@ -233,6 +248,9 @@ fn attributes_that_drop_or_rewrite_a_frozen_document_are_refused() {
         ("docs/specs/.gitattributes", "*.md filter=rewrite"),
         (".gitattributes", "[attr]hide export-ignore\n*.md hide"),
         (".gitattributes", "Lancelot_vNext2_Spec_Alpha.md ident"),
+        (".gitattributes", "docs/specs/ export-ignore"),
+        (".gitattributes", "specs export-ignore"),
+        ("docs/.gitattributes", "specs export-ignore"),
     ] {
         let repo = frozen_alpha();
         repo.file(file, &format!("{line}\n"))
@@ -246,12 +264,27 @@ fn attributes_that_drop_or_rewrite_a_frozen_document_are_refused() {
             outcome.stderr
         );
     }
+    // A root macro redefining a harmless name applies to lines already there.
+    let repo = frozen_alpha();
+    repo.file("docs/specs/.gitattributes", "*.md diff\n")
+        .commit_all("diff");
+    accepted(repo.push(["HEAD:refs/heads/main"]));
+    repo.file(".gitattributes", "[attr]diff export-ignore\n")
+        .commit_all("macro");
+    let outcome = refused(repo.push(["HEAD:refs/heads/main"]));
+    assert!(
+        outcome
+            .stderr
+            .contains(".gitattributes: attributes changed: defines `[attr]diff"),
+        "{}",
+        outcome.stderr
+    );
     // The neighbours: line endings, diffs and linguist hints, other files, and taking
     // an attribute away.
     let repo = frozen_alpha();
     repo.file(
         ".gitattributes",
-        "* text=auto eol=lf\n*.md diff=markdown linguist-documentation\nREADME.md export-ignore\n",
+        "* text=auto eol=lf\n*.md diff=markdown linguist-documentation\nREADME.md export-ignore\ndocs/specs/Lancelot_vNext2_Spec_Alpha.md -export-ignore\n[attr]mine text eol=lf\n",
     )
     .commit_all("harmless attributes");
     accepted(repo.push(["HEAD:refs/heads/main"]));

@@ -321,3 +321,39 @@ fn moving_a_ref_onto_a_contradicting_history_is_judged_against_the_default_branc
     repo.file("NOTES", "more\n").commit_all("more");
     accepted(repo.push(["HEAD:refs/heads/x"]));
 }
+
+#[test]
+fn a_server_whose_head_names_a_missing_branch_refuses_until_it_is_fixed() {
+    let repo = frozen_alpha();
+    server_git(&repo, &["symbolic-ref", "HEAD", "refs/heads/master"]);
+    repo.git(["checkout", "-q", "--orphan", "evil"]);
+    repo.edit_spec("Alpha").commit_all("an edited root");
+    let outcome = refused(repo.push(["HEAD:refs/heads/evil"]));
+    assert!(
+        outcome
+            .stderr
+            .contains("HEAD names refs/heads/master, which does not exist"),
+        "{}",
+        outcome.stderr
+    );
+    let doctor = crate::support::Run::from_command({
+        let mut command = Command::new(crate::support::binary());
+        isolate(&mut command, repo.home());
+        command.arg("-C").arg(repo.remote()).arg("doctor");
+        command
+    })
+    .run();
+    assert!(
+        doctor.stdout.contains("FAIL  default branch"),
+        "{}",
+        doctor.stdout
+    );
+    // Fixed on the server, the same push is judged (and refused for what it is).
+    server_git(&repo, &["symbolic-ref", "HEAD", "refs/heads/main"]);
+    let outcome = refused(repo.push(["HEAD:refs/heads/evil"]));
+    assert!(
+        outcome.stderr.contains(&format!("{ALPHA}: modified")),
+        "{}",
+        outcome.stderr
+    );
+}
