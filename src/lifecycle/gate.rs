@@ -123,6 +123,33 @@ pub fn change_status(
     target: Stage,
     superseded_by: Option<&Slice>,
 ) -> Result<StatusChange, LifecycleError> {
+    let from = slice.status.clone();
+    if slice.stage() == Some(target) && superseded_by.is_none() {
+        return Ok(StatusChange {
+            from,
+            to: target,
+            plan: Plan::new(),
+        });
+    }
+    check_gate(project, rules, slice, target, superseded_by.is_some())?;
+    let plan = status_edits(slice, target, superseded_by)?;
+    Ok(StatusChange {
+        from,
+        to: target,
+        plan,
+    })
+}
+
+/// Whether `slice` may move to `target` (with a `Superseded by` link when
+/// `superseded`): the SOP's gates (§§3-6) and the freeze's transitions. Reads
+/// nothing; refuses with every reason at once.
+pub fn check_gate(
+    project: &Project,
+    rules: &Rules,
+    slice: &Slice,
+    target: Stage,
+    superseded: bool,
+) -> Result<(), LifecycleError> {
     let feature = slice.feature.pascal();
     let refuse = |reasons: Vec<String>, hint: String| LifecycleError::Refused {
         feature: feature.clone(),
@@ -130,20 +157,13 @@ pub fn change_status(
         reasons,
         hint,
     };
-    let written = slice.status.clone();
+    let written = &slice.status;
     let current = slice.stage();
-    let unchanged = StatusChange {
-        from: written.clone(),
-        to: target,
-        plan: Plan::new(),
-    };
-    if current == Some(target) && superseded_by.is_none() {
-        return Ok(unchanged);
-    }
     let frozen = written
         .as_deref()
         .and_then(|status| rules.frozen_status(status));
     match target {
+        // A frozen slice never goes back (SOP 2.1): new work is a new slice.
         Stage::Draft | Stage::Approved | Stage::InProgress if frozen.is_some() => {
             return Err(refuse(
                 vec![format!(
@@ -160,22 +180,22 @@ pub fn change_status(
             return Err(refuse(
                 vec![format!(
                     "only an Approved slice goes back to Draft (it is {})",
-                    shown(&written)
+                    shown(written)
                 )],
                 "check the spec's Status line".into(),
             ));
         }
         Stage::Draft => {}
+        Stage::Approved if current != Some(Stage::Draft) => {
+            return Err(refuse(
+                vec![format!(
+                    "only a Draft slice can be approved (it is {})",
+                    shown(written)
+                )],
+                "check the spec's Status line".into(),
+            ));
+        }
         Stage::Approved => {
-            if current != Some(Stage::Draft) {
-                return Err(refuse(
-                    vec![format!(
-                        "only a Draft slice can be approved (it is {})",
-                        shown(&written)
-                    )],
-                    "check the spec's Status line".into(),
-                ));
-            }
             let gaps = approval_gaps(slice);
             if !gaps.is_empty() {
                 return Err(refuse(
@@ -184,16 +204,16 @@ pub fn change_status(
                 ));
             }
         }
+        Stage::InProgress if current != Some(Stage::Approved) => {
+            return Err(refuse(
+                vec![format!(
+                    "the slice must be Approved first (it is {})",
+                    shown(written)
+                )],
+                format!("approve it first: lancelot set-status {feature} approved"),
+            ));
+        }
         Stage::InProgress => {
-            if current != Some(Stage::Approved) {
-                return Err(refuse(
-                    vec![format!(
-                        "the slice must be Approved first (it is {})",
-                        shown(&written)
-                    )],
-                    format!("approve it first: lancelot set-status {feature} approved"),
-                ));
-            }
             let mut gaps = approval_gaps(slice);
             gaps.extend(completeness_gaps(project, slice));
             if !gaps.is_empty() {
@@ -214,14 +234,14 @@ pub fn change_status(
                 return Err(refuse(
                     vec![format!(
                         "the freeze does not allow {} -> {target}",
-                        shown(&written)
+                        shown(written)
                     )],
                     format!("allowed transitions: {}", allowed.join(", ")),
                 ));
             }
         }
     }
-    if superseded_by.is_some() && target != Stage::Superseded {
+    if superseded && target != Stage::Superseded {
         return Err(refuse(
             vec![
                 "--by names the slice that supersedes this one; it goes with superseded only"
@@ -230,7 +250,16 @@ pub fn change_status(
             format!("lancelot set-status {feature} superseded --by <FEATURE>"),
         ));
     }
+    Ok(())
+}
 
+/// The edits that move `slice` to `target`: the status of the spec and the
+/// blueprint, and a `Superseded by` link to `superseded_by`.
+pub fn status_edits(
+    slice: &Slice,
+    target: Stage,
+    superseded_by: Option<&Slice>,
+) -> Result<Plan, LifecycleError> {
     let mut plan = Plan::new();
     let documents = [
         (&slice.layout.spec, Some(&slice.spec)),
@@ -240,10 +269,12 @@ pub fn change_status(
         let Some(text) = text else { continue };
         let mut updated =
             doc::set_field_value(text, "Status", target.label()).ok_or_else(|| {
-                refuse(
-                    vec![format!("{path} has no Status line")],
-                    "add a `**Status:**` header line".into(),
-                )
+                LifecycleError::Refused {
+                    feature: slice.feature.pascal(),
+                    target,
+                    reasons: vec![format!("{path} has no Status line")],
+                    hint: "add a `**Status:**` header line".into(),
+                }
             })?;
         if let Some(other) = superseded_by {
             let link = format!(
@@ -258,13 +289,177 @@ pub fn change_status(
             plan.push(FileChange::update(path.clone(), text.clone(), updated));
         }
     }
-    Ok(StatusChange {
-        from: written,
-        to: target,
-        plan,
-    })
+    Ok(plan)
 }
 
 fn shown(status: &Option<String>) -> String {
     status.clone().unwrap_or_else(|| "without a status".into())
+}
+
+#[cfg(test)]
+mod tests {
+    //! The gates of SOP §§3-6 and the freeze's transitions, without a repository.
+
+    use std::collections::HashSet;
+
+    use super::*;
+    use crate::config::Config;
+    use crate::feature::FeatureName;
+    use crate::fs::RelPath;
+    use crate::slice::ExistingSlice;
+
+    const SECTIONS: &str = "## Data Models\n\nA model.\n\n## Public Methods\n\nstart()\n\n## Endpoints\n\nGET /x\n\n## Receipts Emitted\n\nx.started\n\n## Health and Readiness Signals\n\nready\n";
+    const BLUEPRINT: &str = "# Blueprint\n\n**Status:** Approved\n\n## Build Order\n\n1\n\n## Round 1\n\nx\n\n## Round 2\n\ny\n\n## Test Strategy\n\nz\n\n## Rollout Notes\n\nw\n";
+
+    fn spec(status: &str, contracts: &str) -> String {
+        format!(
+            "# Alpha\n\n- **Status:** {status}\n- **Depends on:** none\n- **Scope:** the alpha\n\n{contracts}"
+        )
+    }
+
+    fn slice(config: &Config, status: &str, contracts: &str, blueprint: Option<&str>) -> Slice {
+        let feature = FeatureName::parse("Alpha").unwrap();
+        let existing = ExistingSlice {
+            spec: RelPath::parse("docs/specs/Lancelot_vNext2_Spec_Alpha.md").unwrap(),
+            feature,
+        };
+        Slice::from_spec(config, &existing, spec(status, contracts))
+            .with_blueprint(blueprint.map(str::to_owned))
+    }
+
+    /// A project where the slice is complete, or not.
+    fn project(config: &Config, slice: &Slice, complete: bool) -> Project {
+        let present: HashSet<RelPath> = if complete {
+            slice
+                .supporting_files()
+                .iter()
+                .map(|(_, path)| (*path).clone())
+                .collect()
+        } else {
+            HashSet::new()
+        };
+        let entry = format!(
+            "- Alpha ({} {})\n",
+            slice.layout.spec.file_name(),
+            slice.layout.blueprint.file_name()
+        );
+        Project::from_parts(
+            config.clone(),
+            vec![slice.clone()],
+            if complete { entry } else { String::new() },
+            if complete {
+                vec![slice.flag.clone()]
+            } else {
+                Vec::new()
+            },
+            present,
+        )
+    }
+
+    fn gate(status: &str, target: Stage, complete: bool) -> Result<(), Vec<String>> {
+        let config = Config::default();
+        let rules = Rules::new(&config.freeze).unwrap();
+        let contracts = if complete {
+            SECTIONS
+        } else {
+            "## Data Models\n\nTODO: write\n"
+        };
+        let slice = slice(&config, status, contracts, complete.then_some(BLUEPRINT));
+        check_gate(
+            &project(&config, &slice, complete),
+            &rules,
+            &slice,
+            target,
+            false,
+        )
+        .map_err(|error| match error {
+            LifecycleError::Refused { reasons, .. } => reasons,
+            other => vec![other.to_string()],
+        })
+    }
+
+    #[test]
+    fn approval_needs_the_contracts_written() {
+        assert_eq!(gate("Draft", Stage::Approved, true), Ok(()));
+        let gaps = gate("Draft", Stage::Approved, false).unwrap_err();
+        assert!(
+            gaps.iter()
+                .any(|gap| gap.contains("\"Data Models\" section is not written")),
+            "{gaps:?}"
+        );
+        assert!(
+            gaps.iter()
+                .any(|gap| gap.contains("no \"Endpoints\" section")),
+            "{gaps:?}"
+        );
+    }
+
+    #[test]
+    fn work_starts_on_an_approved_complete_slice_only() {
+        assert_eq!(gate("Approved", Stage::InProgress, true), Ok(()));
+        let gaps = gate("Approved", Stage::InProgress, false).unwrap_err();
+        for missing in [
+            "the blueprint",
+            "the architecture note",
+            "the runbook",
+            "has no entry",
+            "the flag FEATURE_ALPHA",
+        ] {
+            assert!(
+                gaps.iter().any(|gap| gap.contains(missing)),
+                "{missing}: {gaps:?}"
+            );
+        }
+        let gaps = gate("Draft", Stage::InProgress, true).unwrap_err();
+        assert!(gaps[0].contains("must be Approved first"), "{gaps:?}");
+    }
+
+    #[test]
+    fn statuses_move_forward_and_a_frozen_slice_never_back() {
+        assert_eq!(gate("Approved", Stage::Draft, true), Ok(()));
+        assert!(
+            gate("Draft", Stage::Draft, true).is_err(),
+            "only Approved goes back"
+        );
+        assert_eq!(gate("In Progress", Stage::Done, true), Ok(()));
+        assert_eq!(gate("In Progress", Stage::Superseded, true), Ok(()));
+        assert_eq!(gate("Done", Stage::Superseded, true), Ok(()));
+        for (from, to) in [
+            ("In Progress", Stage::Draft),
+            ("In Progress", Stage::Approved),
+            ("Done", Stage::InProgress),
+            ("Superseded", Stage::Done),
+        ] {
+            let reasons = gate(from, to, true).unwrap_err();
+            assert!(
+                reasons[0].contains("frozen slice never goes back")
+                    || reasons[0].contains("the freeze does not allow"),
+                "{from} -> {to}: {reasons:?}"
+            );
+        }
+        assert!(gate("Draft", Stage::Done, true).unwrap_err()[0].contains("does not allow"));
+    }
+
+    #[test]
+    fn superseded_by_goes_with_superseded_only() {
+        let config = Config::default();
+        let rules = Rules::new(&config.freeze).unwrap();
+        let alpha = slice(&config, "In Progress", SECTIONS, Some(BLUEPRINT));
+        let project = project(&config, &alpha, true);
+        assert!(check_gate(&project, &rules, &alpha, Stage::Done, true).is_err());
+        assert!(check_gate(&project, &rules, &alpha, Stage::Superseded, true).is_ok());
+    }
+
+    #[test]
+    fn the_edits_write_the_status_and_the_superseding_link() {
+        let config = Config::default();
+        let alpha = slice(&config, "In Progress", SECTIONS, Some(BLUEPRINT));
+        let mut beta = alpha.clone();
+        beta.feature = FeatureName::parse("Beta").unwrap();
+        beta.layout.spec = RelPath::parse("docs/specs/Lancelot_vNext2_Spec_Beta.md").unwrap();
+        let plan = status_edits(&alpha, Stage::Superseded, Some(&beta)).unwrap();
+        assert_eq!(plan.changes().len(), 2, "the spec and the blueprint");
+        let spec = plan.changes()[0].contents();
+        assert!(spec.contains("- **Status:** Superseded\n- **Superseded by:** [Beta](Lancelot_vNext2_Spec_Beta.md)\n"), "{spec}");
+    }
 }

@@ -215,6 +215,24 @@ impl Project {
         })
     }
 
+    /// A project from what was read: the slices, the CHANGELOG's text, the flags the
+    /// env file declares and the supporting files that exist.
+    pub fn from_parts(
+        config: Config,
+        slices: Vec<Slice>,
+        changelog: String,
+        env_flags: Vec<String>,
+        present: HashSet<RelPath>,
+    ) -> Project {
+        Project {
+            present,
+            config,
+            slices,
+            changelog,
+            env_flags,
+        }
+    }
+
     /// The slice `name` designates, under any spelling.
     pub fn slice(&self, name: &str) -> Result<&Slice, LifecycleError> {
         let unknown = || LifecycleError::UnknownSlice {
@@ -315,45 +333,63 @@ fn read_slice(
     existing: &ExistingSlice,
 ) -> Result<Slice, LifecycleError> {
     let spec = read_optional(files, &existing.spec)?.unwrap_or_default();
-    let field = |name: &str| doc::field_value(spec.as_bytes(), name);
-    let module = field("Owning module")
-        .and_then(|value| first_token(&value))
-        .and_then(|path| RelPath::parse(&path).ok());
-    let mut layout = SliceLayout::new(config, &existing.feature, module);
-    // The spec as found: `HTTPServer` is spelled `HttpServer` by the convention.
-    layout.spec = existing.spec.clone();
-    let blueprint = read_optional(files, &layout.blueprint)?;
-    let depends_on = match field("Depends on") {
-        Some(value) if value.eq_ignore_ascii_case("none") || value.trim().is_empty() => Vec::new(),
-        Some(value) => {
-            let links = doc::link_targets(&value);
-            if links.is_empty() {
-                value
-                    .split(',')
-                    .map(|item| item.trim().to_owned())
-                    .filter(|item| !item.is_empty())
-                    .collect()
-            } else {
-                links
-            }
-        }
-        None => Vec::new(),
-    };
-    Ok(Slice {
-        flag: field("Feature flag")
+    let slice = Slice::from_spec(config, existing, spec);
+    let blueprint = read_optional(files, &slice.layout.blueprint)?;
+    Ok(slice.with_blueprint(blueprint))
+}
+
+impl Slice {
+    /// A slice as its spec describes it (no blueprint yet): its fields read, its
+    /// layout from the configuration and the spec's owning module.
+    pub fn from_spec(config: &Config, existing: &ExistingSlice, spec: String) -> Slice {
+        let field = |name: &str| doc::field_value(spec.as_bytes(), name);
+        let module = field("Owning module")
             .and_then(|value| first_token(&value))
-            .unwrap_or_else(|| existing.feature.flag()),
-        bump: field("Version bump").and_then(|value| first_token(&value)),
-        status: field("Status"),
-        blueprint_status: blueprint
+            .and_then(|path| RelPath::parse(&path).ok());
+        let mut layout = SliceLayout::new(config, &existing.feature, module);
+        // The spec as found: `HTTPServer` is spelled `HttpServer` by the convention.
+        layout.spec = existing.spec.clone();
+        let depends_on = match field("Depends on") {
+            Some(value) if value.eq_ignore_ascii_case("none") || value.trim().is_empty() => {
+                Vec::new()
+            }
+            Some(value) => {
+                let links = doc::link_targets(&value);
+                if links.is_empty() {
+                    value
+                        .split(',')
+                        .map(|item| item.trim().to_owned())
+                        .filter(|item| !item.is_empty())
+                        .collect()
+                } else {
+                    links
+                }
+            }
+            None => Vec::new(),
+        };
+        Slice {
+            flag: field("Feature flag")
+                .and_then(|value| first_token(&value))
+                .unwrap_or_else(|| existing.feature.flag()),
+            bump: field("Version bump").and_then(|value| first_token(&value)),
+            status: field("Status"),
+            blueprint_status: None,
+            feature: existing.feature.clone(),
+            layout,
+            blueprint: None,
+            depends_on,
+            spec,
+        }
+    }
+
+    /// The slice with its blueprint's text (`None`: missing).
+    pub fn with_blueprint(mut self, blueprint: Option<String>) -> Slice {
+        self.blueprint_status = blueprint
             .as_deref()
-            .and_then(|text| doc::field_value(text.as_bytes(), "Status")),
-        feature: existing.feature.clone(),
-        layout,
-        spec,
-        blueprint,
-        depends_on,
-    })
+            .and_then(|text| doc::field_value(text.as_bytes(), "Status"));
+        self.blueprint = blueprint;
+        self
+    }
 }
 
 /// A document of the work tree (lossily decoded), `None` when it does not exist.
