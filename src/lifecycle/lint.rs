@@ -86,167 +86,230 @@ pub fn status_reading_problems(text: &str) -> Vec<(String, String)> {
     problems
 }
 
+/// A finding of one slice: the file, what is wrong, how to fix it.
+type Found = (String, String, String);
+
+fn found(file: &dyn ToString, problem: impl Into<String>, fix: impl Into<String>) -> Found {
+    (file.to_string(), problem.into(), fix.into())
+}
+
 fn lint_slice(project: &Project, slice: &Slice, findings: &mut Vec<Finding>) {
+    let kinds = [
+        status_findings(slice),
+        reading_findings(slice),
+        header_findings(project, slice),
+        blueprint_findings(slice),
+        artifact_findings(project, slice),
+        approved_findings(project, slice),
+    ];
     let name = slice.feature.pascal();
-    let layout = &slice.layout;
-    let mut found = |file: &dyn ToString, problem: String, fix: String| {
-        findings.push(Finding {
-            slice: name.clone(),
-            file: file.to_string(),
-            problem,
-            fix,
-        });
-    };
-    let spec = &layout.spec;
+    findings.extend(
+        kinds
+            .into_iter()
+            .flatten()
+            .map(|(file, problem, fix)| Finding {
+                slice: name.clone(),
+                file,
+                problem,
+                fix,
+            }),
+    );
+}
+
+/// The spec's status: written, and one lancelot knows.
+fn status_findings(slice: &Slice) -> Vec<Found> {
+    let spec = &slice.layout.spec;
     match slice.status.as_deref() {
-        None => found(
+        None => vec![found(
             spec,
-            "the spec has no Status line".into(),
-            "add `- **Status:** Draft` to its header".into(),
-        ),
-        Some(status) if Stage::parse(status).is_none() => found(
+            "the spec has no Status line",
+            "add `- **Status:** Draft` to its header",
+        )],
+        Some(status) if Stage::parse(status).is_none() => vec![found(
             spec,
             format!(
                 "status `{status}` is not a status lancelot knows, so the freeze cannot protect this spec"
             ),
-            "use Draft, Approved, In Progress, Done or Superseded".into(),
-        ),
-        Some(_) => {}
+            "use Draft, Approved, In Progress, Done or Superseded",
+        )],
+        Some(_) => Vec::new(),
     }
-    let documents = [
-        (spec, Some(&slice.spec)),
+}
+
+/// How the spec and the blueprint write their status: readings that disagree,
+/// look-alike statuses.
+fn reading_findings(slice: &Slice) -> Vec<Found> {
+    let layout = &slice.layout;
+    [
+        (&layout.spec, Some(&slice.spec)),
         (&layout.blueprint, slice.blueprint.as_ref()),
-    ];
-    for (path, text) in documents {
-        for (problem, fix) in text
-            .map(|text| status_reading_problems(text))
+    ]
+    .into_iter()
+    .flat_map(|(path, text)| {
+        text.map(|text| status_reading_problems(text))
             .unwrap_or_default()
-        {
-            found(path, problem, fix);
-        }
-    }
-    for field in ["Depends on", "Scope"] {
-        if field_block(&slice.spec, field).is_none() {
+            .into_iter()
+            .map(move |(problem, fix)| found(path, problem, fix))
+    })
+    .collect()
+}
+
+/// The spec's header: Depends on and Scope written, dependencies that exist.
+fn header_findings(project: &Project, slice: &Slice) -> Vec<Found> {
+    let spec = &slice.layout.spec;
+    let mut findings: Vec<Found> = ["Depends on", "Scope"]
+        .into_iter()
+        .filter(|field| field_block(&slice.spec, field).is_none())
+        .map(|field| {
             found(
                 spec,
                 format!("the spec has no \"{field}\" header field"),
                 format!("add `- **{field}:**` to its header"),
-            );
-        }
-    }
+            )
+        })
+        .collect();
     for name in project.dependencies(slice).1 {
-        found(
+        findings.push(found(
             spec,
             format!("Depends on names {name}, which is not a slice"),
-            "link an existing spec, or create that slice first".into(),
-        );
+            "link an existing spec, or create that slice first",
+        ));
     }
+    findings
+}
 
-    match &slice.blueprint {
-        None => found(
-            &layout.blueprint,
-            "the blueprint is missing".into(),
-            "write it (SOP Step 2): build order, chunking, test strategy, rollout notes".into(),
-        ),
-        Some(blueprint) => {
-            if !blueprint.contains(spec.file_name()) {
-                found(
-                    &layout.blueprint,
-                    "the blueprint does not link its spec".into(),
-                    format!("add a link to {spec}"),
-                );
-            }
-            if !slice.spec.contains(layout.blueprint.file_name()) {
-                found(
-                    spec,
-                    "the spec does not link its blueprint".into(),
-                    format!("add a link to {}", layout.blueprint),
-                );
-            }
-            match slice.blueprint_status.as_deref() {
-                None => found(
-                    &layout.blueprint,
-                    "the blueprint has no Status line".into(),
-                    "add `- **Status:** …` like the spec's".into(),
-                ),
-                Some(status) if Stage::parse(status).is_none() => found(
-                    &layout.blueprint,
-                    format!(
-                        "status `{status}` is not a status lancelot knows, so the freeze cannot protect this blueprint"
-                    ),
-                    "use Draft, Approved, In Progress, Done or Superseded".into(),
-                ),
-                Some(status) if Stage::parse(status) != slice.stage() => found(
-                    &layout.blueprint,
-                    format!(
-                        "the blueprint is {status} but the spec is {}",
-                        slice.status.as_deref().unwrap_or("without a status")
-                    ),
-                    format!("move both together: lancelot set-status {name} <status>"),
-                ),
-                Some(_) => {}
-            }
-        }
+/// The blueprint: there, linked both ways with its spec, at the spec's status.
+fn blueprint_findings(slice: &Slice) -> Vec<Found> {
+    let layout = &slice.layout;
+    let (spec, path) = (&layout.spec, &layout.blueprint);
+    let Some(blueprint) = &slice.blueprint else {
+        return vec![found(
+            path,
+            "the blueprint is missing",
+            "write it (SOP Step 2): build order, chunking, test strategy, rollout notes",
+        )];
+    };
+    let mut findings = Vec::new();
+    if !blueprint.contains(spec.file_name()) {
+        findings.push(found(
+            path,
+            "the blueprint does not link its spec",
+            format!("add a link to {spec}"),
+        ));
     }
-    for (what, path) in slice.supporting_files() {
-        if !project.exists(path) {
+    if !slice.spec.contains(path.file_name()) {
+        findings.push(found(
+            spec,
+            "the spec does not link its blueprint",
+            format!("add a link to {path}"),
+        ));
+    }
+    match slice.blueprint_status.as_deref() {
+        None => findings.push(found(
+            path,
+            "the blueprint has no Status line",
+            "add `- **Status:** …` like the spec's",
+        )),
+        Some(status) if Stage::parse(status).is_none() => findings.push(found(
+            path,
+            format!(
+                "status `{status}` is not a status lancelot knows, so the freeze cannot protect this blueprint"
+            ),
+            "use Draft, Approved, In Progress, Done or Superseded",
+        )),
+        Some(status) if Stage::parse(status) != slice.stage() => findings.push(found(
+            path,
+            format!(
+                "the blueprint is {status} but the spec is {}",
+                slice.status.as_deref().unwrap_or("without a status")
+            ),
+            format!(
+                "move both together: lancelot set-status {} <status>",
+                slice.feature.pascal()
+            ),
+        )),
+        Some(_) => {}
+    }
+    findings
+}
+
+/// The slice's other artifacts (SOP 8.1): notes, runbook, module, CHANGELOG entry, flag.
+fn artifact_findings(project: &Project, slice: &Slice) -> Vec<Found> {
+    let mut findings: Vec<Found> = slice
+        .supporting_files()
+        .into_iter()
+        .filter(|(_, path)| !project.exists(path))
+        .map(|(what, path)| {
             found(
                 path,
                 format!("the {what} is missing"),
                 format!("create {path} (SOP 8.1, Step 4)"),
-            );
-        }
-    }
+            )
+        })
+        .collect();
     if !has_changelog_entry(project, slice) {
-        found(
+        findings.push(found(
             &project.config.paths.changelog,
-            "no CHANGELOG entry links the spec and the blueprint".into(),
-            "add an entry under ## [Unreleased] linking both (SOP 8.2)".into(),
-        );
+            "no CHANGELOG entry links the spec and the blueprint",
+            "add an entry under ## [Unreleased] linking both (SOP 8.2)",
+        ));
     }
     if !project.env_flags.contains(&slice.flag) {
-        found(
+        findings.push(found(
             &project.config.paths.env_file,
             format!("the flag {} is not declared", slice.flag),
             format!("add `{}=false` (SOP Step 3)", slice.flag),
-        );
+        ));
     }
-    if slice.stage().is_some_and(|stage| stage >= Stage::Approved) {
-        for gap in approval_gaps(slice) {
+    findings
+}
+
+/// What an approved slice must have written: its contracts; in progress, its
+/// blueprint; and no placeholder left.
+fn approved_findings(project: &Project, slice: &Slice) -> Vec<Found> {
+    let stage = slice.stage();
+    if !stage.is_some_and(|stage| stage >= Stage::Approved) {
+        return Vec::new();
+    }
+    let spec = &slice.layout.spec;
+    let gaps = approval_gaps(slice);
+    let leftover = slice
+        .spec
+        .lines()
+        .filter(|line| line.contains(PLACEHOLDER))
+        .count();
+    let mut findings: Vec<Found> = gaps
+        .iter()
+        .map(|gap| {
             found(
                 spec,
                 gap,
-                "write it: an approved spec has no TODO: placeholders".into(),
-            );
-        }
-        if slice
-            .stage()
-            .is_some_and(|stage| stage >= Stage::InProgress)
-        {
-            let blueprint_gaps = completeness_gaps(project, slice)
+                "write it: an approved spec has no TODO: placeholders",
+            )
+        })
+        .collect();
+    if stage.is_some_and(|stage| stage >= Stage::InProgress) {
+        findings.extend(
+            completeness_gaps(project, slice)
                 .into_iter()
-                .filter(|gap| gap.starts_with("the blueprint's"));
-            for gap in blueprint_gaps {
-                found(
-                    &layout.blueprint,
-                    gap,
-                    "write it: a slice in progress has a complete blueprint".into(),
-                );
-            }
-        }
-        let leftover = slice
-            .spec
-            .lines()
-            .filter(|line| line.contains(PLACEHOLDER))
-            .count();
-        if leftover > 0 && approval_gaps(slice).is_empty() {
-            found(
-                spec,
-                format!("{leftover} TODO: placeholder line(s) remain"),
-                "write or remove them".into(),
-            );
-        }
+                .filter(|gap| gap.starts_with("the blueprint's"))
+                .map(|gap| {
+                    found(
+                        &slice.layout.blueprint,
+                        gap,
+                        "write it: a slice in progress has a complete blueprint",
+                    )
+                }),
+        );
     }
+    if leftover > 0 && gaps.is_empty() {
+        findings.push(found(
+            spec,
+            format!("{leftover} TODO: placeholder line(s) remain"),
+            "write or remove them",
+        ));
+    }
+    findings
 }
 
 #[cfg(test)]
@@ -272,5 +335,91 @@ mod tests {
         );
         assert!(status_reading_problems("---\nstatus: Done\n---\n**Status:** done\n").is_empty());
         assert!(status_reading_problems("**Status:** In Progress\n").is_empty());
+    }
+
+    use std::collections::HashSet;
+
+    use crate::config::Config;
+    use crate::feature::FeatureName;
+    use crate::fs::RelPath;
+    use crate::slice::ExistingSlice;
+
+    fn slice(spec: &str, blueprint: Option<&str>) -> Slice {
+        let existing = ExistingSlice {
+            spec: RelPath::parse("docs/specs/Lancelot_vNext2_Spec_Alpha.md").unwrap(),
+            feature: FeatureName::parse("Alpha").unwrap(),
+        };
+        Slice::from_spec(&Config::default(), &existing, spec.to_owned())
+            .with_blueprint(blueprint.map(str::to_owned))
+    }
+
+    fn problems(findings: Vec<Found>) -> Vec<String> {
+        findings
+            .into_iter()
+            .map(|(_, problem, _)| problem)
+            .collect()
+    }
+
+    #[test]
+    fn each_kind_of_finding() {
+        assert_eq!(
+            problems(status_findings(&slice("# A\n", None))),
+            ["the spec has no Status line"]
+        );
+        assert!(
+            problems(status_findings(&slice("**Status:** Shipping\n", None)))[0]
+                .contains("`Shipping` is not a status")
+        );
+        assert!(status_findings(&slice("**Status:** Draft\n", None)).is_empty());
+
+        let alpha = slice(
+            "**Status:** Draft\n**Depends on:** [Ghost](Lancelot_vNext2_Spec_Ghost.md)\n",
+            None,
+        );
+        let project = Project::from_parts(
+            Config::default(),
+            vec![alpha.clone()],
+            String::new(),
+            Vec::new(),
+            HashSet::new(),
+        );
+        assert_eq!(
+            problems(header_findings(&project, &alpha)),
+            [
+                "the spec has no \"Scope\" header field",
+                "Depends on names Lancelot_vNext2_Spec_Ghost.md, which is not a slice"
+            ]
+        );
+
+        assert_eq!(
+            problems(blueprint_findings(&alpha)),
+            ["the blueprint is missing"]
+        );
+        let linked = slice(
+            "**Status:** Draft\nsee Lancelot_vNext2_Blueprint_Alpha.md\n",
+            Some("**Status:** Approved\nsee Lancelot_vNext2_Spec_Alpha.md\n"),
+        );
+        assert_eq!(
+            problems(blueprint_findings(&linked)),
+            ["the blueprint is Approved but the spec is Draft"]
+        );
+
+        let missing = problems(artifact_findings(&project, &alpha));
+        assert_eq!(missing.len(), 5, "{missing:?}");
+        assert!(
+            missing[4].contains("FEATURE_ALPHA is not declared"),
+            "{missing:?}"
+        );
+
+        assert!(
+            approved_findings(&project, &alpha).is_empty(),
+            "a draft may hold TODO:"
+        );
+        let approved = slice("**Status:** Approved\n## Data Models\n\nTODO: x\n", None);
+        assert!(
+            problems(approved_findings(&project, &approved))
+                .iter()
+                .any(|problem| problem.contains("\"Data Models\" section is not written"))
+        );
     }
 }
