@@ -268,7 +268,7 @@ fn artifact_findings(project: &Project, slice: &Slice) -> Vec<Found> {
 /// blueprint; and no placeholder left.
 fn approved_findings(project: &Project, slice: &Slice) -> Vec<Found> {
     let stage = slice.stage();
-    if !stage.is_some_and(|stage| stage >= Stage::Approved) {
+    if stage.is_none_or(|stage| stage < Stage::Approved) {
         return Vec::new();
     }
     let spec = &slice.layout.spec;
