@@ -100,30 +100,20 @@ pub fn resolve(
     answers: &Answers,
     mut prompter: Option<&mut dyn Prompter>,
 ) -> Result<SliceRequest, crate::Error> {
-    let feature = match (&answers.feature, prompter.as_deref_mut()) {
-        (Some(input), _) => scaffolder.new_feature(input)?,
-        (None, Some(prompter)) => {
-            let input = prompter.text("Feature name (e.g. Health Monitor)", None, &|text| {
-                scaffolder
-                    .new_feature(text)
-                    .map(|_| ())
-                    .map_err(|e| e.to_string())
-            })?;
-            scaffolder.new_feature(&input)?
-        }
-        (None, None) => return Err(missing("<FEATURE>", "the feature name")),
-    };
-
-    let summary = match (&answers.summary, prompter.as_deref_mut()) {
-        (Some(text), _) => one_line("--summary", text)?,
-        (None, Some(prompter)) => {
-            let text = prompter.text("One-line summary", None, &|text| {
-                check(one_line("--summary", text))
-            })?;
-            one_line("--summary", &text)?
-        }
-        (None, None) => return Err(missing("--summary", "a one-line summary")),
-    };
+    let feature = answer(
+        answers.feature.as_deref(),
+        prompter.as_deref_mut(),
+        ("Feature name (e.g. Health Monitor)", None),
+        &|text| scaffolder.new_feature(text),
+        || Err(missing("<FEATURE>", "the feature name")),
+    )?;
+    let summary = answer(
+        answers.summary.as_deref(),
+        prompter.as_deref_mut(),
+        ("One-line summary", None),
+        &|text| one_line("--summary", text),
+        || Err(missing("--summary", "a one-line summary")),
+    )?;
 
     let kinds = match prompter.as_deref_mut() {
         Some(prompter) if answers.kinds.is_empty() => {
@@ -199,35 +189,29 @@ pub fn resolve(
         (None, None) => Bump::Minor,
     };
 
+    // The conventional module is no choice: the layout gives it anyway.
     let conventional = SliceLayout::new(scaffolder.config(), &feature, None).module;
-    let module = match (&answers.module, prompter.as_deref_mut()) {
-        (Some(text), _) => Some(scaffolder.module_path(text)?),
-        (None, Some(prompter)) => {
-            let text = prompter.text("Owning module", Some(conventional.as_str()), &|text| {
-                check(scaffolder.module_path(text))
-            })?;
-            Some(scaffolder.module_path(&text)?).filter(|path| *path != conventional)
-        }
-        (None, None) => None,
-    };
-
-    let parse_flag = |text: &str| {
-        text.parse::<Flag>()
-            .map_err(|message| ScaffoldError::InvalidAnswer {
-                option: "--flag",
-                message,
-            })
-    };
-    let flag = match (&answers.flag, prompter) {
-        (Some(text), _) => parse_flag(text)?,
-        (None, Some(prompter)) => {
-            let text = prompter.text("Feature flag", Some(&feature.flag()), &|text| {
-                check(parse_flag(text))
-            })?;
-            parse_flag(&text)?
-        }
-        (None, None) => Flag::for_feature(&feature),
-    };
+    let module = answer(
+        answers.module.as_deref(),
+        prompter.as_deref_mut(),
+        ("Owning module", Some(conventional.as_str())),
+        &|text| scaffolder.module_path(text).map(Some),
+        || Ok(None),
+    )?
+    .filter(|path| *path != conventional);
+    let flag = answer(
+        answers.flag.as_deref(),
+        prompter,
+        ("Feature flag", Some(&feature.flag())),
+        &|text| {
+            text.parse::<Flag>()
+                .map_err(|message| ScaffoldError::InvalidAnswer {
+                    option: "--flag",
+                    message,
+                })
+        },
+        || Ok(Flag::for_feature(&feature)),
+    )?;
 
     Ok(SliceRequest {
         feature,
@@ -240,6 +224,25 @@ pub fn resolve(
         flag,
         bump,
     })
+}
+
+/// One text answer: the flag's value when given, else asked on the terminal
+/// (`question` with its default, each try checked by `parse`), else `otherwise`.
+fn answer<T, P: Prompter + ?Sized>(
+    given: Option<&str>,
+    prompter: Option<&mut P>,
+    (question, default): (&str, Option<&str>),
+    parse: &dyn Fn(&str) -> Result<T, ScaffoldError>,
+    otherwise: impl FnOnce() -> Result<T, crate::Error>,
+) -> Result<T, crate::Error> {
+    match (given, prompter) {
+        (Some(text), _) => Ok(parse(text)?),
+        (None, Some(prompter)) => {
+            let text = prompter.text(question, default, &|text| check(parse(text)))?;
+            Ok(parse(&text)?)
+        }
+        (None, None) => otherwise(),
+    }
 }
 
 fn missing(option: &'static str, what: &'static str) -> crate::Error {
