@@ -430,35 +430,7 @@ fn prepare_hooks_folder(repo: &Repository, dir: &Path, dry_run: bool) -> Result<
 }
 
 fn install(invocation: &Invocation, args: &InstallArgs) -> Result<ExitStatus, Error> {
-    let (repo, hooks) = match &args.server {
-        Some(path) => {
-            let path = invocation.dir.join(path);
-            let repo = Repository::open_bare(&path).map_err(|error| {
-                Error::usage(
-                    format!(
-                        "{} is not a bare git repository: {}",
-                        path.display(),
-                        error.message()
-                    ),
-                    "pass the path of the server's bare repository, e.g. /srv/git/project.git",
-                )
-            })?;
-            (repo, vec![Hook::PreReceive])
-        }
-        None => {
-            let repo = repo::discover(&invocation.dir)?;
-            let hooks = match (args.pre_commit, args.pre_push) {
-                (false, false) => vec![Hook::PreCommit, Hook::PrePush],
-                (pre_commit, pre_push) => {
-                    [(pre_commit, Hook::PreCommit), (pre_push, Hook::PrePush)]
-                        .into_iter()
-                        .filter_map(|(wanted, hook)| wanted.then_some(hook))
-                        .collect()
-                }
-            };
-            (repo, hooks)
-        }
-    };
+    let (repo, hooks) = install_target(invocation, args)?;
     let program = std::env::current_exe().map_err(|error| {
         Error::usage(
             format!("cannot find the lancelot program to point the hooks at: {error}"),
@@ -468,9 +440,8 @@ fn install(invocation: &Invocation, args: &InstallArgs) -> Result<ExitStatus, Er
     let _lock = (!args.dry_run)
         .then(|| lock::acquire(repo.commondir(), "hook install", lock::configured_wait()))
         .transpose()?;
-    let dir = hooks::hooks_dir(&repo)?;
     let husky = hooks::husky_folder(&repo).filter(|_| !args.force && args.server.is_none());
-    let (_, outcomes, shown_dir) = match (&husky, repo.workdir()) {
+    let (outcomes, shown_dir) = match (&husky, repo.workdir()) {
         (Some(husky), Some(root)) => {
             // husky runs its own scripts in .husky/: lancelot is called from those.
             let files = Root::work_tree(root, repo.path())?;
@@ -478,28 +449,81 @@ fn install(invocation: &Invocation, args: &InstallArgs) -> Result<ExitStatus, Er
             if !args.dry_run {
                 plan.apply(&files)?;
             }
-            (plan, outcomes, husky.under(root))
+            (outcomes, husky.under(root))
         }
-        _ => {
-            prepare_hooks_folder(&repo, &dir, args.dry_run)?;
-            let hooks_folder = match Root::folder(&dir) {
-                Ok(folder) => Some(folder),
-                Err(_) if args.dry_run => None,
-                Err(error) => return Err(error.into()),
-            };
-            let (plan, outcomes) = match &hooks_folder {
-                Some(folder) => hooks::plan_install(folder, &hooks, &program, args.force)?,
-                None => hooks::plan_missing_folder(&hooks, &program),
-            };
-            if let Some(folder) = hooks_folder.as_ref().filter(|_| !args.dry_run) {
-                plan.apply(folder)?;
-                if args.server.is_some() {
-                    hooks::configure_server(&repo)?;
-                }
-            }
-            (plan, outcomes, dir.clone())
-        }
+        _ => install_scripts(&repo, &hooks, &program, args)?,
     };
+    install_report(args, &outcomes, &shown_dir, husky.is_some(), &program)?;
+    Ok(ExitStatus::Success)
+}
+
+/// The repository and the hooks `hook install` is asked for: the pre-receive hook of
+/// a bare repository with `--server`, else the clone's pre-commit and pre-push hooks.
+fn install_target(
+    invocation: &Invocation,
+    args: &InstallArgs,
+) -> Result<(Repository, Vec<Hook>), Error> {
+    if let Some(path) = &args.server {
+        let path = invocation.dir.join(path);
+        let repo = Repository::open_bare(&path).map_err(|error| {
+            Error::usage(
+                format!(
+                    "{} is not a bare git repository: {}",
+                    path.display(),
+                    error.message()
+                ),
+                "pass the path of the server's bare repository, e.g. /srv/git/project.git",
+            )
+        })?;
+        return Ok((repo, vec![Hook::PreReceive]));
+    }
+    let repo = repo::discover(&invocation.dir)?;
+    let hooks = match (args.pre_commit, args.pre_push) {
+        (false, false) => vec![Hook::PreCommit, Hook::PrePush],
+        (pre_commit, pre_push) => [(pre_commit, Hook::PreCommit), (pre_push, Hook::PrePush)]
+            .into_iter()
+            .filter_map(|(wanted, hook)| wanted.then_some(hook))
+            .collect(),
+    };
+    Ok((repo, hooks))
+}
+
+/// Writes lancelot's scripts into the hooks folder (keeping what is there), and the
+/// server settings with `--server`; what happened to each hook, and the folder.
+fn install_scripts(
+    repo: &Repository,
+    hooks: &[Hook],
+    program: &Path,
+    args: &InstallArgs,
+) -> Result<(Vec<(Hook, Outcome)>, PathBuf), Error> {
+    let dir = hooks::hooks_dir(repo)?;
+    prepare_hooks_folder(repo, &dir, args.dry_run)?;
+    let hooks_folder = match Root::folder(&dir) {
+        Ok(folder) => Some(folder),
+        Err(_) if args.dry_run => None,
+        Err(error) => return Err(error.into()),
+    };
+    let (plan, outcomes) = match &hooks_folder {
+        Some(folder) => hooks::plan_install(folder, hooks, program, args.force)?,
+        None => hooks::plan_missing_folder(hooks, program),
+    };
+    if let Some(folder) = hooks_folder.as_ref().filter(|_| !args.dry_run) {
+        plan.apply(folder)?;
+        if args.server.is_some() {
+            hooks::configure_server(repo)?;
+        }
+    }
+    Ok((outcomes, dir))
+}
+
+/// What `hook install` did (or would do), where each script is and what runs it.
+fn install_report(
+    args: &InstallArgs,
+    outcomes: &[(Hook, Outcome)],
+    shown_dir: &Path,
+    husky: bool,
+    program: &Path,
+) -> Result<(), Error> {
     let would =
         |done: &'static str, planned: &'static str| if args.dry_run { planned } else { done };
     let describe = |outcome: &Outcome| match outcome {
@@ -554,7 +578,7 @@ fn install(invocation: &Invocation, args: &InstallArgs) -> Result<ExitStatus, Er
         },
         || {
             let mut text = String::new();
-            for (hook, outcome) in &outcomes {
+            for (hook, outcome) in outcomes {
                 let (file, note) = placed(*hook, outcome);
                 text.push_str(&format!("{:<17} {}\n", describe(outcome), ui::safe(&file)));
                 if !note.is_empty() {
@@ -566,7 +590,7 @@ fn install(invocation: &Invocation, args: &InstallArgs) -> Result<ExitStatus, Er
                     text.push_str(&format!("{key} = true ({why})\n"));
                 }
             }
-            if husky.is_some() {
+            if husky {
                 text.push_str(&format!(
                     "{} call the lancelot on PATH\n",
                     plural(outcomes.len(), "hook")
@@ -584,5 +608,5 @@ fn install(invocation: &Invocation, args: &InstallArgs) -> Result<ExitStatus, Er
             text
         },
     )?;
-    Ok(ExitStatus::Success)
+    Ok(())
 }
