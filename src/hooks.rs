@@ -401,6 +401,56 @@ pub fn plan_husky(
     Ok((plan, outcomes))
 }
 
+/// Where lancelot's script for a hook is in a hooks folder, and what runs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Located {
+    /// Nothing is installed for the hook.
+    Missing,
+    /// lancelot's script (its text), run by git from the hook's own file, or by the
+    /// pre-commit framework from `<hook>.legacy` (`via_pre_commit`).
+    Found {
+        /// The script.
+        script: String,
+        /// Whether the pre-commit framework runs it.
+        via_pre_commit: bool,
+    },
+    /// The pre-commit framework's hook is there and runs no lancelot.
+    PreCommitWithout,
+    /// lefthook moved lancelot's script to `<hook>.old`, where nothing runs it.
+    MovedByLefthook,
+    /// Another program's hook, which does not run lancelot.
+    Foreign,
+}
+
+/// Finds lancelot's script for `hook` in the hooks folder `dir`.
+pub fn locate(dir: &Root, hook: Hook) -> Result<Located, FsError> {
+    let read = |name: &'static str| dir.read_text(&RelPath::from_static(name), CONFIG_LIMIT);
+    let Some(slot) = read(hook.name())? else {
+        return Ok(Located::Missing);
+    };
+    if slot.contains(MARKER) {
+        return Ok(Located::Found {
+            script: slot,
+            via_pre_commit: false,
+        });
+    }
+    if Manager::of(&slot) == Some(Manager::PreCommit) {
+        return Ok(match read(legacy_name(hook))? {
+            Some(legacy) if legacy.contains(MARKER) => Located::Found {
+                script: legacy,
+                via_pre_commit: true,
+            },
+            _ => Located::PreCommitWithout,
+        });
+    }
+    let moved = read(lefthook_old_name(hook))?.is_some_and(|old| old.contains(MARKER));
+    Ok(if moved {
+        Located::MovedByLefthook
+    } else {
+        Located::Foreign
+    })
+}
+
 /// The husky scripts folder (relative to the work tree) when git runs husky's hooks:
 /// `core.hooksPath` is `.husky/_` (husky 9) or `.husky` (husky 4 to 8).
 pub fn husky_folder(repo: &Repository) -> Option<RelPath> {

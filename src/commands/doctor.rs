@@ -1,5 +1,7 @@
 //! `lancelot doctor`: is this repository set up the way lancelot expects?
 
+use std::path::Path;
+
 use clap::Args;
 use serde::Serialize;
 use serde_json::json;
@@ -9,7 +11,7 @@ use crate::changelog::Changelog;
 use crate::config::Config;
 use crate::freeze::{self, Limits, Rules};
 use crate::fs::{CONFIG_LIMIT, RelPath, Root};
-use crate::hooks::{self, Hook, MARKER, Manager};
+use crate::hooks::{self, Hook, Located};
 use crate::lifecycle::{Project, Stage, lint};
 use crate::repo;
 use crate::scaffold::{self, ScaffoldError};
@@ -98,54 +100,22 @@ pub fn run(invocation: &Invocation, args: &DoctorArgs) -> Result<ExitStatus, Err
         }
     };
     checks.push(managed_paths_check(root, &config));
-    match scaffold::check_templates(root, &config) {
-        Ok(templates) => {
-            let overridden = templates
-                .origins()
-                .values()
-                .filter(|origin| *origin != "built-in")
-                .count();
-            checks.push(Check::pass(
-                "templates",
-                format!(
-                    "parse and render a sample slice within the budgets ({overridden} overridden in {})",
-                    config.paths.templates
-                ),
-            ));
-        }
-        Err(error) => {
-            checks.push(Check::fail(
-                "templates",
-                ui::with_causes(&error),
-                error.hint().unwrap_or_default(),
-            ));
-            // A render past its budget keeps running until the process ends: end it
-            // now rather than let it grow while the other checks run.
-            if matches!(error, ScaffoldError::Budget { .. }) {
-                checks.push(Check::fail(
-                    "other checks",
-                    "skipped: a template went over its budget and is still running",
-                    "fix the template, then run doctor again",
-                ));
-                return report(args.output, &checks);
-            }
-        }
+    let (templates, runaway) = templates_check(root, &config);
+    checks.push(templates);
+    if runaway {
+        // A render past its budget keeps running until the process ends: end it now
+        // rather than let it grow while the other checks run.
+        checks.push(Check::fail(
+            "other checks",
+            "skipped: a template went over its budget and is still running",
+            "fix the template, then run doctor again",
+        ));
+        return report(args.output, &checks);
     }
     checks.extend(hook_checks(
         &workspace.repo,
         &[Hook::PreCommit, Hook::PrePush],
     ));
-    let rules = match Rules::new(&config.freeze) {
-        Ok(rules) => Some(rules),
-        Err(error) => {
-            checks.push(Check::fail(
-                "freeze rule",
-                error.to_string(),
-                error.hint().unwrap_or_default(),
-            ));
-            None
-        }
-    };
     let project = match Project::load(root, config.clone()) {
         Ok(project) => project,
         Err(error) => {
@@ -157,55 +127,102 @@ pub fn run(invocation: &Invocation, args: &DoctorArgs) -> Result<ExitStatus, Err
             return report(args.output, &checks);
         }
     };
-    if let Some(rules) = rules {
-        let unknown: Vec<String> = project
-            .slices
-            .iter()
-            .filter(|slice| {
-                slice.status.as_deref().is_none_or(|status| {
-                    Stage::parse(status).is_none() && !rules.knows_status(status)
-                })
-            })
-            .map(|slice| {
-                format!(
-                    "{} ({})",
-                    slice.feature.pascal(),
-                    slice.status.as_deref().unwrap_or("no status")
-                )
-            })
-            .collect();
-        checks.push(if unknown.is_empty() {
-            Check::pass("freeze rule", format!("recognises the status of all {} spec(s)", project.slices.len()))
-        } else {
-            Check::fail(
-                "freeze rule",
-                format!("cannot read the status of: {}", unknown.join(", ")),
-                "write a status the rule knows (Draft, Approved, In Progress, Done, Superseded); an unreadable status is not frozen",
-            )
-        });
-    }
-    if let Ok(rules) = Rules::new(&config.freeze) {
-        checks.push(covered_documents_check(&workspace.repo, &rules));
+    match Rules::new(&config.freeze) {
+        Ok(rules) => {
+            checks.push(slice_statuses_check(&project, &rules));
+            checks.push(covered_documents_check(&workspace.repo, &rules));
+        }
+        Err(error) => checks.push(Check::fail(
+            "freeze rule",
+            error.to_string(),
+            error.hint().unwrap_or_default(),
+        )),
     }
     checks.push(status_readings_check(&project));
     checks.extend(changelog_check(&project, &config));
-    let problems = crate::release::check_setup(&workspace.repo, root, &config);
-    checks.push(if problems.is_empty() {
+    checks.push(release_check(&workspace.repo, root, &config));
+    report(args.output, &checks)
+}
+
+/// The templates parse and render a sample slice; whether one ran over its budget.
+fn templates_check(root: &Root, config: &Config) -> (Check, bool) {
+    match scaffold::check_templates(root, config) {
+        Ok(templates) => {
+            let overridden = templates
+                .origins()
+                .values()
+                .filter(|origin| *origin != "built-in")
+                .count();
+            let detail = format!(
+                "parse and render a sample slice within the budgets ({overridden} overridden in {})",
+                config.paths.templates
+            );
+            (Check::pass("templates", detail), false)
+        }
+        Err(error) => {
+            let runaway = matches!(error, ScaffoldError::Budget { .. });
+            let check = Check::fail(
+                "templates",
+                ui::with_causes(&error),
+                error.hint().unwrap_or_default(),
+            );
+            (check, runaway)
+        }
+    }
+}
+
+/// Every slice's status is one the freeze rule knows.
+fn slice_statuses_check(project: &Project, rules: &Rules) -> Check {
+    let unknown: Vec<String> = project
+        .slices
+        .iter()
+        .filter(|slice| {
+            slice
+                .status
+                .as_deref()
+                .is_none_or(|status| Stage::parse(status).is_none() && !rules.knows_status(status))
+        })
+        .map(|slice| {
+            format!(
+                "{} ({})",
+                slice.feature.pascal(),
+                slice.status.as_deref().unwrap_or("no status")
+            )
+        })
+        .collect();
+    if unknown.is_empty() {
         Check::pass(
+            "freeze rule",
+            format!(
+                "recognises the status of all {} spec(s)",
+                project.slices.len()
+            ),
+        )
+    } else {
+        Check::fail(
+            "freeze rule",
+            format!("cannot read the status of: {}", unknown.join(", ")),
+            "write a status the rule knows (Draft, Approved, In Progress, Done, Superseded); an unreadable status is not frozen",
+        )
+    }
+}
+
+/// What would stop a release: version files and keys, the tag prefix.
+fn release_check(repo: &git2::Repository, root: &Root, config: &Config) -> Check {
+    let problems = crate::release::check_setup(repo, root, config);
+    if problems.is_empty() {
+        return Check::pass(
             "release",
             format!(
                 "{} version file key(s) hold a version; tags follow tag_prefix = \"{}\"",
                 config.release.version_files.len(),
                 config.release.tag_prefix
             ),
-        )
-    } else {
-        let (details, fixes): (Vec<String>, Vec<String>) = problems.into_iter().unzip();
-        let mut fixes = fixes;
-        fixes.dedup();
-        Check::fail("release", details.join("; "), fixes.join("; "))
-    });
-    report(args.output, &checks)
+        );
+    }
+    let (details, mut fixes): (Vec<String>, Vec<String>) = problems.into_iter().unzip();
+    fixes.dedup();
+    Check::fail("release", details.join("; "), fixes.join("; "))
 }
 
 /// Every path the configuration names, checked the way lancelot reaches it: no
@@ -375,114 +392,126 @@ fn hook_checks(repo: &git2::Repository, wanted: &[Hook]) -> Vec<Check> {
     let husky = hooks::husky_folder(repo)
         .zip(repo.workdir())
         .and_then(|(husky, root)| Some((husky.clone(), Root::work_tree(root, repo.path()).ok()?)));
-    let read = |name: &str| -> Result<Option<String>, crate::fs::FsError> {
-        match (&folder, RelPath::parse(name)) {
-            (Some(folder), Ok(file)) => folder.read_text(&file, CONFIG_LIMIT),
-            _ => Ok(None),
-        }
-    };
     wanted
         .iter()
         .map(|&hook| {
             let name = format!("{} hook", hook.name());
             if let Some((husky, files)) = &husky {
-                let script = husky.join(hook.name());
-                let has_line = files
-                    .read_text(&script, CONFIG_LIMIT)
-                    .ok()
-                    .flatten()
-                    .is_some_and(|text| text.contains(&hooks::husky_lines(hook)));
-                return if has_line {
-                    Check::pass(&name, format!("husky runs it from {script}"))
-                } else {
-                    Check::fail(
-                        &name,
-                        format!("{script} does not call lancelot"),
-                        "run `lancelot hook install` (it adds the line to husky's script)",
-                    )
-                };
+                return husky_check(&name, hook, husky, files);
             }
-            let path = dir.join(hook.name());
-            let slot = match read(hook.name()) {
-                Ok(slot) => slot,
-                Err(error) => {
+            let located = match folder.as_ref().map(|folder| hooks::locate(folder, hook)) {
+                Some(Ok(located)) => located,
+                Some(Err(error)) => {
                     return Check::fail(&name, error.to_string(), error.hint().unwrap_or_default());
                 }
+                None => Located::Missing,
             };
-            let install = if hook == Hook::PreReceive {
-                "run `lancelot hook install --server <this repository>`"
-            } else {
-                "run `lancelot hook install`"
-            };
-            let Some(slot) = slot else {
-                return Check::fail(
-                    &name,
-                    format!("not installed ({})", path.display()),
-                    install,
-                );
-            };
-            // Where lancelot's script is, and what runs it.
-            let (script, runner) = if slot.contains(MARKER) {
-                (slot, String::new())
-            } else if Manager::of(&slot) == Some(Manager::PreCommit) {
-                match read(hooks::legacy_name(hook)).ok().flatten() {
-                    Some(legacy) if legacy.contains(MARKER) => (
-                        legacy,
-                        format!(
-                            ", run by the pre-commit framework from {}",
-                            hooks::legacy_name(hook)
-                        ),
-                    ),
-                    _ => {
-                        return Check::fail(
-                            &name,
-                            format!(
-                                "the pre-commit framework's hook at {} does not run lancelot",
-                                path.display()
-                            ),
-                            format!(
-                                "{install} (it goes into {}, which the framework runs first)",
-                                hooks::legacy_name(hook)
-                            ),
-                        );
-                    }
-                }
-            } else {
-                let moved = read(hooks::lefthook_old_name(hook))
-                    .ok()
-                    .flatten()
-                    .is_some_and(|old| old.contains(MARKER));
-                let problem = if moved {
-                    format!(
-                        "lefthook moved lancelot's hook to {}, where nothing runs it",
-                        hooks::lefthook_old_name(hook)
-                    )
-                } else {
-                    format!(
-                        "{} was not written by lancelot and does not run it",
-                        path.display()
-                    )
-                };
-                return Check::fail(
-                    &name,
-                    problem,
-                    format!("{install}: it keeps that hook and runs it first"),
-                );
-            };
-            let points_here = program
-                .as_ref()
-                .is_some_and(|program| script.contains(&hooks::program_assignment(program)));
-            if points_here {
-                Check::pass(&name, format!("installed, runs this lancelot{runner}"))
-            } else {
-                Check::fail(
-                    &name,
-                    format!("installed{runner}, but runs another lancelot binary"),
-                    "run `lancelot hook install` to point it here",
-                )
-            }
+            located_check(
+                &name,
+                hook,
+                located,
+                &dir.join(hook.name()),
+                program.as_deref(),
+            )
         })
         .collect()
+}
+
+/// With husky, lancelot runs when husky's script for the hook calls it.
+fn husky_check(name: &str, hook: Hook, husky: &RelPath, files: &Root) -> Check {
+    let script = husky.join(hook.name());
+    let has_line = files
+        .read_text(&script, CONFIG_LIMIT)
+        .ok()
+        .flatten()
+        .is_some_and(|text| text.contains(&hooks::husky_lines(hook)));
+    if has_line {
+        Check::pass(name, format!("husky runs it from {script}"))
+    } else {
+        Check::fail(
+            name,
+            format!("{script} does not call lancelot"),
+            "run `lancelot hook install` (it adds the line to husky's script)",
+        )
+    }
+}
+
+/// What doctor says of lancelot's script for `hook`, wherever it was found.
+fn located_check(
+    name: &str,
+    hook: Hook,
+    located: Located,
+    path: &Path,
+    program: Option<&Path>,
+) -> Check {
+    let install = if hook == Hook::PreReceive {
+        "run `lancelot hook install --server <this repository>`"
+    } else {
+        "run `lancelot hook install`"
+    };
+    let (script, runner) = match located {
+        Located::Missing => {
+            return Check::fail(name, format!("not installed ({})", path.display()), install);
+        }
+        Located::Found {
+            script,
+            via_pre_commit,
+        } => {
+            let runner = if via_pre_commit {
+                format!(
+                    ", run by the pre-commit framework from {}",
+                    hooks::legacy_name(hook)
+                )
+            } else {
+                String::new()
+            };
+            (script, runner)
+        }
+        Located::PreCommitWithout => {
+            return Check::fail(
+                name,
+                format!(
+                    "the pre-commit framework's hook at {} does not run lancelot",
+                    path.display()
+                ),
+                format!(
+                    "{install} (it goes into {}, which the framework runs first)",
+                    hooks::legacy_name(hook)
+                ),
+            );
+        }
+        Located::MovedByLefthook => {
+            return Check::fail(
+                name,
+                format!(
+                    "lefthook moved lancelot's hook to {}, where nothing runs it",
+                    hooks::lefthook_old_name(hook)
+                ),
+                format!("{install}: it keeps that hook and runs it first"),
+            );
+        }
+        Located::Foreign => {
+            return Check::fail(
+                name,
+                format!(
+                    "{} was not written by lancelot and does not run it",
+                    path.display()
+                ),
+                format!("{install}: it keeps that hook and runs it first"),
+            );
+        }
+    };
+    let points_here =
+        program.is_some_and(|program| script.contains(&hooks::program_assignment(program)));
+    if points_here {
+        Check::pass(name, format!("installed, runs this lancelot{runner}"))
+    } else {
+        Check::fail(
+            name,
+            format!("installed{runner}, but runs another lancelot binary"),
+            "run `lancelot hook install` to point it here",
+        )
+    }
 }
 
 /// Every document under the freeze globs at HEAD: the rule must be able to read its
