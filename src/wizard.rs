@@ -7,8 +7,9 @@
 
 use std::collections::VecDeque;
 
+use crate::feature::FeatureName;
 use crate::scaffold::{ScaffoldError, Scaffolder, SliceRequest, one_line};
-use crate::slice::{Bump, Flag, Kind, SliceLayout};
+use crate::slice::{Bump, ExistingSlice, Flag, Kind, SliceLayout};
 
 /// Why asking failed.
 #[derive(Debug, thiserror::Error)]
@@ -115,49 +116,8 @@ pub fn resolve(
         || Err(missing("--summary", "a one-line summary")),
     )?;
 
-    let kinds = match prompter.as_deref_mut() {
-        Some(prompter) if answers.kinds.is_empty() => {
-            let labels: Vec<String> = Kind::ALL
-                .iter()
-                .map(|kind| kind.label().to_owned())
-                .collect();
-            let chosen = prompter.choose_many(
-                "Why is this a new slice? (SOP 2.2; space to select)",
-                &labels,
-            )?;
-            chosen
-                .into_iter()
-                .filter_map(|index| Kind::ALL.get(index).copied())
-                .collect()
-        }
-        _ => dedup(answers.kinds.clone()),
-    };
-
-    let depends_on = match prompter.as_deref_mut() {
-        Some(prompter) if answers.depends_on.is_empty() && !scaffolder.existing().is_empty() => {
-            let names: Vec<String> = scaffolder
-                .existing()
-                .iter()
-                .map(|s| s.feature.pascal())
-                .collect();
-            let chosen =
-                prompter.choose_many("Depends on (space to select, enter when done)", &names)?;
-            chosen
-                .into_iter()
-                .filter_map(|index| scaffolder.existing().get(index).cloned())
-                .collect()
-        }
-        _ => {
-            let mut slices = Vec::new();
-            for name in &answers.depends_on {
-                let slice = scaffolder.dependency(&feature, name)?;
-                if !slices.contains(&slice) {
-                    slices.push(slice);
-                }
-            }
-            slices
-        }
-    };
+    let kinds = kinds(answers, prompter.as_deref_mut())?;
+    let depends_on = dependencies(scaffolder, &feature, answers, prompter.as_deref_mut())?;
 
     let included = scope_items(
         "--include",
@@ -172,22 +132,7 @@ pub fn resolve(
         "Excluded from scope (separate items with ;, or leave empty to write them later)",
     )?;
 
-    let bump = match (answers.bump, prompter.as_deref_mut()) {
-        (Some(bump), _) => bump,
-        (None, Some(prompter)) => {
-            let choices = [Bump::Minor, Bump::Patch, Bump::Major];
-            let labels: Vec<String> = [
-                "minor (new, compatible behaviour)",
-                "patch (fixes only)",
-                "major (breaking)",
-            ]
-            .map(String::from)
-            .to_vec();
-            let index = prompter.choose_one("Version bump this slice declares", &labels, 0)?;
-            choices.get(index).copied().unwrap_or(Bump::Minor)
-        }
-        (None, None) => Bump::Minor,
-    };
+    let bump = bump(answers, prompter.as_deref_mut())?;
 
     // The conventional module is no choice: the layout gives it anyway.
     let conventional = SliceLayout::new(scaffolder.config(), &feature, None).module;
@@ -224,6 +169,81 @@ pub fn resolve(
         flag,
         bump,
     })
+}
+
+/// Why the feature is a new slice (SOP 2.2): `--kind`, else asked.
+fn kinds<P: Prompter + ?Sized>(
+    answers: &Answers,
+    prompter: Option<&mut P>,
+) -> Result<Vec<Kind>, crate::Error> {
+    match prompter {
+        Some(prompter) if answers.kinds.is_empty() => {
+            let labels: Vec<String> = Kind::ALL
+                .iter()
+                .map(|kind| kind.label().to_owned())
+                .collect();
+            let chosen = prompter.choose_many(
+                "Why is this a new slice? (SOP 2.2; space to select)",
+                &labels,
+            )?;
+            Ok(chosen
+                .into_iter()
+                .filter_map(|index| Kind::ALL.get(index).copied())
+                .collect())
+        }
+        _ => Ok(dedup(answers.kinds.clone())),
+    }
+}
+
+/// The slices this one depends on: `--depends-on`, else chosen among the existing.
+fn dependencies<P: Prompter + ?Sized>(
+    scaffolder: &Scaffolder,
+    feature: &FeatureName,
+    answers: &Answers,
+    prompter: Option<&mut P>,
+) -> Result<Vec<ExistingSlice>, crate::Error> {
+    let existing = scaffolder.existing();
+    match prompter {
+        Some(prompter) if answers.depends_on.is_empty() && !existing.is_empty() => {
+            let names: Vec<String> = existing.iter().map(|s| s.feature.pascal()).collect();
+            let chosen =
+                prompter.choose_many("Depends on (space to select, enter when done)", &names)?;
+            Ok(chosen
+                .into_iter()
+                .filter_map(|index| existing.get(index).cloned())
+                .collect())
+        }
+        _ => {
+            let mut slices = Vec::new();
+            for name in &answers.depends_on {
+                let slice = scaffolder.dependency(feature, name)?;
+                if !slices.contains(&slice) {
+                    slices.push(slice);
+                }
+            }
+            Ok(slices)
+        }
+    }
+}
+
+/// The version bump the slice declares: `--bump`, else asked, else minor.
+fn bump<P: Prompter + ?Sized>(
+    answers: &Answers,
+    prompter: Option<&mut P>,
+) -> Result<Bump, crate::Error> {
+    let Some(prompter) = prompter.filter(|_| answers.bump.is_none()) else {
+        return Ok(answers.bump.unwrap_or(Bump::Minor));
+    };
+    let choices = [Bump::Minor, Bump::Patch, Bump::Major];
+    let labels: Vec<String> = [
+        "minor (new, compatible behaviour)",
+        "patch (fixes only)",
+        "major (breaking)",
+    ]
+    .map(String::from)
+    .to_vec();
+    let index = prompter.choose_one("Version bump this slice declares", &labels, 0)?;
+    Ok(choices.get(index).copied().unwrap_or(Bump::Minor))
 }
 
 /// One text answer: the flag's value when given, else asked on the terminal
