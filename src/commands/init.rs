@@ -12,20 +12,14 @@ use clap::Args;
 use serde_json::json;
 
 use super::Invocation;
-use crate::apply::{FileChange, Plan};
-use crate::changelog::NEW_CHANGELOG;
+use crate::apply::Plan;
 use crate::config::Config;
 use crate::detect::{self, Choices, Detected, Finding, SLICES_APART};
 use crate::fs::RelPath;
+use crate::scaffold::setup::{self, Setup};
 use crate::ui::{self, BOLD, DIM, OutputArgs, WARNING};
 use crate::wizard::{self, Prompter, TerminalPrompter};
 use crate::{Error, ExitStatus};
-
-/// The env file written when a repository has none.
-const NEW_ENV_FILE: &str = "\
-# Feature flags: one FEATURE_<NAME>=true|false line per upgrade slice.
-# `lancelot new-slice` adds each new slice's flag here, off by default.
-";
 
 /// Arguments of `lancelot init`.
 #[derive(Debug, Args)]
@@ -70,11 +64,8 @@ pub fn run(invocation: &Invocation, args: &InitArgs) -> Result<ExitStatus, Error
     let detected = detect::detect(&workspace.repo, root);
     let adopting = invocation.config.is_none() && !root.exists(&RelPath::config_file())?;
 
-    let mut plan = Plan::new();
-    let mut existing = Vec::new();
-    let mut warnings = Vec::new();
     let mut findings = Vec::new();
-    let config = if adopting {
+    let (config, config_text) = if adopting {
         let interactive = !args.yes
             && !args.dry_run
             && !args.output.is_json()
@@ -88,54 +79,18 @@ pub fn run(invocation: &Invocation, args: &InitArgs) -> Result<ExitStatus, Error
         };
         findings = detected.findings(&choices);
         let text = detected.adoption(&choices).to_toml();
-        let config = Config::from_toml(&text, "the detected configuration")?;
-        plan.push(FileChange::create(RelPath::config_file(), text));
-        config
+        (
+            Config::from_toml(&text, "the detected configuration")?,
+            Some(text),
+        )
     } else {
-        invocation.config(root)?
+        (invocation.config(root)?, None)
     };
-    let paths = &config.paths;
-
-    let mut want = |change: FileChange| -> Result<(), Error> {
-        if root.exists(change.path())? {
-            existing.push(change.path().to_string());
-        } else {
-            plan.push(change);
-        }
-        Ok(())
-    };
-    for folder in [
-        &paths.specs,
-        &paths.blueprints,
-        &paths.architecture,
-        &paths.runbooks,
-    ] {
-        want(FileChange::Folder {
-            path: folder.clone(),
-        })?;
-    }
-    // A CHANGELOG the configuration does not name is still the project's: never a
-    // second one beside it.
-    let other_changelog = detected
-        .changelogs
-        .iter()
-        .find(|found| **found != paths.changelog);
-    match other_changelog {
-        Some(found) if !root.exists(&paths.changelog)? => warnings.push(format!(
-            "{} does not exist but {found} does; no second CHANGELOG was created: \
-             set [paths] changelog = \"{found}\" in lancelot.toml",
-            paths.changelog
-        )),
-        _ => want(FileChange::create(
-            paths.changelog.clone(),
-            NEW_CHANGELOG.to_owned(),
-        ))?,
-    }
-    want(FileChange::create(
-        paths.env_file.clone(),
-        NEW_ENV_FILE.to_owned(),
-    ))?;
-
+    let Setup {
+        plan,
+        existing,
+        warnings,
+    } = setup::plan(root, &config, config_text, &detected.changelogs)?;
     if !args.dry_run {
         plan.apply(root)?;
     }

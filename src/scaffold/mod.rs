@@ -7,6 +7,7 @@
 
 mod context;
 pub mod guard;
+pub mod setup;
 mod templates;
 
 pub use templates::{Artifact, BUILTIN, Templates};
