@@ -173,7 +173,6 @@ impl Manifests {
             return;
         };
         let workspace = root.get("workspace").and_then(Value::as_table);
-        let package = root.get("package").and_then(Value::as_table);
         if let Some(version) = workspace
             .and_then(|workspace| lookup(workspace, &["package", "version"]))
             .and_then(Value::as_str)
@@ -186,38 +185,11 @@ impl Manifests {
                 "the version the workspace's crates inherit",
             );
         }
-        // The crates of this repository: (folder, manifest), the root's package first.
-        let mut crates: Vec<(String, Table)> = Vec::new();
-        if package.is_some() {
-            crates.push((String::new(), root.clone()));
-        }
-        for member in workspace
-            .and_then(|workspace| workspace.get("members"))
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-        {
-            for folder in expand_member(files, member) {
-                let manifest = files
-                    .text(&format!("{folder}/Cargo.toml"))
-                    .and_then(|text| text.parse::<Table>().ok());
-                let known = crates.iter().any(|(known, _)| *known == folder);
-                if let Some(manifest) = manifest.filter(|m| m.contains_key("package") && !known) {
-                    crates.push((folder, manifest));
-                }
-            }
-        }
-        let names: Vec<String> = crates
-            .iter()
-            .filter_map(|(_, manifest)| lookup(manifest, &["package", "name"]))
-            .filter_map(Value::as_str)
-            .map(str::to_owned)
-            .collect();
+        let crates = cargo_crates(files, &root);
         for (folder, manifest) in &crates {
-            let path = manifest_path(folder);
             if let Some(version) = lookup(manifest, &["package", "version"]).and_then(Value::as_str)
             {
+                let path = manifest_path(folder);
                 self.add_version(
                     &path,
                     Some("package.version"),
@@ -227,9 +199,61 @@ impl Manifests {
                 );
             }
         }
-        // Internal dependencies pinned to a version: the pin moves with the release.
+        self.cargo_pins(&crates, workspace);
+        // The crate the project is named after: the root's package, else the member
+        // with the shortest name (`git-cliff` rather than `git-cliff-core`).
+        let main = if root.contains_key("package") {
+            crates.first()
+        } else {
+            crates.iter().min_by_key(|(_, manifest)| {
+                lookup(manifest, &["package", "name"])
+                    .and_then(Value::as_str)
+                    .map_or(usize::MAX, str::len)
+            })
+        };
+        let (folder, manifest) = main.map_or(("", None), |(folder, manifest)| {
+            (folder.as_str(), Some(manifest))
+        });
+        let field = |key: &str| {
+            manifest
+                .and_then(|m| lookup(m, &["package", key]))
+                .and_then(Value::as_str)
+        };
+        self.set_name(field("name"));
+        self.add_url(
+            field("repository"),
+            format!("{} package.repository", manifest_path(folder)),
+        );
+        let shared = lookup(&root, &["workspace", "package", "repository"]).and_then(Value::as_str);
+        self.add_url(shared, "Cargo.toml workspace.package.repository".to_owned());
+        let under = |sub: &str| {
+            if folder.is_empty() {
+                sub.to_owned()
+            } else {
+                format!("{folder}/{sub}")
+            }
+        };
+        self.set_language(
+            Language::Rust,
+            "Cargo.toml",
+            Layout {
+                modules: under("src"),
+                unit_tests: under("src"),
+                integration_tests: under("tests"),
+            },
+        );
+    }
+
+    /// Internal dependencies pinned to a version (in a crate's or the workspace's
+    /// dependency tables): the pin moves with the release.
+    fn cargo_pins(&mut self, crates: &[(String, Table)], workspace: Option<&Table>) {
+        let names: Vec<&str> = crates
+            .iter()
+            .filter_map(|(_, manifest)| lookup(manifest, &["package", "name"]))
+            .filter_map(Value::as_str)
+            .collect();
         let mut tables: Vec<(String, &str, Option<&Value>)> = Vec::new();
-        for (folder, manifest) in &crates {
+        for (folder, manifest) in crates {
             for table in ["dependencies", "dev-dependencies", "build-dependencies"] {
                 tables.push((manifest_path(folder), table, manifest.get(table)));
             }
@@ -241,7 +265,7 @@ impl Manifests {
                 let Some(spec) = spec.as_table() else {
                     continue;
                 };
-                let internal = names.contains(dependency) && spec.contains_key("path");
+                let internal = names.contains(&dependency.as_str()) && spec.contains_key("path");
                 let version = spec.get("version").and_then(Value::as_str);
                 if let Some(version) = version.filter(|_| internal && !dependency.contains('.')) {
                     self.add_version(
@@ -254,49 +278,6 @@ impl Manifests {
                 }
             }
         }
-        // The crate the project is named after: the root's package, else the member
-        // with the shortest name (`git-cliff` rather than `git-cliff-core`).
-        let main = if package.is_some() {
-            crates.first()
-        } else {
-            crates.iter().min_by_key(|(_, manifest)| {
-                lookup(manifest, &["package", "name"])
-                    .and_then(Value::as_str)
-                    .map_or(usize::MAX, str::len)
-            })
-        };
-        let name = main
-            .and_then(|(_, manifest)| lookup(manifest, &["package", "name"]))
-            .and_then(Value::as_str);
-        self.set_name(name);
-        let url = main
-            .and_then(|(_, manifest)| lookup(manifest, &["package", "repository"]))
-            .and_then(Value::as_str);
-        let from = format!(
-            "{} package.repository",
-            manifest_path(main.map_or("", |(f, _)| f))
-        );
-        self.add_url(url, from);
-        let shared = lookup(&root, &["workspace", "package", "repository"]).and_then(Value::as_str);
-        self.add_url(shared, "Cargo.toml workspace.package.repository".to_owned());
-        let source_folder = main.map(|(folder, _)| folder.clone()).unwrap_or_default();
-        let (src, tests) = if source_folder.is_empty() {
-            ("src".to_owned(), "tests".to_owned())
-        } else {
-            (
-                format!("{source_folder}/src"),
-                format!("{source_folder}/tests"),
-            )
-        };
-        self.set_language(
-            Language::Rust,
-            "Cargo.toml",
-            Layout {
-                modules: src.clone(),
-                unit_tests: src,
-                integration_tests: tests,
-            },
-        );
     }
 
     fn pyproject(&mut self, files: &dyn Source, text: &str) {
@@ -432,6 +413,32 @@ impl Manifests {
             },
         );
     }
+}
+
+/// The crates of a Cargo repository, as (folder, manifest): the root's package
+/// first, then the workspace's members that have a package.
+fn cargo_crates(files: &dyn Source, root: &Table) -> Vec<(String, Table)> {
+    let mut crates: Vec<(String, Table)> = Vec::new();
+    if root.contains_key("package") {
+        crates.push((String::new(), root.clone()));
+    }
+    let members = lookup(root, &["workspace", "members"])
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str);
+    for member in members {
+        for folder in expand_member(files, member) {
+            let manifest = files
+                .text(&format!("{folder}/Cargo.toml"))
+                .and_then(|text| text.parse::<Table>().ok());
+            let known = crates.iter().any(|(known, _)| *known == folder);
+            if let Some(manifest) = manifest.filter(|m| m.contains_key("package") && !known) {
+                crates.push((folder, manifest));
+            }
+        }
+    }
+    crates
 }
 
 /// The path of the manifest of the crate in `folder` (`""`: the root).

@@ -318,6 +318,14 @@ impl Detected {
 
     /// The findings as `init` shows them, each with its reason.
     pub fn findings(&self, choices: &Choices) -> Vec<Finding> {
+        let mut findings = self.chosen_findings(choices);
+        findings.extend(self.manifest_findings());
+        findings.extend(self.setup_findings(choices));
+        findings
+    }
+
+    /// The CHANGELOG, tag style and repository URL chosen, naming the others.
+    fn chosen_findings(&self, choices: &Choices) -> Vec<Finding> {
         let mut findings = Vec::new();
         let mut add = |topic, value: String, reason: String| {
             findings.push(Finding {
@@ -373,6 +381,19 @@ impl Detected {
         if let Some((url, source)) = self.repository_urls.get(choices.repository_url) {
             add("repository URL", url.clone(), format!("from {source}"));
         }
+        findings
+    }
+
+    /// What the manifests say: version files (and those left out), language, name.
+    fn manifest_findings(&self) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        let mut add = |topic, value: String, reason: String| {
+            findings.push(Finding {
+                topic,
+                value,
+                reason,
+            });
+        };
         for (file, reason) in &self.version_files {
             let key = file
                 .toml_key
@@ -399,6 +420,20 @@ impl Detected {
         if let Some(name) = &self.manifests.name {
             add("project name", name.clone(), "the package's name".into());
         }
+        findings
+    }
+
+    /// What lancelot fits in with: hook managers, changelog generators, a docs site,
+    /// the history.
+    fn setup_findings(&self, choices: &Choices) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        let mut add = |topic, value: String, reason: String| {
+            findings.push(Finding {
+                topic,
+                value,
+                reason,
+            });
+        };
         for manager in &self.hook_managers {
             add(
                 "hook manager",
