@@ -61,33 +61,7 @@ pub fn to_text(report: &Report, rules: &Rules) -> String {
             text.push_str(&format!("\n  {}\n", describe_commit(violation)));
             last_commit = Some(header);
         }
-        if violation.change == ChangeKind::Attributes {
-            text.push_str(&format!(
-                "    {}: attributes changed: {} {DIM}(archives drop or rewrite it, or checkouts rewrite it){DIM:#}\n",
-                safe(&violation.path),
-                safe(&violation.status)
-            ));
-            continue;
-        }
-        if violation.change == ChangeKind::Malformed {
-            text.push_str(&format!(
-                "    {}: malformed tree: {} {DIM}(git fsck rejects it, or checkouts disagree on which file it is){DIM:#}\n",
-                safe(&violation.path),
-                safe(&violation.status)
-            ));
-            continue;
-        }
-        let carried = match violation.carried_by {
-            0 => String::new(),
-            1 => ", carried again by 1 later merge".into(),
-            count => format!(", carried again by {count} later merges"),
-        };
-        text.push_str(&format!(
-            "    {}: {} {DIM}(frozen: {}{carried}){DIM:#}\n",
-            safe(&violation.path),
-            violation.change.as_str(),
-            safe(&violation.status)
-        ));
+        text.push_str(&violation_line(violation));
     }
     if report
         .violations
@@ -143,6 +117,31 @@ pub fn to_text(report: &Report, rules: &Rules) -> String {
         ));
     }
     text
+}
+
+/// One violation's line: the path, what happened, and why it matters.
+fn violation_line(violation: &Violation) -> String {
+    let path = safe(&violation.path);
+    let status = safe(&violation.status);
+    match violation.change {
+        ChangeKind::Attributes => format!(
+            "    {path}: attributes changed: {status} {DIM}(archives drop or rewrite it, or checkouts rewrite it){DIM:#}\n"
+        ),
+        ChangeKind::Malformed => format!(
+            "    {path}: malformed tree: {status} {DIM}(git fsck rejects it, or checkouts disagree on which file it is){DIM:#}\n"
+        ),
+        change => {
+            let carried = match violation.carried_by {
+                0 => String::new(),
+                1 => ", carried again by 1 later merge".into(),
+                count => format!(", carried again by {count} later merges"),
+            };
+            format!(
+                "    {path}: {} {DIM}(frozen: {status}{carried}){DIM:#}\n",
+                change.as_str()
+            )
+        }
+    }
 }
 
 fn describe_commit(violation: &Violation) -> String {

@@ -830,13 +830,14 @@ fn malformed_entries(
             format!("{dir}/{name}")
         }
     };
+    let refuse_found = |name: &[u8], reason: String| Found {
+        path: path_of(name),
+        verdict: Verdict::Violation(ChangeKind::Malformed),
+        status: reason,
+        change: (Oid::ZERO_SHA1, None),
+    };
     let refuse = |found: &mut Vec<Found>, name: &[u8], reason: String| {
-        found.push(Found {
-            path: path_of(name),
-            verdict: Verdict::Violation(ChangeKind::Malformed),
-            status: reason,
-            change: (Oid::ZERO_SHA1, None),
-        });
+        found.push(refuse_found(name, reason));
     };
     let mut previous: Option<TreeEntry<'_>> = None;
     let mut adds_names = false;
@@ -886,34 +887,51 @@ fn malformed_entries(
         previous = Some(entry);
     }
     if adds_names {
-        let mut seen: HashMap<String, Vec<u8>> = HashMap::new();
-        for entry in new.iter() {
-            let name = entry.name_bytes();
-            let text = String::from_utf8_lossy(name);
-            let key: String = text
-                .nfc()
-                .filter(|c| !crate::doc::is_invisible(*c))
-                .flat_map(char::to_lowercase)
-                .collect();
-            match seen.get(&key) {
-                // Two files of one name on macOS and Windows: only where readers of
-                // frozen documents would be misled.
-                Some(earlier)
-                    if earlier.as_slice() != name
-                        && !(under_freeze(&path_of(name)) || under_freeze(&path_of(earlier))) => {}
-                Some(earlier) if earlier.as_slice() != name => refuse(
-                    &mut found,
-                    name,
-                    format!(
-                        "the same name as {} but for case or Unicode form",
-                        crate::ui::safe(&String::from_utf8_lossy(earlier))
-                    ),
+        found.extend(name_collisions(new, &path_of, under_freeze, &refuse_found));
+    }
+    found
+}
+
+/// Names of `new` equal but for case, Unicode form or invisible characters (one file
+/// on macOS and Windows), where readers of frozen documents would be misled, and a
+/// file and a folder of one name.
+fn name_collisions(
+    new: &Tree<'_>,
+    path_of: &dyn Fn(&[u8]) -> String,
+    under_freeze: &dyn Fn(&str) -> bool,
+    refused: &dyn Fn(&[u8], String) -> Found,
+) -> Vec<Found> {
+    let mut found = Vec::new();
+    let refuse = |found: &mut Vec<Found>, name: &[u8], reason: String| {
+        found.push(refused(name, reason));
+    };
+    let mut seen: HashMap<String, Vec<u8>> = HashMap::new();
+    for entry in new.iter() {
+        let name = entry.name_bytes();
+        let text = String::from_utf8_lossy(name);
+        let key: String = text
+            .nfc()
+            .filter(|c| !crate::doc::is_invisible(*c))
+            .flat_map(char::to_lowercase)
+            .collect();
+        match seen.get(&key) {
+            // Two files of one name on macOS and Windows: only where readers of
+            // frozen documents would be misled.
+            Some(earlier)
+                if earlier.as_slice() != name
+                    && !(under_freeze(&path_of(name)) || under_freeze(&path_of(earlier))) => {}
+            Some(earlier) if earlier.as_slice() != name => refuse(
+                &mut found,
+                name,
+                format!(
+                    "the same name as {} but for case or Unicode form",
+                    crate::ui::safe(&String::from_utf8_lossy(earlier))
                 ),
-                // A file and a folder of one name sort apart in git's order.
-                Some(_) => refuse(&mut found, name, "a second entry of the same name".into()),
-                None => {
-                    seen.insert(key, name.to_vec());
-                }
+            ),
+            // A file and a folder of one name sort apart in git's order.
+            Some(_) => refuse(&mut found, name, "a second entry of the same name".into()),
+            None => {
+                seen.insert(key, name.to_vec());
             }
         }
     }

@@ -151,106 +151,107 @@ pub fn check_gate(
     superseded: bool,
 ) -> Result<(), LifecycleError> {
     let feature = slice.feature.pascal();
-    let refuse = |reasons: Vec<String>, hint: String| LifecycleError::Refused {
-        feature: feature.clone(),
-        target,
-        reasons,
-        hint,
-    };
+    let refused = refusal(project, rules, slice, target).or_else(|| {
+        (superseded && target != Stage::Superseded).then(|| {
+            (
+                vec![
+                    "--by names the slice that supersedes this one; it goes with superseded only"
+                        .into(),
+                ],
+                format!("lancelot set-status {feature} superseded --by <FEATURE>"),
+            )
+        })
+    });
+    match refused {
+        Some((reasons, hint)) => Err(LifecycleError::Refused {
+            feature,
+            target,
+            reasons,
+            hint,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Why `slice` may not move to `target`, with what to do; `None` when it may.
+fn refusal(
+    project: &Project,
+    rules: &Rules,
+    slice: &Slice,
+    target: Stage,
+) -> Option<(Vec<String>, String)> {
+    let feature = slice.feature.pascal();
     let written = &slice.status;
     let current = slice.stage();
     let frozen = written
         .as_deref()
         .and_then(|status| rules.frozen_status(status));
+    let gaps_or_none =
+        |gaps: Vec<String>, hint: &str| (!gaps.is_empty()).then(|| (gaps, hint.to_owned()));
     match target {
         // A frozen slice never goes back (SOP 2.1): new work is a new slice.
-        Stage::Draft | Stage::Approved | Stage::InProgress if frozen.is_some() => {
-            return Err(refuse(
-                vec![format!(
-                    "the slice is {}, which is frozen: a frozen slice never goes back",
-                    written.as_deref().unwrap_or_default()
-                )],
-                format!(
-                    "put new work in a follow-up slice: {}",
-                    follow_up_command(slice.layout.spec.as_str())
-                ),
-            ));
-        }
-        Stage::Draft if current != Some(Stage::Approved) => {
-            return Err(refuse(
-                vec![format!(
-                    "only an Approved slice goes back to Draft (it is {})",
-                    shown(written)
-                )],
-                "check the spec's Status line".into(),
-            ));
-        }
-        Stage::Draft => {}
-        Stage::Approved if current != Some(Stage::Draft) => {
-            return Err(refuse(
-                vec![format!(
-                    "only a Draft slice can be approved (it is {})",
-                    shown(written)
-                )],
-                "check the spec's Status line".into(),
-            ));
-        }
-        Stage::Approved => {
-            let gaps = approval_gaps(slice);
-            if !gaps.is_empty() {
-                return Err(refuse(
-                    gaps,
-                    "write the contracts first (SOP Step 5): replace each TODO: line, then run set-status again".into(),
-                ));
-            }
-        }
-        Stage::InProgress if current != Some(Stage::Approved) => {
-            return Err(refuse(
-                vec![format!(
-                    "the slice must be Approved first (it is {})",
-                    shown(written)
-                )],
-                format!("approve it first: lancelot set-status {feature} approved"),
-            ));
-        }
+        Stage::Draft | Stage::Approved | Stage::InProgress if frozen.is_some() => Some((
+            vec![format!(
+                "the slice is {}, which is frozen: a frozen slice never goes back",
+                written.as_deref().unwrap_or_default()
+            )],
+            format!(
+                "put new work in a follow-up slice: {}",
+                follow_up_command(slice.layout.spec.as_str())
+            ),
+        )),
+        Stage::Draft if current != Some(Stage::Approved) => Some((
+            vec![format!(
+                "only an Approved slice goes back to Draft (it is {})",
+                shown(written)
+            )],
+            "check the spec's Status line".into(),
+        )),
+        Stage::Draft => None,
+        Stage::Approved if current != Some(Stage::Draft) => Some((
+            vec![format!(
+                "only a Draft slice can be approved (it is {})",
+                shown(written)
+            )],
+            "check the spec's Status line".into(),
+        )),
+        Stage::Approved => gaps_or_none(
+            approval_gaps(slice),
+            "write the contracts first (SOP Step 5): replace each TODO: line, then run set-status again",
+        ),
+        Stage::InProgress if current != Some(Stage::Approved) => Some((
+            vec![format!(
+                "the slice must be Approved first (it is {})",
+                shown(written)
+            )],
+            format!("approve it first: lancelot set-status {feature} approved"),
+        )),
         Stage::InProgress => {
             let mut gaps = approval_gaps(slice);
             gaps.extend(completeness_gaps(project, slice));
-            if !gaps.is_empty() {
-                return Err(refuse(
-                    gaps,
-                    "complete the slice (SOP 8.1: spec, blueprint, architecture note, runbook, CHANGELOG entry, flag, module), then run set-status again".into(),
-                ));
-            }
+            gaps_or_none(
+                gaps,
+                "complete the slice (SOP 8.1: spec, blueprint, architecture note, runbook, CHANGELOG entry, flag, module), then run set-status again",
+            )
         }
         Stage::Done | Stage::Superseded => {
             let from = written.as_deref().unwrap_or_default();
-            if !rules.allowed_transition(from, target.label()) {
-                let allowed: Vec<String> = rules
-                    .transition_names
-                    .iter()
-                    .map(|(from, to)| format!("{from} -> {to}"))
-                    .collect();
-                return Err(refuse(
+            let allowed: Vec<String> = rules
+                .transition_names
+                .iter()
+                .map(|(from, to)| format!("{from} -> {to}"))
+                .collect();
+            (!rules.allowed_transition(from, target.label())).then(|| {
+                (
                     vec![format!(
                         "the freeze does not allow {} -> {target}",
                         shown(written)
                     )],
                     format!("allowed transitions: {}", allowed.join(", ")),
-                ));
-            }
+                )
+            })
         }
     }
-    if superseded && target != Stage::Superseded {
-        return Err(refuse(
-            vec![
-                "--by names the slice that supersedes this one; it goes with superseded only"
-                    .into(),
-            ],
-            format!("lancelot set-status {feature} superseded --by <FEATURE>"),
-        ));
-    }
-    Ok(())
 }
 
 /// The edits that move `slice` to `target`: the status of the spec and the
