@@ -6,7 +6,7 @@ use serde_json::json;
 use super::Invocation;
 use crate::freeze::{self, RulesSource};
 use crate::lifecycle::{LifecycleError, Project, Stage, board, gate, lint};
-use crate::receipts::{self, Receipt};
+use crate::receipts;
 use crate::repo::Workspace;
 use crate::ui::{self, BOLD, DIM, HELP, OutputArgs};
 use crate::{Error, ExitStatus};
@@ -65,15 +65,9 @@ pub fn set_status(invocation: &Invocation, args: &SetStatusArgs) -> Result<ExitS
         .as_deref()
         .map(|name| project.slice(name))
         .transpose()?;
-    let actor = receipts::git_actor(&workspace.repo);
     let record = |kind: &str, details: serde_json::Value| {
-        if args.dry_run {
-            return;
-        }
-        if let Err(error) =
-            receipts::append(workspace.repo.path(), &Receipt::new(kind, &actor, details))
-        {
-            ui::warn(&format!("cannot record the {kind} receipt: {error}"));
+        if !args.dry_run {
+            super::record(&workspace.repo, kind, details);
         }
     };
     let change = match gate::change_status(&project, &rules, slice, target, superseded_by) {

@@ -18,6 +18,15 @@ use crate::config::Config;
 use crate::fs::Root;
 use crate::repo::Workspace;
 
+/// Records a receipt of what a command did, by the repository's git identity. A
+/// receipt that cannot be written does not undo the work: the user is warned.
+pub(crate) fn record(repo: &git2::Repository, kind: &str, details: serde_json::Value) {
+    let receipt = crate::receipts::Receipt::new(kind, &crate::receipts::git_actor(repo), details);
+    if let Err(error) = crate::receipts::append(repo.path(), &receipt) {
+        crate::ui::warn(&format!("cannot record the {kind} receipt: {error}"));
+    }
+}
+
 /// Where a command runs and which configuration it reads.
 #[derive(Debug, Clone)]
 pub struct Invocation {

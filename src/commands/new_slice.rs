@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::Invocation;
 use crate::apply::Plan;
-use crate::receipts::{self, Receipt};
+use crate::receipts;
 use crate::repo::Workspace;
 use crate::scaffold::{Scaffolder, SliceRequest};
 use crate::slice::{Bump, Kind};
@@ -154,14 +154,7 @@ pub fn run(invocation: &Invocation, args: &NewSliceArgs) -> Result<ExitStatus, E
             "depends_on": request.depends_on.iter().map(|s| s.feature.pascal()).collect::<Vec<_>>(),
             "files": plan.summary(),
         });
-        let receipt = Receipt::new(
-            receipts::SLICE_CREATED,
-            &receipts::git_actor(&workspace.repo),
-            details,
-        );
-        if let Err(error) = receipts::append(workspace.repo.path(), &receipt) {
-            ui::warn(&format!("cannot record the slice.created receipt: {error}"));
-        }
+        super::record(&workspace.repo, receipts::SLICE_CREATED, details);
     }
     report(args, &request, &plan)?;
     Ok(ExitStatus::Success)

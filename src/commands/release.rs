@@ -5,7 +5,7 @@ use semver::Version;
 use serde_json::json;
 
 use super::Invocation;
-use crate::receipts::{self, Receipt};
+use crate::receipts;
 use crate::release::{self, Release, ReleaseError, Request, Target};
 use crate::slice::Bump;
 use crate::ui::{self, BOLD, DIM, HELP, OutputArgs};
@@ -105,12 +105,7 @@ pub fn run(invocation: &Invocation, args: &ReleaseArgs) -> Result<ExitStatus, Er
         check_tree: !args.next && !args.dry_run,
     };
     let repo = &workspace.repo;
-    let record = |kind: &str, details: serde_json::Value| {
-        let receipt = Receipt::new(kind, &receipts::git_actor(repo), details);
-        if let Err(error) = receipts::append(repo.path(), &receipt) {
-            ui::warn(&format!("cannot record the {kind} receipt: {error}"));
-        }
-    };
+    let record = |kind: &str, details: serde_json::Value| super::record(repo, kind, details);
     let requested = json!({ "target": args.target, "pre": args.pre });
     let prepared = release::prepare(repo, &workspace.files, &config, &request, &clock::today());
     let release = match prepared {
