@@ -7,24 +7,10 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::commands::{
-    Invocation, changelog,
-    changelog::ChangelogArgs,
-    check,
-    check::CheckArgs,
-    doctor,
-    doctor::DoctorArgs,
-    hook,
-    hook::HookArgs,
-    init,
-    init::InitArgs,
-    lifecycle,
-    lifecycle::{GraphArgs, LintArgs, SetStatusArgs, StatusArgs},
-    new_slice,
-    new_slice::NewSliceArgs,
-    receipts,
-    receipts::ReceiptsArgs,
-    release,
-    release::ReleaseArgs,
+    Invocation, changelog, changelog::ChangelogArgs, check, check::CheckArgs, doctor,
+    doctor::DoctorArgs, graph, graph::GraphArgs, hook, hook::HookArgs, init, init::InitArgs, lint,
+    lint::LintArgs, new_slice, new_slice::NewSliceArgs, receipts, receipts::ReceiptsArgs, release,
+    release::ReleaseArgs, set_status, set_status::SetStatusArgs, status, status::StatusArgs,
 };
 use crate::{Error, ExitStatus};
 
@@ -107,10 +93,10 @@ impl Cli {
             Command::Check(args) => check::run(&invocation, &args),
             Command::Hook(args) => hook::run(&invocation, &args),
             Command::Release(args) => release::run(&invocation, &args),
-            Command::SetStatus(args) => lifecycle::set_status(&invocation, &args),
-            Command::Lint(args) => lifecycle::lint(&invocation, &args),
-            Command::Status(args) => lifecycle::status(&invocation, &args),
-            Command::Graph(args) => lifecycle::graph(&invocation, &args),
+            Command::SetStatus(args) => set_status::run(&invocation, &args),
+            Command::Lint(args) => lint::run(&invocation, &args),
+            Command::Status(args) => status::run(&invocation, &args),
+            Command::Graph(args) => graph::run(&invocation, &args),
             Command::Receipts(args) => receipts::run(&invocation, &args),
             Command::Doctor(args) => doctor::run(&invocation, &args),
             Command::Changelog(args) => changelog::run(&invocation, &args),

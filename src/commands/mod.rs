@@ -4,18 +4,22 @@
 pub mod changelog;
 pub mod check;
 pub mod doctor;
+pub mod graph;
 pub mod hook;
 pub mod init;
-pub mod lifecycle;
+pub mod lint;
 pub mod new_slice;
 pub mod receipts;
 pub mod release;
+pub mod set_status;
+pub mod status;
 
 use std::path::{Path, PathBuf};
 
 use crate::Error;
 use crate::config::Config;
 use crate::fs::Root;
+use crate::lifecycle::Project;
 use crate::repo::Workspace;
 
 /// Records a receipt of what a command did, by the repository's git identity. A
@@ -62,4 +66,12 @@ impl Invocation {
     pub fn config(&self, root: &Root) -> Result<Config, Error> {
         Ok(Config::load(root, self.config.as_deref())?.0)
     }
+}
+
+/// The repository and its slices, for the lifecycle commands.
+pub(crate) fn load_project(invocation: &Invocation) -> Result<(Workspace, Project), Error> {
+    let workspace = invocation.workspace()?;
+    let config = invocation.config(&workspace.files)?;
+    let project = Project::load(&workspace.files, config).map_err(Error::Lifecycle)?;
+    Ok((workspace, project))
 }

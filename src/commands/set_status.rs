@@ -1,22 +1,15 @@
-//! The lifecycle and War Room commands: `set-status`, `lint`, `status`, `graph`.
+//! `lancelot set-status`: move a slice (spec and blueprint together) through the
+//! SOP's gates and the freeze's transitions.
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 use serde_json::json;
 
 use super::Invocation;
 use crate::freeze::{self, RulesSource};
-use crate::lifecycle::{LifecycleError, Project, Stage, board, gate, lint};
+use crate::lifecycle::{LifecycleError, Project, Stage, gate};
 use crate::receipts;
-use crate::repo::Workspace;
-use crate::ui::{self, BOLD, DIM, HELP, OutputArgs};
+use crate::ui::{self, BOLD, DIM, OutputArgs};
 use crate::{Error, ExitStatus};
-
-fn load(invocation: &Invocation) -> Result<(Workspace, Project), Error> {
-    let workspace = invocation.workspace()?;
-    let config = invocation.config(&workspace.files)?;
-    let project = Project::load(&workspace.files, config).map_err(Error::Lifecycle)?;
-    Ok((workspace, project))
-}
 
 /// Arguments of `lancelot set-status`.
 #[derive(Debug, Args)]
@@ -49,7 +42,7 @@ pub struct SetStatusArgs {
 }
 
 /// Runs `lancelot set-status`.
-pub fn set_status(invocation: &Invocation, args: &SetStatusArgs) -> Result<ExitStatus, Error> {
+pub fn run(invocation: &Invocation, args: &SetStatusArgs) -> Result<ExitStatus, Error> {
     let workspace = invocation.workspace()?;
     let _lock = (!args.dry_run)
         .then(|| workspace.lock("set-status"))
@@ -136,128 +129,5 @@ pub fn set_status(invocation: &Invocation, args: &SetStatusArgs) -> Result<ExitS
             text
         },
     )?;
-    Ok(ExitStatus::Success)
-}
-
-/// Arguments of `lancelot lint`.
-#[derive(Debug, Args)]
-#[command(after_help = "Exit status: 0 no findings, 1 findings, 2 lint could not run.")]
-pub struct LintArgs {
-    /// How the report is printed: `--format text|json`.
-    #[command(flatten)]
-    pub output: OutputArgs,
-}
-
-/// Runs `lancelot lint`.
-pub fn lint(invocation: &Invocation, args: &LintArgs) -> Result<ExitStatus, Error> {
-    let (_, project) = load(invocation)?;
-    let findings = lint::lint(&project);
-    let status = if findings.is_empty() {
-        ExitStatus::Success
-    } else {
-        ExitStatus::Findings
-    };
-    args.output.emit(
-        || json!({ "slices_checked": project.slices.len(), "findings": findings }),
-        || lint_text(&findings, project.slices.len()),
-    )?;
-    Ok(status)
-}
-
-/// The lint report for people.
-fn lint_text(findings: &[lint::Finding], checked: usize) -> String {
-    if findings.is_empty() {
-        return format!("lancelot: {checked} slice(s) checked, no findings\n");
-    }
-    let mut text = String::new();
-    let mut last = None;
-    for finding in findings {
-        if last != Some(&finding.slice) {
-            text.push_str(&format!(
-                "{BOLD}{}{BOLD:#}\n",
-                if finding.slice == "-" {
-                    "repository"
-                } else {
-                    &finding.slice
-                }
-            ));
-            last = Some(&finding.slice);
-        }
-        text.push_str(&format!(
-            "  {}: {}\n    {HELP}fix:{HELP:#} {}\n",
-            ui::safe(&finding.file),
-            ui::safe(&finding.problem),
-            ui::safe(&finding.fix)
-        ));
-    }
-    text.push_str(&format!("\n{} finding(s)\n", findings.len()));
-    text
-}
-
-/// Formats of the board.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
-pub enum BoardFormat {
-    /// A text table.
-    #[default]
-    Text,
-    /// JSON rows, for scripts.
-    Json,
-    /// A Markdown board with a Mermaid dependency graph.
-    Md,
-}
-
-/// Arguments of `lancelot status`.
-#[derive(Debug, Args)]
-pub struct StatusArgs {
-    /// Show only this slice
-    pub feature: Option<String>,
-    /// Output format
-    #[arg(long, value_enum, default_value_t)]
-    pub format: BoardFormat,
-}
-
-/// Runs `lancelot status`.
-pub fn status(invocation: &Invocation, args: &StatusArgs) -> Result<ExitStatus, Error> {
-    let (workspace, project) = load(invocation)?;
-    let only = args
-        .feature
-        .as_deref()
-        .map(|name| project.slice(name))
-        .transpose()?;
-    let rows = board::rows(&project, &workspace.repo, only);
-    match args.format {
-        BoardFormat::Json => ui::print_json(&json!(rows))?,
-        BoardFormat::Text => ui::out(&board::text(&rows))?,
-        BoardFormat::Md => ui::out(&board::markdown(&project, &rows))?,
-    }
-    Ok(ExitStatus::Success)
-}
-
-/// Formats of the graph.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
-pub enum GraphFormat {
-    /// Mermaid, for GitHub and GitLab Markdown.
-    #[default]
-    Mermaid,
-    /// Graphviz DOT.
-    Dot,
-}
-
-/// Arguments of `lancelot graph`.
-#[derive(Debug, Args)]
-pub struct GraphArgs {
-    /// Output format
-    #[arg(long, value_enum, default_value_t)]
-    pub format: GraphFormat,
-}
-
-/// Runs `lancelot graph`.
-pub fn graph(invocation: &Invocation, args: &GraphArgs) -> Result<ExitStatus, Error> {
-    let (_, project) = load(invocation)?;
-    let text = match args.format {
-        GraphFormat::Mermaid => board::mermaid(&project),
-        GraphFormat::Dot => board::dot(&project),
-    };
-    ui::out(&text)?;
     Ok(ExitStatus::Success)
 }

@@ -1,0 +1,64 @@
+//! `lancelot lint`: every slice checked against the SOP.
+
+use clap::Args;
+use serde_json::json;
+
+use super::{Invocation, load_project};
+use crate::lifecycle::lint;
+use crate::ui::{self, BOLD, HELP, OutputArgs};
+use crate::{Error, ExitStatus};
+
+/// Arguments of `lancelot lint`.
+#[derive(Debug, Args)]
+#[command(after_help = "Exit status: 0 no findings, 1 findings, 2 lint could not run.")]
+pub struct LintArgs {
+    /// How the report is printed: `--format text|json`.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Runs `lancelot lint`.
+pub fn run(invocation: &Invocation, args: &LintArgs) -> Result<ExitStatus, Error> {
+    let (_, project) = load_project(invocation)?;
+    let findings = lint::lint(&project);
+    let status = if findings.is_empty() {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Findings
+    };
+    args.output.emit(
+        || json!({ "slices_checked": project.slices.len(), "findings": findings }),
+        || lint_text(&findings, project.slices.len()),
+    )?;
+    Ok(status)
+}
+
+/// The lint report for people.
+fn lint_text(findings: &[lint::Finding], checked: usize) -> String {
+    if findings.is_empty() {
+        return format!("lancelot: {checked} slice(s) checked, no findings\n");
+    }
+    let mut text = String::new();
+    let mut last = None;
+    for finding in findings {
+        if last != Some(&finding.slice) {
+            text.push_str(&format!(
+                "{BOLD}{}{BOLD:#}\n",
+                if finding.slice == "-" {
+                    "repository"
+                } else {
+                    &finding.slice
+                }
+            ));
+            last = Some(&finding.slice);
+        }
+        text.push_str(&format!(
+            "  {}: {}\n    {HELP}fix:{HELP:#} {}\n",
+            ui::safe(&finding.file),
+            ui::safe(&finding.problem),
+            ui::safe(&finding.fix)
+        ));
+    }
+    text.push_str(&format!("\n{} finding(s)\n", findings.len()));
+    text
+}

@@ -1,0 +1,48 @@
+//! `lancelot status`: the War Room board.
+
+use clap::{Args, ValueEnum};
+use serde_json::json;
+
+use super::{Invocation, load_project};
+use crate::lifecycle::board;
+use crate::ui;
+use crate::{Error, ExitStatus};
+
+/// Formats of the board.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum BoardFormat {
+    /// A text table.
+    #[default]
+    Text,
+    /// JSON rows, for scripts.
+    Json,
+    /// A Markdown board with a Mermaid dependency graph.
+    Md,
+}
+
+/// Arguments of `lancelot status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Show only this slice
+    pub feature: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: BoardFormat,
+}
+
+/// Runs `lancelot status`.
+pub fn run(invocation: &Invocation, args: &StatusArgs) -> Result<ExitStatus, Error> {
+    let (workspace, project) = load_project(invocation)?;
+    let only = args
+        .feature
+        .as_deref()
+        .map(|name| project.slice(name))
+        .transpose()?;
+    let rows = board::rows(&project, &workspace.repo, only);
+    match args.format {
+        BoardFormat::Json => ui::print_json(&json!(rows))?,
+        BoardFormat::Text => ui::out(&board::text(&rows))?,
+        BoardFormat::Md => ui::out(&board::markdown(&project, &rows))?,
+    }
+    Ok(ExitStatus::Success)
+}
