@@ -1,4 +1,5 @@
-//! What a `.gitattributes` file does to a frozen document beyond its line endings.
+//! What the `.gitattributes` files on a frozen document's way do to it beyond its
+//! line endings.
 //!
 //! Attributes change what git delivers without changing the blob: `export-ignore`
 //! drops a file from `git archive` (and the release tarballs forges build with it),
@@ -6,11 +7,16 @@
 //! rewrite it in every checkout. A change to a `.gitattributes` file that changes any
 //! of these for a frozen document changes the document as readers get it.
 //!
-//! Patterns follow gitattributes: one without a `/` matches a file name at any depth
-//! below the file's folder, one with a `/` matches the path from that folder; `*`
-//! stops at `/`, `**` crosses folders. Attributes known to touch only line endings,
-//! diffs and merges are harmless; any other name (a macro too) counts, so an unknown
-//! attribute errs towards refusing.
+//! Resolution follows git: every file from the repository's root down to the
+//! document's folder, deeper files and later lines winning; an attribute is set,
+//! unset (`-x`), unspecified again (`!x`) or given a value (`x=v`); macros come from
+//! the root file only (and `binary`); `export-ignore` on a folder on the way drops
+//! everything below it. Patterns: one without a `/` matches a name at any depth, one
+//! with a `/` the path from the file's folder, one ending in `/` folders only. Line
+//! endings, diffs and merges are harmless; any other attribute (an unknown name too)
+//! counts, so an unknown attribute errs towards refusing.
+
+use std::collections::BTreeMap;
 
 use globset::{GlobBuilder, GlobMatcher};
 
@@ -28,14 +34,16 @@ const HARMLESS: [&str; 10] = [
     "conflict-marker-size",
 ];
 
-/// One line of a `.gitattributes` file: a pattern and the attributes it sets.
+/// Attributes that act only when set (a value such as `export-ignore=false` does not).
+const ONLY_WHEN_SET: [&str; 3] = ["export-ignore", "export-subst", "ident"];
+
+/// One line of a `.gitattributes` file: a pattern and its attribute tokens.
 #[derive(Debug)]
 struct Line {
-    /// `None`: a pattern lancelot cannot read, taken to match every file.
+    /// `None`: a pattern lancelot cannot read, taken to match every path.
     pattern: Option<Pattern>,
-    /// The attribute settings that matter, as written (`export-ignore`, `-filter`,
-    /// `filter=lfs`), macros expanded.
-    settings: Vec<String>,
+    /// The tokens as written: `x`, `-x`, `!x`, `x=v`.
+    tokens: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -65,95 +73,154 @@ impl Pattern {
 #[derive(Debug, Default)]
 pub struct Attributes {
     lines: Vec<Line>,
-    /// Its `[attr]` macro definitions, as written.
+    /// Its `[attr]` macro definitions (git reads them in the root file only).
     macros: Vec<(String, Vec<String>)>,
+}
+
+/// The state of an attribute for a path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum State {
+    Set,
+    Unset,
+    Unspecified,
+    Value(String),
 }
 
 impl Attributes {
     /// Parses the text of a `.gitattributes` file; `None` (unreadable) reads as a file
-    /// that sets something on every path.
+    /// that sets an unknown attribute on every path.
     pub fn parse(text: Option<&[u8]>) -> Attributes {
         let Some(text) = text else {
             return Attributes {
                 lines: vec![Line {
                     pattern: None,
-                    settings: vec!["(unreadable)".to_owned()],
+                    tokens: vec!["(unreadable)".to_owned()],
                 }],
                 macros: Vec::new(),
             };
         };
         let text = String::from_utf8_lossy(text);
-        let mut macros: Vec<(String, Vec<String>)> = Vec::new();
-        for line in text.lines() {
-            if let Some(definition) = line.trim().strip_prefix("[attr]") {
-                let mut words = definition.split_whitespace();
-                if let Some(name) = words.next() {
-                    macros.push((name.to_owned(), words.map(str::to_owned).collect()));
-                }
-            }
-        }
-        let mut lines = Vec::new();
+        let mut attributes = Attributes::default();
         for line in text.lines() {
             let line = line.trim();
-            if line.is_empty() || line.starts_with('#') || line.starts_with("[attr]") {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            if let Some(definition) = line.strip_prefix("[attr]") {
+                let mut words = definition.split_whitespace();
+                if let Some(name) = words.next() {
+                    let settings = words.map(str::to_owned).collect();
+                    attributes.macros.push((name.to_owned(), settings));
+                }
                 continue;
             }
             let (pattern, rest) = split_pattern(line);
-            // Unsetting (`-filter`, `!export-ignore`) gives readers the blob itself.
-            let settings: Vec<String> = rest
-                .split_whitespace()
-                .flat_map(|token| expand(token, &macros))
-                .filter(|token| !is_harmless(token) && !token.starts_with(['-', '!']))
-                .collect();
-            if settings.is_empty() {
-                continue;
+            let tokens: Vec<String> = rest.split_whitespace().map(str::to_owned).collect();
+            if !tokens.is_empty() {
+                attributes.lines.push(Line {
+                    pattern: pattern.as_deref().and_then(compile),
+                    tokens,
+                });
             }
-            lines.push(Line {
-                pattern: pattern.as_deref().and_then(compile),
-                settings,
-            });
         }
-        Attributes { lines, macros }
+        attributes
     }
+}
 
-    /// The macros this file defines that would change what readers get wherever git
-    /// applies them (it applies the root file's macros to every attributes file): a
-    /// harmless name redefined (`[attr]diff export-ignore`), or a macro setting an
-    /// attribute that matters. Each with its definition.
-    pub fn risky_macros(&self) -> Vec<String> {
-        self.macros
-            .iter()
-            .filter(|(name, settings)| {
-                is_harmless(name)
-                    || settings
-                        .iter()
-                        .any(|token| !is_harmless(token) && !token.starts_with(['-', '!']))
-            })
-            .map(|(name, settings)| format!("[attr]{name} {}", settings.join(" ")))
-            .collect()
+/// The attributes that change what readers get of the file at `path` (relative to
+/// the repository root), with their values: `files` are the `.gitattributes` files
+/// on its way as (folder, file), the root's first.
+pub fn effective(files: &[(&str, &Attributes)], path: &str) -> BTreeMap<String, String> {
+    let mut macros: Vec<(String, Vec<String>)> = vec![(
+        "binary".into(),
+        vec!["-diff".into(), "-merge".into(), "-text".into()],
+    )];
+    if let Some((_, root)) = files.iter().find(|(folder, _)| folder.is_empty()) {
+        macros.extend(root.macros.iter().cloned());
     }
+    let resolve = |target: &str, is_folder: bool| -> BTreeMap<String, State> {
+        let mut states = BTreeMap::new();
+        for (folder, file) in files {
+            let Some(relative) = relative_to(folder, target) else {
+                continue;
+            };
+            for line in &file.lines {
+                let matches = line
+                    .pattern
+                    .as_ref()
+                    .is_none_or(|pattern| pattern.matches(relative, is_folder));
+                if matches {
+                    for token in &line.tokens {
+                        apply(&mut states, token, &macros, 0);
+                    }
+                }
+            }
+        }
+        states
+    };
+    let mut risky: BTreeMap<String, String> = resolve(path, false)
+        .into_iter()
+        .filter_map(|(name, state)| risky_state(&name, &state).map(|value| (name, value)))
+        .collect();
+    // `export-ignore` on a folder on the way drops the whole folder from archives.
+    let folders = path
+        .char_indices()
+        .filter(|(_, c)| *c == '/')
+        .map(|(at, _)| &path[..at]);
+    for folder in folders {
+        if resolve(folder, true).get("export-ignore") == Some(&State::Set) {
+            risky.insert("export-ignore".into(), format!("set on {folder}/"));
+        }
+    }
+    risky
+}
 
-    /// The settings that matter for `path` (relative to the file's folder), in the
-    /// order the file gives them.
-    ///
-    /// The folders on the way count too: git tests `export-ignore` on each folder, so
-    /// `docs/specs/ export-ignore` drops every file below it from archives.
-    pub fn settings_for(&self, path: &str) -> Vec<&str> {
-        let folders = path
-            .char_indices()
-            .filter(|(_, c)| *c == '/')
-            .map(|(at, _)| (&path[..at], true));
-        let targets: Vec<(&str, bool)> = folders.chain([(path, false)]).collect();
-        self.lines
-            .iter()
-            .filter(|line| match &line.pattern {
-                None => true,
-                Some(pattern) => targets
-                    .iter()
-                    .any(|(target, is_folder)| pattern.matches(target, *is_folder)),
-            })
-            .flat_map(|line| line.settings.iter().map(String::as_str))
-            .collect()
+/// `target` relative to `folder` (`""`: the root), when it is inside it.
+fn relative_to<'a>(folder: &str, target: &'a str) -> Option<&'a str> {
+    if folder.is_empty() {
+        return Some(target);
+    }
+    target.strip_prefix(folder)?.strip_prefix('/')
+}
+
+/// Applies one token (and the macro it names) to the states.
+fn apply(
+    states: &mut BTreeMap<String, State>,
+    token: &str,
+    macros: &[(String, Vec<String>)],
+    depth: usize,
+) {
+    let (name, state) = if let Some(name) = token.strip_prefix('-') {
+        (name, State::Unset)
+    } else if let Some(name) = token.strip_prefix('!') {
+        (name, State::Unspecified)
+    } else if let Some((name, value)) = token.split_once('=') {
+        (name, State::Value(value.to_owned()))
+    } else {
+        (token, State::Set)
+    };
+    if state == State::Set
+        && depth < 8
+        && let Some((_, settings)) = macros.iter().find(|(macro_name, _)| macro_name == name)
+    {
+        for setting in settings {
+            apply(states, setting, macros, depth + 1);
+        }
+    }
+    states.insert(name.to_owned(), state);
+}
+
+/// The value shown for an attribute state that changes what readers get.
+fn risky_state(name: &str, state: &State) -> Option<String> {
+    let harmless =
+        HARMLESS.contains(&name) || name.starts_with("linguist-") || name.starts_with("gitlab-");
+    if harmless {
+        return None;
+    }
+    match state {
+        State::Set => Some("set".into()),
+        State::Value(value) if !ONLY_WHEN_SET.contains(&name) => Some(format!("={value}")),
+        _ => None,
     }
 }
 
@@ -200,94 +267,118 @@ fn compile(pattern: &str) -> Option<Pattern> {
     })
 }
 
-/// A token with the macros it names replaced by their settings.
-fn expand(token: &str, macros: &[(String, Vec<String>)]) -> Vec<String> {
-    let name = attribute_name(token);
-    match macros.iter().find(|(macro_name, _)| macro_name == name) {
-        Some((_, settings)) if !token.starts_with(['-', '!']) => {
-            let mut expanded = vec![token.to_owned()];
-            expanded.extend(settings.iter().cloned());
-            expanded
-        }
-        _ => vec![token.to_owned()],
-    }
-}
-
-/// The attribute a setting is about: `-filter` and `filter=lfs` are `filter`.
-fn attribute_name(token: &str) -> &str {
-    let token = token.trim_start_matches(['-', '!']);
-    token.split('=').next().unwrap_or(token)
-}
-
-fn is_harmless(token: &str) -> bool {
-    let name = attribute_name(token);
-    HARMLESS.contains(&name) || name.starts_with("linguist-") || name.starts_with("gitlab-")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn settings(text: &str, path: &str) -> Vec<String> {
-        Attributes::parse(Some(text.as_bytes()))
-            .settings_for(path)
+    /// The risky attributes of `path` under files given as (folder, text).
+    fn risky(files: &[(&str, &str)], path: &str) -> Vec<String> {
+        let parsed: Vec<(&str, Attributes)> = files
+            .iter()
+            .map(|(folder, text)| (*folder, Attributes::parse(Some(text.as_bytes()))))
+            .collect();
+        let refs: Vec<(&str, &Attributes)> = parsed.iter().map(|(f, a)| (*f, a)).collect();
+        effective(&refs, path)
             .into_iter()
-            .map(str::to_owned)
+            .map(|(name, value)| format!("{name} {value}"))
             .collect()
     }
 
     #[test]
     fn archive_and_checkout_rewrites_count_and_line_endings_do_not() {
-        let text = "* text=auto eol=lf\n*.md linguist-documentation diff=markdown\nspecs/A.md export-ignore\n/specs/B.md export-subst filter=x\n# specs/C.md export-ignore\n";
-        assert_eq!(settings(text, "specs/A.md"), ["export-ignore"]);
-        assert_eq!(settings(text, "specs/B.md"), ["export-subst", "filter=x"]);
-        assert!(settings(text, "specs/C.md").is_empty());
-        assert!(settings(text, "other/specs/A.md").is_empty(), "anchored");
+        let root = "* text=auto eol=lf\n*.md linguist-documentation diff=markdown\ndocs/specs/A.md export-ignore\n/docs/specs/B.md export-subst filter=x\n";
+        assert_eq!(
+            risky(&[("", root)], "docs/specs/A.md"),
+            ["export-ignore set"]
+        );
+        assert_eq!(
+            risky(&[("", root)], "docs/specs/B.md"),
+            ["export-subst set", "filter =x"]
+        );
+        assert!(risky(&[("", root)], "docs/specs/C.md").is_empty());
+        assert!(risky(&[("", "A.md export-ignore=false\n")], "A.md").is_empty());
     }
 
     #[test]
-    fn names_match_at_any_depth_and_globs_stop_at_slashes() {
+    fn later_lines_and_deeper_files_win() {
+        let masked = "docs/specs/A.md export-ignore\ndocs/specs/A.md -export-ignore\n";
+        assert!(risky(&[("", masked)], "docs/specs/A.md").is_empty());
+        let unmasked = "docs/specs/A.md export-ignore\n";
         assert_eq!(
-            settings("A.md export-ignore\n", "specs/deep/A.md"),
-            ["export-ignore"]
-        );
-        assert!(settings("specs/*.md ident\n", "specs/deep/A.md").is_empty());
-        assert_eq!(
-            settings("specs/**/*.md ident\n", "specs/deep/A.md"),
-            ["ident"]
-        );
-        assert_eq!(
-            settings("specs/ export-ignore\n", "specs/A.md"),
-            ["export-ignore"]
-        );
-        assert_eq!(
-            settings("specs export-ignore\n", "docs/specs/A.md"),
-            ["export-ignore"]
-        );
-        assert_eq!(
-            settings("/docs export-ignore\n", "docs/specs/A.md"),
-            ["export-ignore"]
+            risky(&[("", unmasked)], "docs/specs/A.md"),
+            ["export-ignore set"]
         );
         assert!(
-            settings("A.md/ export-ignore\n", "specs/A.md").is_empty(),
-            "folders only"
+            risky(
+                &[("", unmasked), ("docs/specs", "A.md -export-ignore\n")],
+                "docs/specs/A.md"
+            )
+            .is_empty()
         );
-        assert!(settings("specs/A.md -export-ignore !filter\n", "specs/A.md").is_empty());
+        assert_eq!(
+            risky(
+                &[
+                    ("", "A.md -export-ignore\n"),
+                    ("docs/specs", "A.md export-ignore\n")
+                ],
+                "docs/specs/A.md"
+            ),
+            ["export-ignore set"]
+        );
     }
 
     #[test]
-    fn macros_quotes_and_unknown_attributes_count() {
-        let text = "[attr]hide export-ignore\n\"specs/A b.md\" hide\nspecs/C.md my-team-thing\n";
-        assert_eq!(settings(text, "specs/A b.md"), ["hide", "export-ignore"]);
-        assert_eq!(settings(text, "specs/C.md"), ["my-team-thing"]);
+    fn folders_on_the_way_and_root_macros() {
         assert_eq!(
-            settings("\"specs/\\101.md\" export-ignore\n", "specs/X.md"),
-            ["export-ignore"],
-            "an unread pattern matches everything"
+            risky(&[("", "docs/specs/ export-ignore\n")], "docs/specs/A.md"),
+            ["export-ignore set on docs/specs/"]
         );
         assert_eq!(
-            Attributes::parse(None).settings_for("any.md"),
-            ["(unreadable)"]
+            risky(&[("docs", "specs export-ignore\n")], "docs/specs/A.md"),
+            ["export-ignore set on docs/specs/"]
         );
+        assert!(
+            risky(&[("", "A.md/ export-ignore\n")], "docs/specs/A.md").is_empty(),
+            "folders only"
+        );
+        let redefined = [
+            ("", "[attr]diff export-ignore\n"),
+            ("docs/specs", "*.md diff\n"),
+        ];
+        assert_eq!(risky(&redefined, "docs/specs/A.md"), ["export-ignore set"]);
+        let elsewhere = [
+            ("", ""),
+            ("docs/specs", "[attr]hide export-ignore\n*.md hide\n"),
+        ];
+        assert_eq!(
+            risky(&elsewhere, "docs/specs/A.md"),
+            ["hide set"],
+            "a macro outside the root is unknown"
+        );
+        let unused = [(
+            "",
+            "[attr]lfs filter=lfs diff=lfs merge=lfs -text\n*.png lfs\n",
+        )];
+        assert!(risky(&unused, "docs/specs/A.md").is_empty());
+    }
+
+    #[test]
+    fn patterns_quotes_and_unreadable_files() {
+        assert_eq!(
+            risky(&[("", "specs/**/*.md ident\n")], "specs/deep/A.md"),
+            ["ident set"]
+        );
+        assert!(risky(&[("", "specs/*.md ident\n")], "specs/deep/A.md").is_empty());
+        assert_eq!(
+            risky(&[("", "\"specs/A b.md\" ident\n")], "specs/A b.md"),
+            ["ident set"]
+        );
+        assert_eq!(
+            risky(&[("", "\"specs/\\101.md\" ident\n")], "specs/X.md"),
+            ["ident set"],
+            "an unread pattern matches all"
+        );
+        let parsed = Attributes::parse(None);
+        assert_eq!(effective(&[("", &parsed)], "any.md").len(), 1);
     }
 }

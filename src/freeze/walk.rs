@@ -122,6 +122,8 @@ pub struct Checker<'r> {
     /// The verdict of each change judged so far: the same change in another commit
     /// (a parent listed again, a branch pushed twice) is not read again.
     verdicts: HashMap<Change, Verdict>,
+    /// The root trees of the comparison under way (old, new), for attributes.
+    roots: Option<(Oid, Option<Oid>)>,
     /// Commits whose parents were cut off by a shallow clone.
     shallow: HashSet<Key>,
 }
@@ -151,6 +153,7 @@ impl<'r> Checker<'r> {
             spent: Spent::default(),
             statuses: HashMap::new(),
             verdicts: HashMap::new(),
+            roots: None,
             shallow,
         }
     }
@@ -518,6 +521,9 @@ impl<'r> Checker<'r> {
         found: &mut Vec<Found>,
     ) -> Result<(), FreezeError> {
         self.spend(0, (old.len() + new.map_or(0, Tree::len)) as u64)?;
+        if dir.is_empty() {
+            self.roots = Some((old.id(), new.map(Tree::id)));
+        }
         if let Some(new) = new {
             let rules = &self.rules;
             let under_freeze = |path: &str| rules.covers(path) || rules.may_cover_folder(path);
@@ -580,65 +586,81 @@ impl<'r> Checker<'r> {
     fn judge_attributes(
         &mut self,
         old: &Tree<'_>,
-        (before, after): (Option<Oid>, Option<Oid>),
+        (_, after): (Option<Oid>, Option<Oid>),
         dir: &str,
         found: &mut Vec<Found>,
     ) -> Result<(), FreezeError> {
-        let mut read = |oid: Option<Oid>| -> Result<Attributes, FreezeError> {
-            Ok(match oid {
-                None => Attributes::default(),
-                Some(oid) => {
-                    let blob = self.document(oid)?;
-                    Attributes::parse(blob.as_ref().map(git2::Blob::content))
-                }
-            })
+        let Some((old_root, Some(new_root))) = self.roots else {
+            return Ok(());
         };
-        let (rules_before, rules_after) = (read(before)?, read(after)?);
-        let file = if dir.is_empty() {
-            ".gitattributes".to_owned()
-        } else {
-            format!("{dir}/.gitattributes")
-        };
-        if dir.is_empty() {
-            // Git applies the root file's macros to every attributes file.
-            let before = rules_before.risky_macros();
-            for definition in rules_after.risky_macros() {
-                if !before.contains(&definition) {
-                    found.push(Found {
-                        path: file.clone(),
-                        verdict: Verdict::Violation(ChangeKind::Attributes),
-                        status: format!(
-                            "defines `{definition}`, which git applies in every attributes file"
-                        ),
-                        change: (after.unwrap_or(Oid::ZERO_SHA1), after),
-                    });
-                }
-            }
-        }
+        let (old_root, new_root) = (self.tree(old_root)?, self.tree(new_root)?);
+        let file = join(dir, ".gitattributes");
         let mut documents = Vec::new();
         self.frozen_documents(old, dir, &mut documents)?;
+        let mut parsed: HashMap<Key, Attributes> = HashMap::new();
         for (path, blob, status) in documents {
-            let relative = path
-                .strip_prefix(dir)
-                .unwrap_or(&path)
-                .trim_start_matches('/');
-            let (was, is) = (
-                rules_before.settings_for(relative),
-                rules_after.settings_for(relative),
-            );
-            // Taking such attributes away gives readers the blob itself: only new
-            // ones count.
-            if was != is && !is.is_empty() {
-                let shown = format!("sets {}", is.join(" "));
+            let was = self.effective_attributes(&old_root, &path, &mut parsed)?;
+            let is = self.effective_attributes(&new_root, &path, &mut parsed)?;
+            // Only what the change adds counts: taking such attributes away gives
+            // readers the blob itself.
+            let added: Vec<String> = is
+                .iter()
+                .filter(|(name, value)| was.get(*name) != Some(*value))
+                .map(|(name, value)| format!("{name} {value}"))
+                .collect();
+            if !added.is_empty() {
                 found.push(Found {
                     path,
                     verdict: Verdict::Violation(ChangeKind::Attributes),
-                    status: format!("{file} {shown} (frozen: {status})"),
+                    status: format!("{file} gives it {} (frozen: {status})", added.join(", ")),
                     change: (blob, after),
                 });
             }
         }
         Ok(())
+    }
+
+    /// The attributes of `path` that change what readers get, resolved from every
+    /// `.gitattributes` on its way in the tree `root` (each parsed once).
+    fn effective_attributes(
+        &mut self,
+        root: &Tree<'_>,
+        path: &str,
+        parsed: &mut HashMap<Key, Attributes>,
+    ) -> Result<std::collections::BTreeMap<String, String>, FreezeError> {
+        let mut folders = vec![""];
+        folders.extend(
+            path.char_indices()
+                .filter(|(_, c)| *c == '/')
+                .map(|(at, _)| &path[..at]),
+        );
+        let mut files: Vec<(&str, Key)> = Vec::new();
+        for folder in folders {
+            let entry = if folder.is_empty() {
+                root.get_name(".gitattributes")
+                    .map(|entry| entry.to_owned())
+            } else {
+                root.get_path(Path::new(&format!("{folder}/.gitattributes")))
+                    .ok()
+            };
+            let Some(entry) = entry.filter(|entry| entry.kind() == Some(ObjectType::Blob)) else {
+                continue;
+            };
+            let key = Key(entry.id());
+            if !parsed.contains_key(&key) {
+                let blob = self.document(entry.id())?;
+                parsed.insert(
+                    key,
+                    Attributes::parse(blob.as_ref().map(git2::Blob::content)),
+                );
+            }
+            files.push((folder, key));
+        }
+        let chain: Vec<(&str, &Attributes)> = files
+            .iter()
+            .filter_map(|(folder, key)| parsed.get(key).map(|attributes| (*folder, attributes)))
+            .collect();
+        Ok(super::attributes::effective(&chain, path))
     }
 
     /// The malformed entries of a folder that is new in a commit, and of its folders.
@@ -947,11 +969,11 @@ fn join(dir: &str, name: &str) -> String {
     }
 }
 
-/// The blob of a folder's `.gitattributes`, when it is a regular file (git reads no
-/// other).
+/// The blob of a folder's `.gitattributes`, a regular file or a link.
 fn attributes_file(tree: &Tree<'_>) -> Option<Oid> {
+    // `git archive` reads a link's blob (its target text) as the file: any blob counts.
     tree.get_name(".gitattributes")
-        .filter(|entry| entry.kind() == Some(ObjectType::Blob) && is_regular_file(entry.filemode()))
+        .filter(|entry| entry.kind() == Some(ObjectType::Blob))
         .map(|entry| entry.id())
 }
 

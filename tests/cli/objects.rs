@@ -259,7 +259,7 @@ fn attributes_that_drop_or_rewrite_a_frozen_document_are_refused() {
         assert!(
             outcome
                 .stderr
-                .contains(&format!("{ALPHA}: attributes changed: {file} sets")),
+                .contains(&format!("{ALPHA}: attributes changed: {file} gives it")),
             "{line}\n{}",
             outcome.stderr
         );
@@ -273,12 +273,40 @@ fn attributes_that_drop_or_rewrite_a_frozen_document_are_refused() {
         .commit_all("macro");
     let outcome = refused(repo.push(["HEAD:refs/heads/main"]));
     assert!(
-        outcome
-            .stderr
-            .contains(".gitattributes: attributes changed: defines `[attr]diff"),
+        outcome.stderr.contains(&format!(
+            "{ALPHA}: attributes changed: .gitattributes gives it export-ignore set"
+        )),
         "{}",
         outcome.stderr
     );
+    // A link named .gitattributes: git archive reads its target text as the file.
+    let repo = frozen_alpha();
+    std::os::unix::fs::symlink(
+        "Lancelot_vNext2_Spec_Alpha.md export-ignore",
+        repo.path().join("docs/specs/.gitattributes"),
+    )
+    .unwrap();
+    repo.commit_all("a link");
+    refused(repo.push(["HEAD:refs/heads/main"]));
+    // Taking away an unset that masked a set one sets it.
+    let repo = frozen_alpha();
+    repo.file(
+        ".gitattributes",
+        "docs/specs/*.md export-ignore\ndocs/specs/*.md -export-ignore\n",
+    )
+    .commit_all("masked");
+    accepted(repo.push(["HEAD:refs/heads/main"]));
+    repo.file(".gitattributes", "docs/specs/*.md export-ignore\n")
+        .commit_all("unmasked");
+    refused(repo.push(["HEAD:refs/heads/main"]));
+    // An unused root macro is nobody's business.
+    let repo = frozen_alpha();
+    repo.file(
+        ".gitattributes",
+        "[attr]lfs filter=lfs diff=lfs merge=lfs -text\n*.png lfs\n",
+    )
+    .commit_all("lfs");
+    accepted(repo.push(["HEAD:refs/heads/main"]));
     // The neighbours: line endings, diffs and linguist hints, other files, and taking
     // an attribute away.
     let repo = frozen_alpha();
