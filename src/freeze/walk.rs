@@ -647,12 +647,9 @@ impl<'r> Checker<'r> {
                 continue;
             };
             let key = Key(entry.id());
-            if !parsed.contains_key(&key) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = parsed.entry(key) {
                 let blob = self.document(entry.id())?;
-                parsed.insert(
-                    key,
-                    Attributes::parse(blob.as_ref().map(git2::Blob::content)),
-                );
+                slot.insert(Attributes::parse(blob.as_ref().map(git2::Blob::content)));
             }
             files.push((folder, key));
         }
