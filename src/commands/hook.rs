@@ -453,7 +453,20 @@ fn install(invocation: &Invocation, args: &InstallArgs) -> Result<ExitStatus, Er
         }
         _ => install_scripts(&repo, &hooks, &program, args)?,
     };
-    install_report(args, &outcomes, &shown_dir, husky.is_some(), &program)?;
+    let dangling_head = args
+        .server
+        .as_ref()
+        .and_then(|_| repo.find_reference("HEAD").ok())
+        .and_then(|head| head.symbolic_target().ok().flatten().map(str::to_owned))
+        .filter(|target| repo.find_reference(target).is_err());
+    install_report(
+        args,
+        &outcomes,
+        &shown_dir,
+        husky.is_some(),
+        &program,
+        dangling_head.as_deref(),
+    )?;
     Ok(ExitStatus::Success)
 }
 
@@ -523,6 +536,7 @@ fn install_report(
     shown_dir: &Path,
     husky: bool,
     program: &Path,
+    dangling_head: Option<&str>,
 ) -> Result<(), Error> {
     let would =
         |done: &'static str, planned: &'static str| if args.dry_run { planned } else { done };
@@ -589,6 +603,12 @@ fn install_report(
                 for (key, why) in hooks::SERVER_SETTINGS {
                     text.push_str(&format!("{key} = true ({why})\n"));
                 }
+            }
+            if let Some(head) = dangling_head {
+                text.push_str(&format!(
+                    "note: HEAD names {}, which does not exist yet: the freeze protects the branch HEAD names, and refuses pushes while it is missing and other branches exist. If the default branch has another name: git -C <repository> symbolic-ref HEAD refs/heads/<name>\n",
+                    ui::safe(head)
+                ));
             }
             if husky {
                 text.push_str(&format!(

@@ -4,7 +4,9 @@
 //! everywhere (hooks, `check`, lint), so the parsing and matching rules live here
 //! and nowhere else. They take bytes and return values: no I/O.
 
+mod front_matter;
 pub mod reader;
+mod rendered;
 mod sections;
 mod status;
 
@@ -13,4 +15,6 @@ pub use sections::{
     PLACEHOLDER, field_block, is_unfilled, link_targets, section, set_field_value,
     sibling_field_line, upsert_field,
 };
-pub use status::{Status, field_value, field_values, is_invisible, is_look_alike};
+pub use status::{
+    Status, all_field_values, field_value, field_values, is_invisible, is_look_alike,
+};

@@ -139,9 +139,34 @@ impl<'a> Iterator for Lines<'a> {
 /// and the body's first as rendered.
 pub fn field_readings(text: &str, field: &str) -> Vec<String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut readings = front_matter_readings(text, field);
+    let body = Lines::new(text).enumerate().find_map(|(index, line)| {
+        (line.place == Place::Body)
+            .then(|| field_line(&line.visible, field).map(|value| (index, value.to_owned())))
+            .flatten()
+    });
+    readings.extend(body);
+    readings.extend(
+        super::rendered::field_lines(text, field, &line_starts(text))
+            .into_iter()
+            .next(),
+    );
+    // Document order; on one line the line reading first (it keeps the value as
+    // written, links and all), then the rendered one when it differs.
+    readings.sort_by_key(|(index, _)| *index);
+    distinct(readings)
+}
+
+/// Every top-level value of `field` in the front matter, as (line, value): read line
+/// by line (a block scalar's lines joined, a one-line flow map, a `!!str` tag
+/// dropped) and by a YAML parser (at the front matter's first line).
+fn front_matter_readings(text: &str, field: &str) -> Vec<(usize, String)> {
     let mut readings: Vec<(usize, String)> = Vec::new();
     let mut block: Option<(usize, String)> = None;
     for (index, line) in Lines::new(text).enumerate() {
+        if line.place == Place::Body {
+            break;
+        }
         if let Some((at, value)) = block.as_mut() {
             if line.place == Place::FrontMatter && line.content.starts_with([' ', '\t']) {
                 if !value.is_empty() {
@@ -160,27 +185,41 @@ pub fn field_readings(text: &str, field: &str) -> Vec<String> {
         let Some(value) = field_line(&line.visible, field) else {
             continue;
         };
-        match line.place {
-            Place::FrontMatter if is_block_scalar(value) => block = Some((index, String::new())),
-            Place::FrontMatter => {
-                // A YAML tag says the type, not the value: `!!str In Progress`.
-                let value = value.strip_prefix("!!str").map_or(value, str::trim_start);
-                readings.push((index, value.to_owned()));
-            }
-            Place::Body => {
-                readings.push((index, value.to_owned()));
-                break;
-            }
-            Place::Hidden => {}
+        if line.place != Place::FrontMatter {
+            continue;
+        }
+        if is_block_scalar(value) {
+            block = Some((index, String::new()));
+        } else {
+            // A YAML tag says the type, not the value: `!!str In Progress`.
+            let value = value.strip_prefix("!!str").map_or(value, str::trim_start);
+            readings.push((index, value.to_owned()));
         }
     }
     readings.extend(block);
-    readings.extend(rendered_field(text, field));
-    // Document order; on one line the line reading first (it keeps the value as
-    // written, links and all), then the rendered one when it differs.
-    readings.sort_by_key(|(index, _)| *index);
-    readings.dedup();
-    readings.into_iter().map(|(_, value)| value).collect()
+    if let Some(end) = front_matter_end(text) {
+        let starts = line_starts(text);
+        let (from, to) = (starts.get(1).copied(), starts.get(end).copied());
+        if let Some(yaml) = from.zip(to).and_then(|(from, to)| text.get(from..to)) {
+            readings.extend(
+                super::front_matter::values(yaml, field)
+                    .into_iter()
+                    .map(|value| (0, value)),
+            );
+        }
+    }
+    readings
+}
+
+/// The values in order, each once.
+fn distinct(readings: Vec<(usize, String)>) -> Vec<String> {
+    let mut values: Vec<String> = Vec::new();
+    for (_, value) in readings {
+        if !values.contains(&value) {
+            values.push(value);
+        }
+    }
+    values
 }
 
 /// A YAML block scalar indicator (`|`, `>-`, `|2`): the value is on the lines below.
@@ -246,286 +285,37 @@ fn top_level_key(content: &str) -> Cow<'_, str> {
     Cow::Borrowed(content)
 }
 
-/// How much of a body is rendered to find its status: a status line is in a
-/// document's header. Past it, every line that looks like a status counts, hidden or
-/// not (a longer document is read the strict way, not the lenient one).
-const RENDER_LIMIT: usize = 1 << 20;
-
-/// The text a reader sees, one rendered line at a time: a paragraph's soft-broken
-/// lines join, blocks and hard breaks end a line.
-struct Rendered<'f> {
-    field: &'f str,
-    current: Option<(usize, String)>,
-    found: Vec<(usize, String)>,
-}
-
-impl Rendered<'_> {
-    /// Adds visible text that starts at source line `line`.
-    fn push(&mut self, line: usize, text: &str) {
-        match &mut self.current {
-            Some((_, visible)) => visible.push_str(text),
-            None => self.current = Some((line, text.to_owned())),
-        }
-    }
-
-    /// Ends the rendered line.
-    fn end(&mut self) {
-        if let Some((index, visible)) = self.current.take()
-            && let Some(value) = field_line(&visible, self.field).filter(|value| !value.is_empty())
-        {
-            self.found.push((index, value.to_owned()));
-        }
-    }
-
-    fn done(&self) -> bool {
-        !self.found.is_empty()
-    }
-}
-
-/// The body's first rendered line where `field` is, as CommonMark renders it (the
-/// index of the source line it starts on, front matter included) and its value; past
-/// the render limit, every line that looks like one.
-fn rendered_field(text: &str, field: &str) -> Vec<(usize, String)> {
-    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
-
+/// Where each line of `text` starts (as [`Lines`] splits it).
+fn line_starts(text: &str) -> Vec<usize> {
     let mut starts = Vec::new();
     let mut offset = 0;
-    let mut body_start = 0;
-    let front_matter = front_matter_end(text);
-    let mut raws = RawLines(text).enumerate();
-    for (index, raw) in raws.by_ref() {
+    for raw in RawLines(text) {
         starts.push(offset);
         offset += raw.len();
-        if Some(index) == front_matter {
-            body_start = offset;
-        }
-        if offset > body_start + RENDER_LIMIT {
-            break;
+    }
+    starts
+}
+
+/// Every value a reader may take for `field`, in document order: every top-level one
+/// of the front matter, every line the line reader finds in the body, and every line
+/// the rendered reading finds. A document is in a frozen status when any of these is.
+pub fn all_field_readings(text: &str, field: &str) -> Vec<String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut readings = front_matter_readings(text, field);
+    for (index, line) in Lines::new(text).enumerate() {
+        if line.place == Place::Body
+            && let Some(value) = field_line(&line.visible, field)
+        {
+            readings.push((index, value.to_owned()));
         }
     }
-    let Some(body) = text.get(body_start..offset) else {
-        return Vec::new();
-    };
-    let line_of = |at: usize| starts.partition_point(|&start| start <= body_start + at) - 1;
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_FOOTNOTES;
-    let mut hidden = 0usize;
-    let mut html = HtmlText::default();
-    let mut rendered = Rendered {
+    readings.extend(super::rendered::field_lines(
+        text,
         field,
-        current: None,
-        found: Vec::new(),
-    };
-    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
-        match event {
-            Event::Start(Tag::CodeBlock(_)) => {
-                rendered.end();
-                hidden += 1;
-            }
-            // Inside a line, shown but not as text: an image's description, struck text.
-            Event::Start(Tag::Image { .. } | Tag::Strikethrough) => hidden += 1,
-            Event::End(TagEnd::CodeBlock | TagEnd::Image | TagEnd::Strikethrough) => {
-                hidden = hidden.saturating_sub(1);
-            }
-            Event::Text(shown) | Event::Code(shown) if hidden == 0 => {
-                rendered.push(line_of(range.start), &shown);
-            }
-            Event::SoftBreak if hidden == 0 => rendered.push(line_of(range.start), " "),
-            Event::Html(raw) | Event::InlineHtml(raw) if hidden == 0 => {
-                for (at, piece) in html.pieces(&raw) {
-                    match piece {
-                        Some(shown) => rendered.push(line_of(range.start + at), &shown),
-                        None => rendered.end(),
-                    }
-                }
-            }
-            Event::Start(tag) if !is_inline(&tag) => rendered.end(),
-            Event::End(tag) if !is_inline_end(tag) => rendered.end(),
-            Event::HardBreak | Event::Rule => rendered.end(),
-            _ => {}
-        }
-        if rendered.done() {
-            return rendered.found;
-        }
-    }
-    rendered.end();
-    // Past the render limit, the strict reading: any line that looks like a status.
-    for (index, raw) in raws {
-        let content = raw.trim_end_matches(['\n', '\r']);
-        if let Some(value) = field_line(content, field) {
-            rendered.found.push((index, value.to_owned()));
-        }
-    }
-    rendered.found
-}
-
-/// Tags inside a line of text: they neither start nor end a rendered line.
-fn is_inline(tag: &pulldown_cmark::Tag<'_>) -> bool {
-    use pulldown_cmark::Tag;
-    matches!(
-        tag,
-        Tag::Emphasis | Tag::Strong | Tag::Superscript | Tag::Subscript | Tag::Link { .. }
-    )
-}
-
-fn is_inline_end(tag: pulldown_cmark::TagEnd) -> bool {
-    use pulldown_cmark::TagEnd;
-    matches!(
-        tag,
-        TagEnd::Emphasis | TagEnd::Strong | TagEnd::Superscript | TagEnd::Subscript | TagEnd::Link
-    )
-}
-
-/// The text of raw HTML as a browser shows it: tags dropped (those that start a
-/// block or break a line end the rendered line), comments, `<script>` and `<style>`
-/// hidden, the common character references decoded. State carries over between the
-/// pieces of one HTML block.
-#[derive(Debug, Default)]
-struct HtmlText {
-    in_comment: bool,
-    /// Inside `<script>` or `<style>`: the closing tag to wait for.
-    skipping: Option<&'static str>,
-}
-
-/// Tags that start a block or break a line.
-const BREAKING_TAGS: [&str; 24] = [
-    "br",
-    "p",
-    "div",
-    "li",
-    "ul",
-    "ol",
-    "tr",
-    "td",
-    "th",
-    "table",
-    "summary",
-    "details",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "blockquote",
-    "section",
-    "hr",
-    "dt",
-    "dd",
-    "pre",
-];
-
-impl HtmlText {
-    /// The visible pieces of `html`, with their byte offsets: `Some(text)`, or `None`
-    /// where a line ends.
-    fn pieces(&mut self, html: &str) -> Vec<(usize, Option<String>)> {
-        let mut pieces = Vec::new();
-        let mut at = 0;
-        while at < html.len() {
-            let rest = &html[at..];
-            if self.in_comment {
-                match rest.find("-->") {
-                    Some(end) => {
-                        self.in_comment = false;
-                        at += end + 3;
-                    }
-                    None => break,
-                }
-                continue;
-            }
-            if let Some(closing) = self.skipping {
-                match rest.to_ascii_lowercase().find(closing) {
-                    Some(end) => {
-                        self.skipping = None;
-                        at += end + closing.len();
-                    }
-                    None => break,
-                }
-                continue;
-            }
-            if rest.starts_with("<!--") {
-                self.in_comment = true;
-                at += 4;
-                continue;
-            }
-            if rest.starts_with('<')
-                && let Some(end) = rest.find('>')
-            {
-                let tag = &rest[1..end];
-                let name: String = tag
-                    .trim_start_matches('/')
-                    .chars()
-                    .take_while(char::is_ascii_alphanumeric)
-                    .collect::<String>()
-                    .to_ascii_lowercase();
-                if !tag.starts_with('/') && (name == "script" || name == "style") {
-                    self.skipping = Some(if name == "script" {
-                        "</script"
-                    } else {
-                        "</style"
-                    });
-                } else if BREAKING_TAGS.contains(&name.as_str()) {
-                    pieces.push((at, None));
-                }
-                at += end + 1;
-                continue;
-            }
-            let end = rest.find('<').filter(|&end| end > 0).unwrap_or(rest.len());
-            pieces.push((
-                at,
-                Some(decode_references(&rest[..end]).replace(['\n', '\r'], " ")),
-            ));
-            at += end;
-        }
-        pieces
-    }
-}
-
-/// The common HTML character references decoded: `&nbsp;`, `&amp;`, `&lt;`, `&gt;`,
-/// `&quot;`, `&#39;`, `&colon;`, and numeric ones.
-fn decode_references(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find('&') {
-        out.push_str(&rest[..start]);
-        rest = &rest[start..];
-        let Some(end) = rest.find(';').filter(|&end| end <= 10) else {
-            out.push('&');
-            rest = &rest[1..];
-            continue;
-        };
-        let name = &rest[1..end];
-        let decoded = match name {
-            "nbsp" => Some(' '),
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            "colon" => Some(':'),
-            _ => name.strip_prefix('#').and_then(|number| {
-                let code = match number.strip_prefix(['x', 'X']) {
-                    Some(hex) => u32::from_str_radix(hex, 16).ok(),
-                    None => number.parse().ok(),
-                };
-                code.and_then(char::from_u32)
-            }),
-        };
-        match decoded {
-            Some(c) => {
-                out.push(c);
-                rest = &rest[end + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+        &line_starts(text),
+    ));
+    readings.sort_by_key(|(index, _)| *index);
+    distinct(readings)
 }
 
 fn hidden_line<'a>(raw: &'a str, content: &'a str) -> Line<'a> {
@@ -637,32 +427,43 @@ fn is_value_decoration(c: char) -> bool {
     c.is_whitespace() || super::is_invisible(c) || matches!(c, '*' | '_' | '`' | '"' | '\'')
 }
 
-/// Strips `prefix` from the start of `text` as a reader compares it: in any case,
-/// invisible characters skipped, compatibility forms (fullwidth `Ｓ`) read as the
-/// letters they show.
-fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+/// How a character reads: compatibility forms folded (fullwidth `Ｓ` is `S`), lower
+/// case, look-alike letters as the ones they imitate (UTS #39: a Cyrillic `а` reads
+/// as `a`).
+fn shown_as(c: char) -> String {
     use unicode_normalization::UnicodeNormalization;
+    let folded: String = std::iter::once(c)
+        .nfkc()
+        .flat_map(char::to_lowercase)
+        .collect();
+    unicode_security::skeleton(&folded).collect()
+}
+
+/// Strips `prefix` from the start of `text` as a reader compares it: in any case,
+/// invisible characters skipped, compatibility forms and look-alike letters read as
+/// what they show.
+fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let expected: String = prefix.chars().map(shown_as).collect();
+    let mut seen = String::new();
     let mut rest = text;
-    let mut expected = prefix.chars().flat_map(char::to_lowercase).peekable();
-    while expected.peek().is_some() {
+    while seen.len() < expected.len() {
         let actual = rest.chars().next()?;
         rest = &rest[actual.len_utf8()..];
         if super::is_invisible(actual) {
             continue;
         }
-        for shown in std::iter::once(actual).nfkc().flat_map(char::to_lowercase) {
-            if expected.next() != Some(shown) {
-                return None;
-            }
+        seen.push_str(&shown_as(actual));
+        if !expected.starts_with(&seen) {
+            return None;
         }
     }
-    Some(rest)
+    (seen == expected).then_some(rest)
 }
 
-/// The colon after a field name, in any form a reader sees as one (`:`, `：`).
+/// The colon after a field name, in any form a reader sees as one (`:`, `：`, `∶`).
 fn strip_colon(text: &str) -> Option<&str> {
     let c = text.chars().next()?;
-    matches!(c, ':' | '\u{ff1a}' | '\u{fe55}' | '\u{fe13}').then(|| &text[c.len_utf8()..])
+    (c == ':' || shown_as(c) == ":").then(|| &text[c.len_utf8()..])
 }
 
 /// Where the value of `field` is on `line`, if the line is that field's line: after
@@ -713,9 +514,9 @@ pub fn field_lines(text: &str, field: &str) -> Vec<usize> {
         }
     }
     found.extend(
-        rendered_field(text, field)
-            .into_iter()
-            .map(|(index, _)| index),
+        super::rendered::field_lines(text, field, &line_starts(text))
+            .first()
+            .map(|(index, _)| *index),
     );
     found.sort_unstable();
     found.dedup();

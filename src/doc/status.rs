@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use unicode_normalization::UnicodeNormalization;
 
-use super::reader::field_readings;
+use super::reader::{all_field_readings, field_readings};
 
 /// Decodes document bytes: a leading UTF-8 byte-order mark is dropped and invalid
 /// UTF-8 is replaced, so no input can make parsing fail.
@@ -21,6 +21,15 @@ pub fn field_values(bytes: &[u8], field: &str) -> Vec<String> {
         return Vec::new();
     }
     field_readings(&decode(bytes), field)
+}
+
+/// Every value a reader may take for `field`, anywhere in the document (see
+/// [`all_field_readings`]): what decides whether a document is frozen.
+pub fn all_field_values(bytes: &[u8], field: &str) -> Vec<String> {
+    if field.is_empty() {
+        return Vec::new();
+    }
+    all_field_readings(&decode(bytes), field)
 }
 
 /// The first value a reader finds for `field`.
@@ -110,11 +119,22 @@ pub fn is_invisible(c: char) -> bool {
 fn canonical(text: &str) -> String {
     // A status is short: only its first visible characters can make it match, and
     // normalising a 32 MiB value would cost the server a minute and gigabytes.
-    let head: String = text
-        .chars()
-        .filter(|c| !is_invisible(*c))
-        .take(CANONICAL_LIMIT)
-        .collect();
+    let mut head = String::new();
+    let mut count = 0;
+    let mut spaced = false;
+    for c in text.chars().filter(|c| !is_invisible(*c)) {
+        // Runs of spaces read as one: they cannot push the status past the limit.
+        let space = c.is_whitespace();
+        if space && spaced {
+            continue;
+        }
+        spaced = space;
+        head.push(c);
+        count += 1;
+        if count == CANONICAL_LIMIT {
+            break;
+        }
+    }
     let visible: String = head.nfkc().filter(|c| !is_invisible(*c)).collect();
     let folded: String = unicode_security::skeleton(&visible.to_lowercase()).collect();
     let spaced: String = folded

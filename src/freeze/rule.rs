@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::config::FreezeConfig;
 use crate::doc::reader::{self, Line};
-use crate::doc::{Status, field_span, field_value, field_values, sibling_field_line};
+use crate::doc::{Status, all_field_values, field_span, field_value, sibling_field_line};
 
 use super::FreezeError;
 
@@ -223,9 +223,14 @@ impl Rules {
     /// The configured frozen status a document is in: a document whose front matter
     /// and body disagree is frozen when either is.
     pub fn frozen_status_of(&self, text: &[u8]) -> Option<&str> {
-        field_values(text, &self.status_field)
+        all_field_values(text, &self.status_field)
             .iter()
-            .find_map(|written| self.frozen_status(written))
+            .find_map(|written| {
+                // Right-to-left text (`U+202E`, `<bdo dir=rtl>`) shows the value backwards.
+                let backwards: String = written.chars().rev().collect();
+                self.frozen_status(written)
+                    .or_else(|| self.frozen_status(&backwards))
+            })
     }
 
     /// The configured frozen status a written status means, if any.
@@ -422,17 +427,13 @@ impl Rules {
     }
 }
 
-/// Whether a status value is plain text: letters and digits of any script, spaces,
-/// and punctuation that no Markdown or HTML reader acts on.
+/// Whether a status value is plain text: nothing in it can hide the lines after it.
 fn is_plain_value(value: &str) -> bool {
-    value.chars().all(|c| {
-        c.is_alphanumeric()
-            || c == ' '
-            || matches!(
-                c,
-                '.' | ',' | ':' | ';' | '(' | ')' | '/' | '-' | '+' | '#' | '@' | '!' | '?'
-            )
-    })
+    // `<` opens HTML (a tag, an attribute, a comment) and `[` a link whose title can
+    // run over the next lines; nothing else on one line hides what follows it.
+    !value
+        .chars()
+        .any(|c| matches!(c, '<' | '[') || crate::doc::is_invisible(c) || c.is_control())
 }
 
 /// Whether `value` is the status `name` as configured: the same text, ASCII letters in
@@ -710,6 +711,30 @@ mod tests {
             "---\n{status: In Progress, title: A}\n---\nBody text.\n",
             "---\n\"st\\x61tus\": In Progress\n---\nBody text.\n",
             "---\nstatus: !!str In Progress\n---\nBody text.\n",
+            // Third review.
+            "# Spec A\n\n**St\u{430}tus:** In Progress\n\nBody text.\n",
+            "# Spec A\n\n**Status\u{2236}** In Progress\n\nBody text.\n",
+            "# Spec A\n\n**Status:** \u{202e}ssergorP nI\n\nBody text.\n",
+            "# Spec A\n\nStatus: <bdo dir=\"rtl\">ssergorP nI</bdo>\n\nBody text.\n",
+            &format!(
+                "# Spec A\n\n**Status:** In{}Progress\n\nBody text.\n",
+                " ".repeat(300)
+            ),
+            "# Spec A\n\n<div>Status&#58 In Progress</div>\n\nBody text.\n",
+            "# Spec A\n\n<span title=\">\">Status: In Progress</span>\n\nBody text.\n",
+            "# Spec A\n\n<div><!-->Status: In Progress</div>\n\nBody text.\n",
+            "# Spec A\n\nx<article>Status: In Progress</article>\n\nBody text.\n",
+            "# Spec A\n\n<template>\nStatus: Draft\n</template>\n\n**Status:** In Progress\n\nBody text.\n",
+            "# Spec A\n\n<div>\n<img src=\"logo.png\" alt=\"\n<p>\nStatus: Draft\n\">\n</div>\n\n**Status:** In Progress\n\nBody text.\n",
+            "# Spec A\n\n| **Status:** | In Progress |\n| --- | --- |\n\nBody text.\n",
+            "---\nstatus: In\n  Progress\n---\nBody text.\n",
+            "---\n  status: In Progress\n---\nBody text.\n",
+            "---\n# Status: In Progress\ntitle: A\n---\nBody text.\n",
+            "---\ns: &s In Progress\nstatus: *s\n---\nBody text.\n",
+            "---\nstatus: \"In\\x20Progress\"\n---\nBody text.\n",
+            "---\n<<: {status: In Progress}\n---\nBody text.\n",
+            "---\nstatus: ! In Progress\n---\nBody text.\n",
+            "---\n? status\n: In Progress\n---\nBody text.\n",
         ] {
             assert_eq!(
                 rules.frozen_status_of(text.as_bytes()),
@@ -721,6 +746,18 @@ mod tests {
                 rules.judge(MODE_FILE, text.as_bytes(), file(edited.as_bytes())),
                 Verdict::Violation(ChangeKind::Modified),
                 "{text:?}"
+            );
+        }
+        // Past the first MiB, what a renderer shows still counts.
+        for tail in ["<p>Status: In Progress</p>\n", "**Status:**\nIn Progress\n"] {
+            let long = format!(
+                "# Spec A\n\n{}\n\n{tail}\nBody text.\n",
+                "word ".repeat(300_000)
+            );
+            assert_eq!(
+                rules.frozen_status_of(long.as_bytes()),
+                Some("In Progress"),
+                "{tail}"
             );
         }
         // Past the render limit, behind a construct the line reader misreads.
@@ -749,13 +786,23 @@ mod tests {
             rules.judge(MODE_FILE, hidden.as_bytes(), file(revealed.as_bytes())),
             Verdict::Violation(ChangeKind::Modified)
         );
-        // The neighbour: a plain note after the status goes with the transition.
-        let noted = "# Spec\n\n**Status:** In Progress (since May)\n\nBody.\n";
-        let done = noted.replace("In Progress (since May)", "Done");
-        assert_eq!(
-            rules.judge(MODE_FILE, noted.as_bytes(), file(done.as_bytes())),
-            Verdict::Allowed
-        );
+        // The neighbours: a note after the status goes with the transition.
+        for note in [
+            "(since May)",
+            "(50%)",
+            "\u{2014} phase 2",
+            "\u{1f6a7}",
+            "*(since May)*",
+            "& testing",
+        ] {
+            let noted = format!("# Spec\n\n**Status:** In Progress {note}\n\nBody.\n");
+            let done = crate::doc::set_field_value(&noted, "Status", "Done").unwrap();
+            assert_eq!(
+                rules.judge(MODE_FILE, noted.as_bytes(), file(done.as_bytes())),
+                Verdict::Allowed,
+                "{note}"
+            );
+        }
     }
 
     #[test]

@@ -928,8 +928,9 @@ fn name_collisions(
     for entry in new.iter() {
         let name = entry.name_bytes();
         let text = String::from_utf8_lossy(name);
+        // Compatibility forms fold too: `ſ` (long s) and `s` name one folder on NTFS.
         let key: String = text
-            .nfc()
+            .nfkc()
             .filter(|c| !crate::doc::is_invisible(*c))
             .flat_map(char::to_lowercase)
             .collect();

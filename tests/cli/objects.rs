@@ -151,6 +151,7 @@ fn names_equal_but_for_case_or_unicode_form_are_refused_under_the_frozen_paths()
     for twin in [
         "docs/specs/lancelot_vnext2_spec_alpha.md",
         "docs/specs/Lancelot_vNext2_Spec_Alph\u{0061}\u{200b}.md",
+        "docs/\u{17f}pecs/Lancelot_vNext2_Spec_Alpha.md",
     ] {
         let repo = frozen_alpha();
         let text = repo.read(ALPHA) + "An edited twin.\n";

@@ -1,0 +1,286 @@
+//! The reading of a document as a CommonMark renderer shows it: the lines of text a
+//! reader sees, where `field` is written on them.
+//!
+//! pulldown-cmark renders the Markdown (GitHub's tables, strikethrough, task lists and
+//! footnotes on); the raw HTML in it is read by an HTML tokenizer (html5gum), so a
+//! tag, a comment or a character reference means what it means to a browser. Not
+//! text to a reader: code blocks, HTML comments, `<script>`, `<style>`, `<template>`
+//! and other raw-text elements, image descriptions, link reference definitions, and
+//! struck text (`~~x~~`, `<del>`, `<s>`, `<strike>`). A paragraph's soft-broken lines
+//! join into one line of text; blocks, hard breaks and block-level HTML end one.
+//!
+//! A long document is rendered in overlapping slices of about 1 MiB, so memory stays
+//! bounded whatever the document holds; the whole document is read, front matter
+//! included (a renderer that does not know front matter shows it as text).
+
+use html5gum::{Token, Tokenizer};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+use super::reader::field_line;
+
+/// How much of a document is rendered at once.
+const SLICE: usize = 1 << 20;
+
+/// Lines a slice repeats of the one before it, so a construct cut at the boundary is
+/// whole in one of them.
+const OVERLAP_LINES: usize = 64;
+
+/// Every rendered line where `field` is, as (index of the source line it starts on,
+/// value), in document order.
+pub(super) fn field_lines(text: &str, field: &str, line_starts: &[usize]) -> Vec<(usize, String)> {
+    let mut found: Vec<(usize, String)> = Vec::new();
+    let mut start_line = 0;
+    loop {
+        let start = line_starts.get(start_line).copied().unwrap_or(text.len());
+        if start >= text.len() {
+            break;
+        }
+        // The slice ends at the first line start past SLICE bytes.
+        let end_line = line_starts.partition_point(|&at| at <= start + SLICE);
+        let end = line_starts.get(end_line).copied().unwrap_or(text.len());
+        let Some(slice) = text.get(start..end) else {
+            break;
+        };
+        for (at, value) in render(slice, field) {
+            let line = line_starts.partition_point(|&line_start| line_start <= start + at) - 1;
+            if !found.contains(&(line, value.clone())) {
+                found.push((line, value));
+            }
+        }
+        if end >= text.len() {
+            break;
+        }
+        start_line = end_line.saturating_sub(OVERLAP_LINES).max(start_line + 1);
+    }
+    found.sort_by_key(|(line, _)| *line);
+    found
+}
+
+/// The rendered lines of `slice` where `field` is: (byte offset the line starts at,
+/// value).
+fn render(slice: &str, field: &str) -> Vec<(usize, String)> {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_FOOTNOTES;
+    let mut lines = Lines {
+        field,
+        current: None,
+        found: Vec::new(),
+    };
+    let mut hidden = 0usize;
+    let mut html = Html::default();
+    let mut block: Option<(usize, String)> = None;
+    for (event, range) in Parser::new_ext(slice, options).into_offset_iter() {
+        match event {
+            Event::Start(Tag::HtmlBlock) => {
+                lines.end();
+                block = Some((range.start, String::new()));
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some((at, raw)) = block.take() {
+                    html.read(&raw, at, &mut lines);
+                }
+                lines.end();
+            }
+            Event::Html(raw) => match block.as_mut() {
+                Some((_, collected)) => collected.push_str(&raw),
+                None => html.read(&raw, range.start, &mut lines),
+            },
+            Event::InlineHtml(raw) => html.read(&raw, range.start, &mut lines),
+            Event::Start(Tag::CodeBlock(_)) => {
+                lines.end();
+                hidden += 1;
+            }
+            // Inside a line, shown but not as text: an image's description, struck text.
+            Event::Start(Tag::Image { .. } | Tag::Strikethrough) => hidden += 1,
+            Event::End(TagEnd::CodeBlock | TagEnd::Image | TagEnd::Strikethrough) => {
+                hidden = hidden.saturating_sub(1);
+            }
+            Event::Text(shown) | Event::Code(shown) if hidden == 0 && !html.hides() => {
+                lines.push(range.start, &shown);
+            }
+            Event::SoftBreak if hidden == 0 => lines.push(range.start, " "),
+            // A table row is one line of text: its cells side by side.
+            Event::Start(Tag::TableCell) | Event::End(TagEnd::TableCell) => {
+                lines.push(range.start, " ");
+            }
+            Event::Start(tag) if !is_inline(&tag) => lines.end(),
+            Event::End(tag) if !is_inline_end(tag) => lines.end(),
+            Event::HardBreak | Event::Rule => lines.end(),
+            _ => {}
+        }
+    }
+    lines.end();
+    lines.found
+}
+
+/// The rendered lines being read.
+struct Lines<'f> {
+    field: &'f str,
+    current: Option<(usize, String)>,
+    found: Vec<(usize, String)>,
+}
+
+impl Lines<'_> {
+    /// Adds visible text that starts at byte `at`.
+    fn push(&mut self, at: usize, text: &str) {
+        match &mut self.current {
+            Some((_, visible)) => visible.push_str(text),
+            None => self.current = Some((at, text.to_owned())),
+        }
+    }
+
+    /// Ends the rendered line.
+    fn end(&mut self) {
+        if let Some((at, visible)) = self.current.take()
+            && let Some(value) = field_line(&visible, self.field).filter(|value| !value.is_empty())
+        {
+            self.found.push((at, value.to_owned()));
+        }
+    }
+}
+
+/// Markdown tags inside a line of text: they neither start nor end one.
+fn is_inline(tag: &Tag<'_>) -> bool {
+    matches!(
+        tag,
+        Tag::Emphasis | Tag::Strong | Tag::Superscript | Tag::Subscript | Tag::Link { .. }
+    )
+}
+
+fn is_inline_end(tag: TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::Emphasis | TagEnd::Strong | TagEnd::Superscript | TagEnd::Subscript | TagEnd::Link
+    )
+}
+
+/// HTML elements inside a line of text.
+const INLINE_ELEMENTS: [&str; 30] = [
+    "a", "abbr", "b", "bdi", "bdo", "big", "cite", "code", "data", "dfn", "em", "font", "i", "img",
+    "ins", "kbd", "label", "mark", "q", "samp", "small", "span", "strong", "sub", "sup", "time",
+    "tt", "u", "var", "wbr",
+];
+
+/// HTML elements whose text a reader never sees, or sees struck out.
+const HIDING_ELEMENTS: [&str; 9] = [
+    "script", "style", "template", "del", "s", "strike", "noscript", "iframe", "textarea",
+];
+
+/// The raw HTML of a document as a browser shows it: the elements open across the
+/// fragments of one paragraph, so text inside `<del>…</del>` stays hidden.
+#[derive(Debug, Default)]
+struct Html {
+    /// Hiding elements open, innermost last.
+    open: Vec<String>,
+}
+
+impl Html {
+    /// Whether text here is inside a hiding element.
+    fn hides(&self) -> bool {
+        !self.open.is_empty()
+    }
+
+    /// Reads a piece of raw HTML that starts at byte `at`, adding its text to `lines`.
+    fn read(&mut self, raw: &str, at: usize, lines: &mut Lines<'_>) {
+        let mut tokenizer = Tokenizer::new(raw);
+        while let Some(Ok(token)) = tokenizer.next() {
+            match token {
+                Token::StartTag(tag) => {
+                    let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
+                    if HIDING_ELEMENTS.contains(&name.as_str()) && !tag.self_closing {
+                        self.open.push(name.clone());
+                    }
+                    if let Some(state) = html5gum::naive_next_state(name.as_bytes()) {
+                        tokenizer.set_state(state);
+                    }
+                    if !INLINE_ELEMENTS.contains(&name.as_str()) || name == "br" {
+                        lines.end();
+                    }
+                }
+                Token::EndTag(tag) => {
+                    let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
+                    if let Some(index) = self.open.iter().rposition(|open| *open == name) {
+                        self.open.truncate(index);
+                    }
+                    if !INLINE_ELEMENTS.contains(&name.as_str()) {
+                        lines.end();
+                    }
+                }
+                Token::String(text) if !self.hides() => {
+                    let text = String::from_utf8_lossy(&text);
+                    // A browser folds the source's line breaks into spaces.
+                    lines.push(at, &text.replace(['\n', '\r'], " "));
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(text: &str) -> Vec<String> {
+        let mut starts = vec![0];
+        starts.extend(
+            text.match_indices('\n')
+                .map(|(at, _)| at + 1)
+                .filter(|&at| at < text.len()),
+        );
+        field_lines(text, "Status", &starts)
+            .into_iter()
+            .map(|(_, value)| value)
+            .collect()
+    }
+
+    #[test]
+    fn html_reads_as_a_browser_shows_it() {
+        for text in [
+            "<div>Status&#58 In Progress</div>\n",
+            "<div>Status: In&ensp;Progress</div>\n",
+            "<span title=\">\">Status: In Progress</span>\n",
+            "<div><!-->Status: In Progress</div>\n",
+            "x<article>Status: In Progress</article>\n",
+            "<p>Status: In Progress</p>\n",
+            "foo<br>Status: In Progress\n",
+        ] {
+            let found = values(text);
+            assert!(
+                found
+                    .iter()
+                    .any(|value| value.replace('\u{2002}', " ") == "In Progress"),
+                "{text:?}: {found:?}"
+            );
+        }
+        for text in [
+            "<template>\nStatus: In Progress\n</template>\n",
+            "<script>\nStatus: In Progress\n</script>\n",
+            "**Status:** <del>In Progress</del>\n",
+            "<!--\nStatus: In Progress\n-->\n",
+        ] {
+            assert!(
+                values(text)
+                    .iter()
+                    .all(|value| !value.contains("In Progress")),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_line_is_read_and_long_documents_in_slices() {
+        let text =
+            "<template>\nStatus: Draft\n</template>\n\n**Status:** Draft\n\nStatus: In Progress\n";
+        assert_eq!(values(text), ["Draft", "In Progress"]);
+        let long = format!(
+            "{}\n\n<p>Status: In Progress</p>\n",
+            "word ".repeat(3 << 20)
+        );
+        assert_eq!(values(&long), ["In Progress"]);
+        let joined = format!("{}\n\n**Status:**\nIn Progress\n", "x\n".repeat(1 << 20));
+        assert_eq!(values(&joined), ["In Progress"]);
+    }
+}
