@@ -17,4 +17,5 @@ pub use sections::{
 };
 pub use status::{
     Status, all_field_values, field_value, field_values, is_invisible, is_look_alike,
+    quick_field_values,
 };

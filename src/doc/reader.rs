@@ -147,7 +147,7 @@ pub fn field_readings(text: &str, field: &str) -> Vec<String> {
     });
     readings.extend(body);
     readings.extend(
-        super::rendered::field_lines(text, field, &line_starts(text))
+        super::rendered::field_lines(text, field, &line_starts(text), true)
             .into_iter()
             .next(),
     );
@@ -301,6 +301,27 @@ fn line_starts(text: &str) -> Vec<usize> {
 /// the rendered reading finds. A document is in a frozen status when any of these is.
 pub fn all_field_readings(text: &str, field: &str) -> Vec<String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut readings = line_readings(text, field);
+    readings.extend(super::rendered::field_lines(
+        text,
+        field,
+        &line_starts(text),
+        false,
+    ));
+    readings.sort_by_key(|(index, _)| *index);
+    distinct(readings)
+}
+
+/// The readings of [`all_field_readings`] that need no rendering (the front matter's
+/// and every body line's): a quick first look, a subset of them.
+pub fn quick_field_readings(text: &str, field: &str) -> Vec<String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    distinct(line_readings(text, field))
+}
+
+/// Every top-level value of the front matter and every field line of the body, read
+/// line by line.
+fn line_readings(text: &str, field: &str) -> Vec<(usize, String)> {
     let mut readings = front_matter_readings(text, field);
     for (index, line) in Lines::new(text).enumerate() {
         if line.place == Place::Body
@@ -309,13 +330,7 @@ pub fn all_field_readings(text: &str, field: &str) -> Vec<String> {
             readings.push((index, value.to_owned()));
         }
     }
-    readings.extend(super::rendered::field_lines(
-        text,
-        field,
-        &line_starts(text),
-    ));
-    readings.sort_by_key(|(index, _)| *index);
-    distinct(readings)
+    readings
 }
 
 fn hidden_line<'a>(raw: &'a str, content: &'a str) -> Line<'a> {
@@ -430,19 +445,48 @@ fn is_value_decoration(c: char) -> bool {
 /// How a character reads: compatibility forms folded (fullwidth `Ｓ` is `S`), lower
 /// case, look-alike letters as the ones they imitate (UTS #39: a Cyrillic `а` reads
 /// as `a`).
-fn shown_as(c: char) -> String {
+fn shown_as(c: char) -> Cow<'static, str> {
     use unicode_normalization::UnicodeNormalization;
+    if c.is_ascii() {
+        // Every line of every document goes through here: ASCII is read from a table.
+        static ASCII: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+        let table = ASCII.get_or_init(|| {
+            (0u8..128)
+                .map(|byte| {
+                    let lower = char::from(byte).to_ascii_lowercase().to_string();
+                    unicode_security::skeleton(&lower).collect()
+                })
+                .collect()
+        });
+        return Cow::Borrowed(table[c as usize].as_str());
+    }
     let folded: String = std::iter::once(c)
         .nfkc()
         .flat_map(char::to_lowercase)
         .collect();
-    unicode_security::skeleton(&folded).collect()
+    Cow::Owned(unicode_security::skeleton(&folded).collect())
 }
 
 /// Strips `prefix` from the start of `text` as a reader compares it: in any case,
 /// invisible characters skipped, compatibility forms and look-alike letters read as
 /// what they show.
 fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    // The common case, read without allocating: the name in ASCII letters.
+    if let Some(head) = text.get(..prefix.len())
+        && head.is_ascii()
+        && head.eq_ignore_ascii_case(prefix)
+    {
+        return Some(&text[prefix.len()..]);
+    }
+    // Most lines start with another letter: compared first, without allocating.
+    let first_seen = text.chars().find(|c| !super::is_invisible(*c))?;
+    let first_expected = prefix.chars().next()?;
+    if first_seen.is_ascii() && first_expected.is_ascii() {
+        let (seen, expected) = (shown_as(first_seen), shown_as(first_expected));
+        if !seen.starts_with(expected.as_ref()) && !expected.starts_with(seen.as_ref()) {
+            return None;
+        }
+    }
     let expected: String = prefix.chars().map(shown_as).collect();
     let mut seen = String::new();
     let mut rest = text;
@@ -498,29 +542,42 @@ pub fn line_count(text: &str) -> usize {
 /// the body's first line by line and the body's first as rendered, in document
 /// order. Read line by line without keeping the lines.
 pub fn field_lines(text: &str, field: &str) -> Vec<usize> {
+    fields_lines(text, &[field]).pop().unwrap_or_default()
+}
+
+/// [`field_lines`] of several fields, from one rendering of the text.
+pub fn fields_lines(text: &str, fields: &[&str]) -> Vec<Vec<usize>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut found = Vec::new();
-    for (index, line) in Lines::new(text).enumerate() {
-        if field_line(&line.visible, field).is_none() {
-            continue;
-        }
-        match line.place {
-            Place::FrontMatter => found.push(index),
-            Place::Body => {
-                found.push(index);
-                break;
+    let rendered = super::rendered::fields_lines(text, fields, &line_starts(text), false);
+    fields
+        .iter()
+        .enumerate()
+        .map(|(which, field)| {
+            let mut found = Vec::new();
+            for (index, line) in Lines::new(text).enumerate() {
+                if field_line(&line.visible, field).is_none() {
+                    continue;
+                }
+                match line.place {
+                    Place::FrontMatter => found.push(index),
+                    Place::Body => {
+                        found.push(index);
+                        break;
+                    }
+                    Place::Hidden => {}
+                }
             }
-            Place::Hidden => {}
-        }
-    }
-    found.extend(
-        super::rendered::field_lines(text, field, &line_starts(text))
-            .first()
-            .map(|(index, _)| *index),
-    );
-    found.sort_unstable();
-    found.dedup();
-    found
+            found.extend(
+                rendered
+                    .iter()
+                    .find(|(field_index, _, _)| *field_index == which)
+                    .map(|(_, line, _)| *line),
+            );
+            found.sort_unstable();
+            found.dedup();
+            found
+        })
+        .collect()
 }
 
 #[cfg(test)]

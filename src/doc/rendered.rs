@@ -26,9 +26,29 @@ const SLICE: usize = 1 << 20;
 const OVERLAP_LINES: usize = 64;
 
 /// Every rendered line where `field` is, as (index of the source line it starts on,
-/// value), in document order.
-pub(super) fn field_lines(text: &str, field: &str, line_starts: &[usize]) -> Vec<(usize, String)> {
-    let mut found: Vec<(usize, String)> = Vec::new();
+/// value), in document order; with `first_only`, the slices stop at the first that
+/// has one.
+pub(super) fn field_lines(
+    text: &str,
+    field: &str,
+    line_starts: &[usize],
+    first_only: bool,
+) -> Vec<(usize, String)> {
+    fields_lines(text, &[field], line_starts, first_only)
+        .into_iter()
+        .map(|(_, line, value)| (line, value))
+        .collect()
+}
+
+/// [`field_lines`] of several fields at once, from one rendering: (which field, line,
+/// value).
+pub(super) fn fields_lines(
+    text: &str,
+    fields: &[&str],
+    line_starts: &[usize],
+    first_only: bool,
+) -> Vec<(usize, usize, String)> {
+    let mut found: Vec<(usize, usize, String)> = Vec::new();
     let mut start_line = 0;
     loop {
         let start = line_starts.get(start_line).copied().unwrap_or(text.len());
@@ -41,30 +61,31 @@ pub(super) fn field_lines(text: &str, field: &str, line_starts: &[usize]) -> Vec
         let Some(slice) = text.get(start..end) else {
             break;
         };
-        for (at, value) in render(slice, field) {
+        for (which, at, value) in render(slice, fields) {
             let line = line_starts.partition_point(|&line_start| line_start <= start + at) - 1;
-            if !found.contains(&(line, value.clone())) {
-                found.push((line, value));
+            let reading = (which, line, value);
+            if !found.contains(&reading) {
+                found.push(reading);
             }
         }
-        if end >= text.len() {
+        if end >= text.len() || (first_only && !found.is_empty()) {
             break;
         }
         start_line = end_line.saturating_sub(OVERLAP_LINES).max(start_line + 1);
     }
-    found.sort_by_key(|(line, _)| *line);
+    found.sort_by_key(|(_, line, _)| *line);
     found
 }
 
-/// The rendered lines of `slice` where `field` is: (byte offset the line starts at,
-/// value).
-fn render(slice: &str, field: &str) -> Vec<(usize, String)> {
+/// The rendered lines of `slice` where one of `fields` is: (which field, byte offset
+/// the line starts at, value).
+fn render(slice: &str, fields: &[&str]) -> Vec<(usize, usize, String)> {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_FOOTNOTES;
     let mut lines = Lines {
-        field,
+        fields,
         current: None,
         found: Vec::new(),
     };
@@ -117,9 +138,9 @@ fn render(slice: &str, field: &str) -> Vec<(usize, String)> {
 
 /// The rendered lines being read.
 struct Lines<'f> {
-    field: &'f str,
+    fields: &'f [&'f str],
     current: Option<(usize, String)>,
-    found: Vec<(usize, String)>,
+    found: Vec<(usize, usize, String)>,
 }
 
 impl Lines<'_> {
@@ -133,10 +154,13 @@ impl Lines<'_> {
 
     /// Ends the rendered line.
     fn end(&mut self) {
-        if let Some((at, visible)) = self.current.take()
-            && let Some(value) = field_line(&visible, self.field).filter(|value| !value.is_empty())
-        {
-            self.found.push((at, value.to_owned()));
+        let Some((at, visible)) = self.current.take() else {
+            return;
+        };
+        for (which, field) in self.fields.iter().enumerate() {
+            if let Some(value) = field_line(&visible, field).filter(|value| !value.is_empty()) {
+                self.found.push((which, at, value.to_owned()));
+            }
         }
     }
 }
@@ -230,7 +254,7 @@ mod tests {
                 .map(|(at, _)| at + 1)
                 .filter(|&at| at < text.len()),
         );
-        field_lines(text, "Status", &starts)
+        field_lines(text, "Status", &starts, false)
             .into_iter()
             .map(|(_, value)| value)
             .collect()

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use unicode_normalization::UnicodeNormalization;
 
-use super::reader::{all_field_readings, field_readings};
+use super::reader::{all_field_readings, field_readings, quick_field_readings};
 
 /// Decodes document bytes: a leading UTF-8 byte-order mark is dropped and invalid
 /// UTF-8 is replaced, so no input can make parsing fail.
@@ -30,6 +30,15 @@ pub fn all_field_values(bytes: &[u8], field: &str) -> Vec<String> {
         return Vec::new();
     }
     all_field_readings(&decode(bytes), field)
+}
+
+/// The values of [`all_field_values`] found without rendering the document: when
+/// one of them decides, the rendering is not needed.
+pub fn quick_field_values(bytes: &[u8], field: &str) -> Vec<String> {
+    if field.is_empty() {
+        return Vec::new();
+    }
+    quick_field_readings(&decode(bytes), field)
 }
 
 /// The first value a reader finds for `field`.

@@ -6,7 +6,9 @@ use serde::Serialize;
 
 use crate::config::FreezeConfig;
 use crate::doc::reader::{self, Line};
-use crate::doc::{Status, all_field_values, field_span, field_value, sibling_field_line};
+use crate::doc::{
+    Status, all_field_values, field_span, field_value, quick_field_values, sibling_field_line,
+};
 
 use super::FreezeError;
 
@@ -223,14 +225,17 @@ impl Rules {
     /// The configured frozen status a document is in: a document whose front matter
     /// and body disagree is frozen when either is.
     pub fn frozen_status_of(&self, text: &[u8]) -> Option<&str> {
-        all_field_values(text, &self.status_field)
-            .iter()
-            .find_map(|written| {
+        let frozen = |readings: Vec<String>| {
+            readings.iter().find_map(|written| {
                 // Right-to-left text (`U+202E`, `<bdo dir=rtl>`) shows the value backwards.
                 let backwards: String = written.chars().rev().collect();
                 self.frozen_status(written)
                     .or_else(|| self.frozen_status(&backwards))
             })
+        };
+        // The readings that need no rendering usually decide; render only if not.
+        frozen(quick_field_values(text, &self.status_field))
+            .or_else(|| frozen(all_field_values(text, &self.status_field)))
     }
 
     /// The configured frozen status a written status means, if any.
@@ -313,11 +318,15 @@ impl Rules {
             Some(1) => true,
             _ => return false,
         };
-        let status_lines = reader::field_lines(old, &self.status_field);
+        // One rendering of the old text finds the status and every mutable field.
+        let others: Vec<&str> = self.other_mutable_fields().collect();
+        let mut fields = vec![self.status_field.as_str()];
+        fields.extend(others.iter().copied());
+        let mut found = reader::fields_lines(old, &fields).into_iter();
+        let status_lines = found.next().unwrap_or_default();
         let mut mutable: Vec<(usize, &str)> = Vec::new();
         let mut absent: Vec<&str> = Vec::new();
-        for field in self.other_mutable_fields() {
-            let lines = reader::field_lines(old, field);
+        for (field, lines) in others.into_iter().zip(found) {
             if lines.is_empty() {
                 absent.push(field);
             }
