@@ -21,6 +21,7 @@ mod release;
 mod rewrite;
 mod sandbox;
 mod sha256;
+mod snapshots;
 mod spoofing;
 mod support;
 mod terminal;

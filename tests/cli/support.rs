@@ -401,6 +401,24 @@ impl Outcome {
         self
     }
 
+    /// What the user reads (stdout, then stderr), with what changes from run to run
+    /// replaced: the repository's, home's and server's temporary paths, the lancelot
+    /// binary's path, object ids and the trailing spaces git adds to `remote:` lines.
+    pub fn screen(&self, repo: &TestRepo) -> String {
+        let mut text = String::new();
+        if !self.stdout.is_empty() {
+            text.push_str(&self.stdout);
+        }
+        if !self.stderr.is_empty() {
+            if !text.is_empty() {
+                text.push_str("--- stderr ---\n");
+            }
+            text.push_str(&self.stderr);
+        }
+        text.push_str(&format!("--- exit {} ---\n", self.code));
+        normalize(&text, repo)
+    }
+
     /// Parses stdout as JSON.
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.stdout)
@@ -453,4 +471,45 @@ pub fn receipt_types(log: &Path) -> Vec<String> {
         .iter()
         .map(|receipt| receipt["type"].as_str().unwrap().to_owned())
         .collect()
+}
+
+/// `text` with the run's temporary paths, binary path and object ids replaced.
+pub fn normalize(text: &str, repo: &TestRepo) -> String {
+    let mut text = text.to_owned();
+    let mut replace = |path: &Path, name: &str| {
+        let shown = path.display().to_string();
+        // macOS puts temporary folders behind /private.
+        text = text
+            .replace(&format!("/private{shown}"), name)
+            .replace(&shown, name);
+    };
+    replace(&binary(), "[LANCELOT]");
+    if let Some(remote) = repo.remote.as_ref() {
+        replace(remote.path(), "[SERVER]");
+    }
+    replace(repo.path(), "[REPO]");
+    replace(repo.home(), "[HOME]");
+    let lines: Vec<String> = text
+        .lines()
+        .map(|line| {
+            let line = line.trim_end();
+            line.split(' ')
+                .map(|word| {
+                    let core = word.trim_matches(|c: char| !c.is_ascii_hexdigit());
+                    let is_id = core.len() >= 7
+                        && core
+                            .chars()
+                            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+                        && core.chars().any(|c| c.is_ascii_digit());
+                    if is_id {
+                        word.replace(core, "[OID]")
+                    } else {
+                        word.to_owned()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    lines.join("\n") + "\n"
 }
