@@ -5,8 +5,6 @@
 //! scripted prompter in tests. Without a terminal a missing required answer fails at
 //! once, naming the flag to pass; lancelot never waits for input that cannot come.
 
-use std::collections::VecDeque;
-
 use crate::feature::FeatureName;
 use crate::scaffold::{ScaffoldError, Scaffolder, SliceRequest, one_line};
 use crate::slice::{Bump, ExistingSlice, Flag, Kind, SliceLayout};
@@ -416,90 +414,102 @@ pub fn install_interrupt_handler() {
     let _ = result;
 }
 
-/// A prompter that replays scripted answers, for tests.
-#[derive(Debug, Default)]
-pub struct ScriptedPrompter {
-    answers: VecDeque<Scripted>,
-    /// The prompts asked, in order.
-    pub asked: Vec<String>,
-}
+/// Test support: a prompter that replays answers (not part of the library's API).
+#[cfg(test)]
+mod scripted {
+    use std::collections::VecDeque;
 
-/// One scripted answer.
-#[derive(Debug, Clone)]
-pub enum Scripted {
-    /// A line of text (empty takes the default).
-    Text(String),
-    /// Indexes picked in a multi-select or a select.
-    Pick(Vec<usize>),
-    /// A yes/no answer.
-    Yes(bool),
-}
+    use super::{PromptError, Prompter};
 
-impl ScriptedPrompter {
-    /// A prompter that gives `answers` in order.
-    pub fn new(answers: impl IntoIterator<Item = Scripted>) -> ScriptedPrompter {
-        ScriptedPrompter {
-            answers: answers.into_iter().collect(),
-            asked: Vec::new(),
-        }
+    /// A prompter that replays scripted answers, for tests.
+    #[derive(Debug, Default)]
+    pub(super) struct ScriptedPrompter {
+        answers: VecDeque<Scripted>,
+        /// The prompts asked, in order.
+        pub asked: Vec<String>,
     }
 
-    fn next(&mut self, prompt: &str) -> Result<Scripted, PromptError> {
-        self.asked.push(prompt.to_owned());
-        self.answers.pop_front().ok_or(PromptError::Interrupted)
+    /// One scripted answer.
+    #[derive(Debug, Clone)]
+    pub(super) enum Scripted {
+        /// A line of text (empty takes the default).
+        Text(String),
+        /// Indexes picked in a multi-select or a select.
+        Pick(Vec<usize>),
     }
-}
 
-impl Prompter for ScriptedPrompter {
-    fn text(
-        &mut self,
-        prompt: &str,
-        default: Option<&str>,
-        validate: &dyn Fn(&str) -> Result<(), String>,
-    ) -> Result<String, PromptError> {
-        loop {
-            let Scripted::Text(text) = self.next(prompt)? else {
-                return Err(PromptError::Interrupted);
-            };
-            let text = match default {
-                Some(default) if text.is_empty() => default.to_owned(),
-                _ => text,
-            };
-            if validate(&text).is_ok() {
-                return Ok(text);
+    impl ScriptedPrompter {
+        /// A prompter that gives `answers` in order.
+        pub(super) fn new(answers: impl IntoIterator<Item = Scripted>) -> ScriptedPrompter {
+            ScriptedPrompter {
+                answers: answers.into_iter().collect(),
+                asked: Vec::new(),
             }
         }
-    }
 
-    fn choose_many(&mut self, prompt: &str, _items: &[String]) -> Result<Vec<usize>, PromptError> {
-        match self.next(prompt)? {
-            Scripted::Pick(indexes) => Ok(indexes),
-            _ => Err(PromptError::Interrupted),
+        fn next(&mut self, prompt: &str) -> Result<Scripted, PromptError> {
+            self.asked.push(prompt.to_owned());
+            self.answers.pop_front().ok_or(PromptError::Interrupted)
         }
     }
 
-    fn choose_one(
-        &mut self,
-        prompt: &str,
-        _items: &[String],
-        default: usize,
-    ) -> Result<usize, PromptError> {
-        match self.next(prompt)? {
-            Scripted::Pick(indexes) => Ok(indexes.first().copied().unwrap_or(default)),
-            _ => Err(PromptError::Interrupted),
+    impl Prompter for ScriptedPrompter {
+        fn text(
+            &mut self,
+            prompt: &str,
+            default: Option<&str>,
+            validate: &dyn Fn(&str) -> Result<(), String>,
+        ) -> Result<String, PromptError> {
+            loop {
+                let Scripted::Text(text) = self.next(prompt)? else {
+                    return Err(PromptError::Interrupted);
+                };
+                let text = match default {
+                    Some(default) if text.is_empty() => default.to_owned(),
+                    _ => text,
+                };
+                if validate(&text).is_ok() {
+                    return Ok(text);
+                }
+            }
         }
-    }
 
-    fn confirm(&mut self, prompt: &str, _default: bool) -> Result<bool, PromptError> {
-        match self.next(prompt)? {
-            Scripted::Yes(answer) => Ok(answer),
-            _ => Err(PromptError::Interrupted),
+        fn choose_many(
+            &mut self,
+            prompt: &str,
+            _items: &[String],
+        ) -> Result<Vec<usize>, PromptError> {
+            match self.next(prompt)? {
+                Scripted::Pick(indexes) => Ok(indexes),
+                _ => Err(PromptError::Interrupted),
+            }
+        }
+
+        fn choose_one(
+            &mut self,
+            prompt: &str,
+            _items: &[String],
+            default: usize,
+        ) -> Result<usize, PromptError> {
+            match self.next(prompt)? {
+                Scripted::Pick(indexes) => Ok(indexes.first().copied().unwrap_or(default)),
+                _ => Err(PromptError::Interrupted),
+            }
+        }
+
+        fn confirm(&mut self, prompt: &str, _default: bool) -> Result<bool, PromptError> {
+            // A scripted pick of 1 is yes, of 0 no.
+            match self.next(prompt)? {
+                Scripted::Pick(indexes) => Ok(indexes.first() == Some(&1)),
+                _ => Err(PromptError::Interrupted),
+            }
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::scripted::{Scripted, ScriptedPrompter};
     use super::*;
     use crate::config::Config;
     use crate::fs::Root;

@@ -419,9 +419,9 @@ fn an_adopting_server_takes_the_history_init_names_as_the_baseline() {
         "{config}"
     );
     repo.commit_all("adopt lancelot");
-    crate::push::accepted(repo.push(["HEAD:refs/heads/main"]));
+    crate::support::accepted(repo.push(["HEAD:refs/heads/main"]));
     repo.edit_spec("Alpha").commit_all("a new edit");
-    crate::push::refused(repo.push(["HEAD:refs/heads/main"]));
+    crate::support::refused(repo.push(["HEAD:refs/heads/main"]));
 }
 
 #[test]

@@ -2,8 +2,8 @@
 //! whose history is not judged, so the first push of years of history to a server
 //! with the hook is accepted, and the first later change to a frozen document is not.
 
-use crate::push::{ALPHA, accepted, refused};
 use crate::support::TestRepo;
+use crate::support::{ALPHA, accepted, refused};
 
 /// A repository whose history already broke the freeze (a frozen spec edited, twice
 /// carried by merges), then adopted lancelot with `baseline` at that history's tip.

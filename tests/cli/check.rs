@@ -2,16 +2,7 @@
 
 use std::process::Command;
 
-use crate::support::{TestRepo, isolate, spec_path};
-
-const ALPHA: &str = "docs/specs/Lancelot_vNext2_Spec_Alpha.md";
-
-fn frozen_alpha() -> TestRepo {
-    let repo = TestRepo::new();
-    repo.spec("Alpha", "Draft").commit_all("draft");
-    repo.set_status("Alpha", "In Progress").commit_all("freeze");
-    repo
-}
+use crate::support::{ALPHA, TestRepo, frozen_alpha_local, isolate, spec_path};
 
 /// `git commit -a`, hooks and all, without asserting how it ends.
 fn commit_all_through_hooks(repo: &TestRepo) -> std::process::Output {
@@ -26,7 +17,7 @@ fn commit_all_through_hooks(repo: &TestRepo) -> std::process::Output {
 
 #[test]
 fn staged_changes_to_a_frozen_spec_are_found() {
-    let repo = frozen_alpha();
+    let repo = frozen_alpha_local();
     repo.lancelot(["check", "--staged"])
         .run()
         .success()
@@ -60,7 +51,7 @@ fn staged_changes_to_a_frozen_spec_are_found() {
 
 #[test]
 fn a_range_is_checked_commit_by_commit() {
-    let repo = frozen_alpha();
+    let repo = frozen_alpha_local();
     let base = repo.rev("HEAD");
     repo.file("src/a.py", "a = 1\n").commit_all("clean");
     repo.edit_spec("Alpha").commit_all("edit");
@@ -88,7 +79,7 @@ fn a_range_is_checked_commit_by_commit() {
 
 #[test]
 fn the_rules_of_the_range_base_are_in_force() {
-    let repo = frozen_alpha();
+    let repo = frozen_alpha_local();
     let base = repo.rev("HEAD");
     repo.file("lancelot.toml", "[freeze]\npaths = []\n")
         .commit_all("disable the freeze");
@@ -112,7 +103,7 @@ fn the_rules_of_the_range_base_are_in_force() {
 
 #[test]
 fn bad_revisions_and_bad_config_are_errors_not_findings() {
-    let repo = frozen_alpha();
+    let repo = frozen_alpha_local();
     repo.lancelot(["check", "--range", "origin/main..HEAD"])
         .run()
         .refused()
@@ -128,7 +119,7 @@ fn bad_revisions_and_bad_config_are_errors_not_findings() {
 
 #[test]
 fn a_shallow_clone_asks_for_more_history() {
-    let origin = frozen_alpha();
+    let origin = frozen_alpha_local();
     origin.edit_spec("Alpha").commit_all("edit");
     let clone = TestRepo::new();
     let url = format!("file://{}", origin.path().display());
@@ -151,7 +142,7 @@ fn a_shallow_clone_asks_for_more_history() {
 
 #[test]
 fn the_pre_commit_hook_refuses_commits_including_commit_dash_a() {
-    let repo = frozen_alpha();
+    let repo = frozen_alpha_local();
     repo.lancelot(["hook", "install"]).run().success();
     repo.edit_spec("Alpha");
     let output = commit_all_through_hooks(&repo);
@@ -166,7 +157,7 @@ fn the_pre_commit_hook_refuses_commits_including_commit_dash_a() {
 
 #[test]
 fn the_pre_push_hook_checks_the_commits_being_pushed() {
-    let repo = frozen_alpha();
+    let repo = frozen_alpha_local();
     let remote = tempfile::tempdir().unwrap();
     let mut options = git2::RepositoryInitOptions::new();
     options
@@ -271,7 +262,7 @@ fn server_install_needs_a_bare_repository() {
 #[test]
 fn hooks_find_a_lancelot_installed_under_a_path_that_is_not_utf8() {
     use std::os::unix::ffi::OsStrExt;
-    let repo = frozen_alpha();
+    let repo = frozen_alpha_local();
     let folder = tempfile::tempdir().unwrap();
     let odd = folder
         .path()
@@ -316,7 +307,7 @@ fn hooks_find_a_lancelot_installed_under_a_path_that_is_not_utf8() {
 
 #[test]
 fn grafts_do_not_change_what_is_judged() {
-    let repo = frozen_alpha();
+    let repo = frozen_alpha_local();
     repo.edit_spec("Alpha").commit_all("edit");
     let edit = repo.rev("HEAD");
     // A graft that makes the edit look like a root commit, with nothing to compare.

@@ -6,7 +6,7 @@
 
 use std::process::Command;
 
-use crate::push::{ALPHA, accepted, frozen_alpha, refused};
+use crate::support::{ALPHA, accepted, frozen_alpha, refused};
 use crate::support::{TestRepo, isolate};
 
 /// Writes a commit object as given (git itself would drop duplicate parents).

@@ -30,10 +30,6 @@ fn fill(repo: &TestRepo, path: &str) {
     repo.file(path, &(text.join("\n") + "\n"));
 }
 
-fn receipt_types(repo: &TestRepo) -> Vec<String> {
-    crate::support::receipt_types(&repo.path().join(".git/lancelot/receipts.jsonl"))
-}
-
 fn findings(repo: &TestRepo) -> Vec<serde_json::Value> {
     let outcome = repo.lancelot(["lint", "--format", "json"]).run();
     let json = outcome.json();
@@ -144,7 +140,7 @@ fn the_gates_lead_a_slice_from_draft_to_done() {
         .run()
         .success();
 
-    let types = receipt_types(&repo);
+    let types = repo.receipt_types();
     assert!(types.contains(&"slice.status_refused".to_owned()));
     assert_eq!(
         types
@@ -537,7 +533,7 @@ fn two_processes_appending_receipts_never_interleave() {
     first.join().unwrap();
     second.join().unwrap();
     // Reading fails on any torn or interleaved line.
-    let types = receipt_types(&repo);
+    let types = repo.receipt_types();
     assert_eq!(types.len(), 80);
     assert!(types.iter().all(|kind| kind == "check.refused"));
 }

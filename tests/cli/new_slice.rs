@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::support::{TODAY, TestRepo, relative_links};
+use crate::support::{TODAY, TestRepo, assert_refused_unchanged, relative_links};
 
 const SPEC: &str = "docs/specs/Lancelot_vNext2_Spec_HealthMonitor.md";
 const BLUEPRINT: &str = "docs/blueprints/Lancelot_vNext2_Blueprint_HealthMonitor.md";
@@ -32,18 +32,6 @@ fn health_monitor(repo: &TestRepo, extra: &[&str]) -> crate::support::Outcome {
     ];
     args.extend_from_slice(extra);
     repo.lancelot(args).run()
-}
-
-/// Asserts that a refused command left the tree byte for byte as it was.
-#[track_caller]
-fn assert_refused_unchanged(repo: &TestRepo, args: &[&str], message: &str) {
-    let before = repo.snapshot();
-    repo.lancelot(args).run().refused().stderr_has(message);
-    assert_eq!(
-        repo.snapshot(),
-        before,
-        "a refused command changed the tree"
-    );
 }
 
 #[test]

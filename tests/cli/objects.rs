@@ -4,7 +4,7 @@
 
 use std::process::Command;
 
-use crate::push::{ALPHA, accepted, frozen_alpha, refused};
+use crate::support::{ALPHA, accepted, frozen_alpha, refused};
 use crate::support::{TestRepo, isolate};
 
 /// Writes a tree object from `(mode, name, id)` entries as given, in that order.

@@ -1,8 +1,8 @@
 //! Break-glass overrides are audited or refused, the pusher is who the server
 //! authenticated, and GitLab's web page shows the reason of a refusal.
 
-use crate::push::{ALPHA, accepted, frozen_alpha, frozen_alpha_with, refused};
 use crate::support::receipts;
+use crate::support::{ALPHA, accepted, frozen_alpha, frozen_alpha_with, refused};
 
 const OVERRIDE: [&str; 3] = [
     "-o",

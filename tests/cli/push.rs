@@ -1,42 +1,10 @@
 //! The pre-receive hook, through real pushes with the git client into a bare
 //! repository (quarantine on, as git does by default).
 
-use crate::support::{Outcome, TestRepo, receipt_types, receipts};
-
-pub const ALPHA: &str = "docs/specs/Lancelot_vNext2_Spec_Alpha.md";
-
-/// A server repository whose `main` has the Alpha spec In Progress.
-pub fn frozen_alpha() -> TestRepo {
-    frozen_alpha_with(None)
-}
-
-pub fn frozen_alpha_with(server_config: Option<&str>) -> TestRepo {
-    let repo = TestRepo::with_server(server_config);
-    repo.spec("Alpha", "Draft")
-        .file("README.md", "hello\n")
-        .commit_all("alpha drafted");
-    repo.set_status("Alpha", "In Progress")
-        .commit_all("alpha in progress");
-    accepted(repo.push(["HEAD:refs/heads/main"]));
-    repo
-}
-
-#[track_caller]
-pub fn accepted(outcome: Outcome) -> Outcome {
-    assert_eq!(outcome.code, 0, "push refused:\n{}", outcome.stderr);
-    outcome
-}
-
-#[track_caller]
-pub fn refused(outcome: Outcome) -> Outcome {
-    assert_ne!(outcome.code, 0, "push accepted:\n{}", outcome.stderr);
-    assert!(
-        outcome.stderr.contains("pre-receive hook declined"),
-        "{}",
-        outcome.stderr
-    );
-    outcome
-}
+use crate::support::{
+    ALPHA, Outcome, TestRepo, accepted, frozen_alpha, frozen_alpha_with, receipt_types, receipts,
+    refused,
+};
 
 /// Pushes HEAD to main and asserts the push is refused and the server unchanged.
 #[track_caller]

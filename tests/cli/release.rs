@@ -1,6 +1,6 @@
 //! `lancelot release` and `lancelot changelog show`, in real repositories.
 
-use crate::support::{TODAY, TestRepo};
+use crate::support::{TODAY, TestRepo, assert_refused_unchanged};
 
 const CHANGELOG: &str = "docs/CHANGELOG.md";
 
@@ -27,23 +27,13 @@ fn with_slice(bump: &str) -> TestRepo {
     repo
 }
 
-/// Everything a refused release must leave alone: files, HEAD, index and tags.
-fn state(repo: &TestRepo) -> (String, String, String, String) {
-    (
-        format!("{:?}", repo.snapshot()),
-        repo.rev("HEAD"),
-        repo.git(["tag", "--list"]),
-        repo.git(["diff", "--cached", "--name-only"]),
-    )
-}
-
+/// Asserts that `release <args>` is refused with `message`, leaving files, HEAD, the
+/// index and the tags alone.
 #[track_caller]
 fn refused_unchanged(repo: &TestRepo, args: &[&str], message: &str) {
-    let before = state(repo);
     let mut full = vec!["release"];
     full.extend_from_slice(args);
-    repo.lancelot(full).run().refused().stderr_has(message);
-    assert_eq!(state(repo), before, "a refused release changed something");
+    assert_refused_unchanged(repo, &full, message);
 }
 
 fn add_entry(repo: &TestRepo, group: &str, entry: &str) {
@@ -250,7 +240,7 @@ fn hand_written_changelog_content_is_preserved() {
 #[test]
 fn dry_run_and_next_write_nothing() {
     let repo = with_slice("minor");
-    let before = state(&repo);
+    let before = repo.state();
     let outcome = repo.lancelot(["release", "--dry-run"]).run().success();
     assert!(outcome.stdout.contains("the next version is 0.1.0"));
     assert!(outcome.stdout.contains(&format!("## [0.1.0] - {TODAY}")));
@@ -267,7 +257,7 @@ fn dry_run_and_next_write_nothing() {
     assert_eq!(json["next"], "0.1.0");
     assert_eq!(json["current"], "0.0.0");
     assert_eq!(json["bump"], "minor");
-    assert_eq!(state(&repo), before);
+    assert_eq!(repo.state(), before);
 }
 
 #[test]
@@ -379,12 +369,7 @@ fn a_repository_without_commits_is_refused() {
 
 #[track_caller]
 fn refused_unchanged_without_head(repo: &TestRepo) {
-    let before = repo.snapshot();
-    repo.lancelot(["release"])
-        .run()
-        .refused()
-        .stderr_has("no commits yet");
-    assert_eq!(repo.snapshot(), before);
+    assert_refused_unchanged(repo, &["release"], "no commits yet");
 }
 
 #[test]

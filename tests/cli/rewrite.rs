@@ -5,7 +5,7 @@
 
 use std::process::Command;
 
-use crate::push::{ALPHA, accepted, frozen_alpha, refused};
+use crate::support::{ALPHA, accepted, frozen_alpha, refused};
 use crate::support::{TestRepo, isolate};
 
 /// Runs git against the server's bare repository, as the forge itself would.
@@ -227,7 +227,7 @@ fn a_push_that_weakens_the_rules_in_force_is_refused_and_tightening_is_not() {
 
 #[test]
 fn with_a_server_side_file_the_repositorys_rules_file_is_not_in_force() {
-    let repo = crate::push::frozen_alpha_with(Some("[freeze]\n"));
+    let repo = crate::support::frozen_alpha_with(Some("[freeze]\n"));
     repo.file("lancelot.toml", "[freeze]\npaths = []\n")
         .commit_all("no rules in the repository");
     accepted(repo.push(["HEAD:refs/heads/main"]));

@@ -4,19 +4,12 @@
 
 use git2::ObjectFormat::Sha256;
 
-use crate::push::{ALPHA, accepted, refused};
-use crate::support::TestRepo;
+use crate::support::{ALPHA, TestRepo, accepted, frozen_alpha_in, refused};
 
 /// A SHA-256 server whose `main` has the Alpha spec In Progress.
 fn frozen_alpha() -> TestRepo {
-    let repo = TestRepo::with_server_in(Sha256, None);
-    repo.spec("Alpha", "Draft")
-        .file("README.md", "hello\n")
-        .commit_all("alpha drafted");
-    repo.set_status("Alpha", "In Progress")
-        .commit_all("alpha in progress");
+    let repo = frozen_alpha_in(Sha256, None);
     assert_eq!(repo.rev("HEAD").len(), 64, "not a SHA-256 repository");
-    accepted(repo.push(["HEAD:refs/heads/main"]));
     repo
 }
 

@@ -5,7 +5,7 @@
 
 use insta::assert_snapshot;
 
-use crate::push::{ALPHA, frozen_alpha};
+use crate::support::{ALPHA, frozen_alpha};
 use crate::support::{Outcome, TestRepo, spec_text};
 
 /// A repository with the Alpha slice scaffolded and committed.

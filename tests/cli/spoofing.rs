@@ -3,8 +3,8 @@
 //! is frozen and its edit refused; each smuggling transition is refused; what
 //! `set-status` writes is accepted.
 
-use crate::push::{ALPHA, accepted, frozen_alpha, refused};
 use crate::support::TestRepo;
+use crate::support::{ALPHA, accepted, frozen_alpha, refused};
 
 /// Pushes `document` as Alpha's spec, then an edit of it; returns the edit's outcome.
 fn push_then_edit(document: &str) -> crate::support::Outcome {

@@ -291,6 +291,29 @@ impl TestRepo {
         Run { command }
     }
 
+    /// What a refused command must leave alone: the work tree's files, HEAD (empty
+    /// when unborn), the tags and the staged paths.
+    pub fn state(&self) -> (String, String, String, String) {
+        let git = git2::Repository::open(self.path()).unwrap();
+        let head = git
+            .head()
+            .ok()
+            .and_then(|head| head.target())
+            .map(|oid| oid.to_string())
+            .unwrap_or_default();
+        (
+            format!("{:?}", self.snapshot()),
+            head,
+            self.git(["tag", "--list"]),
+            self.git(["diff", "--cached", "--name-only"]),
+        )
+    }
+
+    /// The types of the receipts in this repository's log, oldest first.
+    pub fn receipt_types(&self) -> Vec<String> {
+        receipt_types(&self.path().join(".git/lancelot/receipts.jsonl"))
+    }
+
     /// The isolated HOME of this repository's runs.
     pub fn home(&self) -> &Path {
         self.home.path()
@@ -512,4 +535,64 @@ pub fn normalize(text: &str, repo: &TestRepo) -> String {
         })
         .collect();
     lines.join("\n") + "\n"
+}
+
+// The frozen Alpha spec, shared by the freeze tests.
+
+/// Where the default configuration puts the Alpha spec.
+pub const ALPHA: &str = "docs/specs/Lancelot_vNext2_Spec_Alpha.md";
+
+/// A server repository whose `main` has the Alpha spec In Progress.
+pub fn frozen_alpha() -> TestRepo {
+    frozen_alpha_with(None)
+}
+
+pub fn frozen_alpha_with(server_config: Option<&str>) -> TestRepo {
+    frozen_alpha_in(object_format(), server_config)
+}
+
+/// `frozen_alpha_with` in the object format `format`.
+pub fn frozen_alpha_in(format: git2::ObjectFormat, server_config: Option<&str>) -> TestRepo {
+    let repo = TestRepo::with_server_in(format, server_config);
+    repo.spec("Alpha", "Draft")
+        .file("README.md", "hello\n")
+        .commit_all("alpha drafted");
+    repo.set_status("Alpha", "In Progress")
+        .commit_all("alpha in progress");
+    accepted(repo.push(["HEAD:refs/heads/main"]));
+    repo
+}
+
+#[track_caller]
+pub fn accepted(outcome: Outcome) -> Outcome {
+    assert_eq!(outcome.code, 0, "push refused:\n{}", outcome.stderr);
+    outcome
+}
+
+#[track_caller]
+pub fn refused(outcome: Outcome) -> Outcome {
+    assert_ne!(outcome.code, 0, "push accepted:\n{}", outcome.stderr);
+    assert!(
+        outcome.stderr.contains("pre-receive hook declined"),
+        "{}",
+        outcome.stderr
+    );
+    outcome
+}
+
+/// A repository (no server) whose Alpha spec went Draft, then In Progress.
+pub fn frozen_alpha_local() -> TestRepo {
+    let repo = TestRepo::new();
+    repo.spec("Alpha", "Draft").commit_all("draft");
+    repo.set_status("Alpha", "In Progress").commit_all("freeze");
+    repo
+}
+
+/// Asserts that `lancelot <args>` is refused with `message` and leaves the work
+/// tree, HEAD, the tags and the index as they were.
+#[track_caller]
+pub fn assert_refused_unchanged(repo: &TestRepo, args: &[&str], message: &str) {
+    let before = repo.state();
+    repo.lancelot(args).run().refused().stderr_has(message);
+    assert_eq!(repo.state(), before, "a refused command changed something");
 }
