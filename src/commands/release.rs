@@ -84,9 +84,10 @@ fn parse_target(text: Option<&str>, pre: Option<&str>) -> Result<Target, Error> 
         ));
     }
     Version::parse(text).map(Target::Exact).map_err(|error| {
-        ReleaseError::Invalid(format!(
-            "`{text}` is neither major, minor, patch nor a semver version: {error}"
-        ))
+        ReleaseError::NotAVersion {
+            text: text.to_owned(),
+            reason: error.to_string(),
+        }
         .into()
     })
 }

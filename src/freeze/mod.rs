@@ -30,8 +30,13 @@ pub use walk::{Checker, KnownRefs, Limits, new_commits, range_commits};
 #[derive(Debug, thiserror::Error)]
 pub enum FreezeError {
     /// The `[freeze]` table is invalid.
-    #[error("invalid freeze configuration: {0}")]
-    Config(String),
+    #[error("invalid freeze configuration: {key}: {problem}")]
+    Config {
+        /// The key at fault, e.g. `[freeze] paths`.
+        key: String,
+        /// What is wrong with it.
+        problem: String,
+    },
     /// The configuration file could not be read or parsed.
     #[error(transparent)]
     ConfigFile(#[from] crate::config::ConfigError),
@@ -104,7 +109,10 @@ impl FreezeError {
     /// What to do about the error.
     pub fn hint(&self) -> Option<String> {
         match self {
-            FreezeError::Config(_) => Some("fix [freeze] in lancelot.toml; docs/config.md describes every key".into()),
+            FreezeError::Config { key, .. } if key.starts_with("git config") => Some(format!(
+                "set it to a positive number: {key} <number> (docs/config.md)"
+            )),
+            FreezeError::Config { .. } => Some("fix [freeze] in lancelot.toml; docs/config.md describes every key".into()),
             FreezeError::ConfigFile(error) => error.hint(),
             FreezeError::Files(error) => error.hint(),
             FreezeError::Git { .. } => None,

@@ -111,9 +111,10 @@ impl Rules {
             ("override_allow", config.override_allow.len()),
         ];
         if let Some((key, count)) = lists.into_iter().find(|(_, count)| *count > MOST) {
-            return Err(FreezeError::Config(format!(
-                "[freeze] {key} has {count} entries; lancelot reads at most {MOST}"
-            )));
+            return Err(FreezeError::Config {
+                key: format!("[freeze] {key}"),
+                problem: format!("{count} entries; lancelot reads at most {MOST}"),
+            });
         }
         let mut builder = GlobSetBuilder::new();
         let mut prefixes = Vec::new();
@@ -122,39 +123,35 @@ impl Rules {
                 .literal_separator(true)
                 .backslash_escape(true)
                 .build()
-                .map_err(|error| FreezeError::Config(format!("[freeze] paths: {error}")))?;
+                .map_err(|error| config_error("paths", error))?;
             builder.add(glob);
             prefixes.push(literal_prefix(pattern));
         }
         let globs = builder
             .build()
-            .map_err(|error| FreezeError::Config(format!("[freeze] paths: {error}")))?;
+            .map_err(|error| config_error("paths", error))?;
         let mut known = GlobSetBuilder::new();
         for pattern in &config.known_refs {
             let glob = GlobBuilder::new(pattern)
                 .literal_separator(false)
                 .backslash_escape(true)
                 .build()
-                .map_err(|error| FreezeError::Config(format!("[freeze] known_refs: {error}")))?;
+                .map_err(|error| config_error("known_refs", error))?;
             known.add(glob);
         }
         let known_refs = known
             .build()
-            .map_err(|error| FreezeError::Config(format!("[freeze] known_refs: {error}")))?;
+            .map_err(|error| config_error("known_refs", error))?;
         let status = |key: &str, text: &str| {
             let status = Status::new(text);
             if status.is_empty() {
-                Err(FreezeError::Config(format!(
-                    "[freeze] {key}: a status cannot be empty"
-                )))
+                Err(config_error(key, "a status cannot be empty"))
             } else {
                 Ok(status)
             }
         };
         if config.status_field.trim().is_empty() {
-            return Err(FreezeError::Config(
-                "[freeze] status_field cannot be empty".into(),
-            ));
+            return Err(config_error("status_field", "it cannot be empty"));
         }
         let frozen = config
             .frozen
@@ -500,6 +497,14 @@ fn is_single_word(value: &str) -> bool {
         && value
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '/'))
+}
+
+/// The error of `[freeze] <key>`.
+fn config_error(key: &str, problem: impl ToString) -> FreezeError {
+    FreezeError::Config {
+        key: format!("[freeze] {key}"),
+        problem: problem.to_string(),
+    }
 }
 
 /// Whether a tree entry mode is a regular file.

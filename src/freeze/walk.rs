@@ -84,7 +84,10 @@ impl Limits {
                 .ok()
                 .filter(|value| *value > 0)
                 .ok_or_else(|| {
-                    FreezeError::Config(format!("git config {key} must be a positive number"))
+                    FreezeError::Config {
+                        key: format!("git config {key}"),
+                        problem: "it must be a positive number".into(),
+                    }
                 })?;
             match key {
                 "lancelot.maxParents" => limits.parents = value,

@@ -89,11 +89,7 @@ pub fn decide(changelog: &Changelog, tags: &Tags, ask: Ask<'_>) -> Result<Decisi
         .filter(|(version, _)| !version.pre.is_empty() && version > &last_final)
         .flat_map(|(_, section)| section.entries().into_iter().map(|entry| entry.text))
         .collect();
-    let pre = ask
-        .pre
-        .map(parse_label)
-        .transpose()
-        .map_err(ReleaseError::Invalid)?;
+    let pre = ask.pre.map(parse_label).transpose()?;
     let (next, bump) = next_of(
         ask.target,
         &current,
@@ -145,10 +141,8 @@ fn next_of(
     pending: &[String],
     pre: Option<&str>,
 ) -> Result<(Version, Option<Bump>), ReleaseError> {
-    let too_large = || {
-        ReleaseError::Invalid(format!(
-            "{last_final} cannot be raised further: a part of it is the largest number semver holds"
-        ))
+    let too_large = || ReleaseError::Overflow {
+        version: last_final.clone(),
     };
     let bump = match target {
         Target::Exact(version) => return Ok((version.clone(), None)),
@@ -370,14 +364,14 @@ mod tests {
         let lower = decide_with(&["1.4.0"], &["x"], Target::Exact(v("1.3.0")), None);
         assert!(matches!(lower, Err(ReleaseError::NotGreater { .. })));
         let label = decide_with(&["1.4.0"], &["x"], Target::Computed, Some("r c"));
-        assert!(matches!(label, Err(ReleaseError::Invalid(_))));
+        assert!(matches!(label, Err(ReleaseError::BadLabel { .. })));
         let overflow = decide_with(
             &[&format!("{}.0.0", u64::MAX)],
             &["x (bump: major)"],
             Target::Computed,
             None,
         );
-        assert!(matches!(overflow, Err(ReleaseError::Invalid(_))));
+        assert!(matches!(overflow, Err(ReleaseError::Overflow { .. })));
 
         let path = RelPath::parse("CHANGELOG.md").unwrap();
         let ask = |prefix| Ask {

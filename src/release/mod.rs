@@ -120,9 +120,26 @@ pub enum ReleaseError {
         /// The current version.
         current: Version,
     },
-    /// The requested version or label is not valid.
-    #[error("{0}")]
-    Invalid(String),
+    /// The requested version is neither a bump nor a semver version.
+    #[error("`{text}` is neither major, minor, patch nor a semver version: {reason}")]
+    NotAVersion {
+        /// What was given.
+        text: String,
+        /// Why semver refuses it.
+        reason: String,
+    },
+    /// The prerelease label is not one semver accepts.
+    #[error("`{label}` is not a prerelease label: use letters, digits and -, like rc or beta")]
+    BadLabel {
+        /// The label given.
+        label: String,
+    },
+    /// A part of the version is the largest number semver holds.
+    #[error("{version} cannot be raised further: a part of it is the largest number semver holds")]
+    Overflow {
+        /// The version that cannot be raised.
+        version: Version,
+    },
     /// The tag exists already.
     #[error("the tag {0} already exists")]
     TagExists(String),
@@ -211,7 +228,8 @@ impl ReleaseError {
                 "slices add their entries with `lancelot new-slice`; add an entry under ## [Unreleased]".into()
             }
             ReleaseError::NotGreater { .. } => "give a greater version, or a bump: major, minor or patch".into(),
-            ReleaseError::Invalid(_) => "versions are semver, like 1.4.0 or 2.0.0-rc.1 (no leading v)".into(),
+            ReleaseError::NotAVersion { .. } | ReleaseError::BadLabel { .. } => "versions are semver, like 1.4.0 or 2.0.0-rc.1 (no leading v)".into(),
+            ReleaseError::Overflow { .. } => "give the version to release exactly".into(),
             ReleaseError::TagExists(_) => "that version was released already; pick the next one".into(),
             ReleaseError::TagStyle { seen, .. } => format!(
                 "set [release] tag_prefix = \"{seen}\" in lancelot.toml (tagging the released commit anew would make a second, wrong tag)"

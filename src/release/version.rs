@@ -58,12 +58,12 @@ pub fn bumped(version: &Version, bump: Bump) -> Option<Version> {
 }
 
 /// Validates a prerelease label such as `rc` or `beta`.
-pub fn parse_label(label: &str) -> Result<String, String> {
+pub fn parse_label(label: &str) -> Result<String, super::ReleaseError> {
     let valid = !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
     if !valid || label.chars().all(|c| c.is_ascii_digit()) {
-        return Err(format!(
-            "`{label}` is not a prerelease label: use letters, digits and -, like rc or beta"
-        ));
+        return Err(super::ReleaseError::BadLabel {
+            label: label.to_owned(),
+        });
     }
     Ok(label.to_owned())
 }
