@@ -36,6 +36,15 @@ impl Bump {
     }
 }
 
+impl Bump {
+    /// The bump named `text` (`major`, `minor` or `patch`, any case).
+    pub fn parse(text: &str) -> Option<Bump> {
+        [Bump::Patch, Bump::Minor, Bump::Major]
+            .into_iter()
+            .find(|bump| text.trim().eq_ignore_ascii_case(bump.as_str()))
+    }
+}
+
 impl fmt::Display for Bump {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

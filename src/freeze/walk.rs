@@ -83,11 +83,9 @@ impl Limits {
             let value = u64::try_from(value)
                 .ok()
                 .filter(|value| *value > 0)
-                .ok_or_else(|| {
-                    FreezeError::Config {
-                        key: format!("git config {key}"),
-                        problem: "it must be a positive number".into(),
-                    }
+                .ok_or_else(|| FreezeError::Config {
+                    key: format!("git config {key}"),
+                    problem: "it must be a positive number".into(),
                 })?;
             match key {
                 "lancelot.maxParents" => limits.parents = value,

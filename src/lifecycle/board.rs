@@ -82,8 +82,8 @@ pub fn rows(project: &Project, repo: &Repository, only: Option<&Slice>) -> Vec<R
             Row {
                 feature: slice.feature.pascal(),
                 status: slice.status.clone(),
-                flag: slice.flag.clone(),
-                bump: slice.bump.clone(),
+                flag: slice.flag.as_str().to_owned(),
+                bump: slice.bump.map(|bump| bump.as_str().to_owned()),
                 module: layout.module.to_string(),
                 artifacts: Artifacts {
                     spec: true,
@@ -91,7 +91,7 @@ pub fn rows(project: &Project, repo: &Repository, only: Option<&Slice>) -> Vec<R
                     architecture: project.exists(&layout.architecture),
                     runbook: project.exists(&layout.runbook),
                     changelog: has_changelog_entry(project, slice),
-                    flag: project.env_flags.contains(&slice.flag),
+                    flag: project.declares(&slice.flag),
                     module: project.exists(&layout.module),
                 },
                 depends_on: project

@@ -89,10 +89,11 @@ pub fn completeness_gaps(project: &Project, slice: &Slice) -> Vec<String> {
             project.config.paths.changelog
         ));
     }
-    if !project.env_flags.contains(&slice.flag) {
+    if !project.declares(&slice.flag) {
         gaps.push(format!(
             "the flag {} is not declared in {}",
-            slice.flag, project.config.paths.env_file
+            slice.flag.as_str(),
+            project.config.paths.env_file
         ));
     }
     gaps
@@ -349,7 +350,7 @@ mod tests {
             vec![slice.clone()],
             if complete { entry } else { String::new() },
             if complete {
-                vec![slice.flag.clone()]
+                vec![slice.flag.as_str().to_owned()]
             } else {
                 Vec::new()
             },

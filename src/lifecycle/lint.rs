@@ -27,7 +27,11 @@ pub fn lint(project: &Project) -> Vec<Finding> {
     }
     let env_file = project.config.paths.env_file.to_string();
     for flag in &project.env_flags {
-        if !project.slices.iter().any(|slice| slice.flag == *flag) {
+        if !project
+            .slices
+            .iter()
+            .any(|slice| slice.flag.as_str() == flag)
+        {
             findings.push(Finding {
                 slice: "-".into(),
                 file: env_file.clone(),
@@ -254,11 +258,22 @@ fn artifact_findings(project: &Project, slice: &Slice) -> Vec<Found> {
             "add an entry under ## [Unreleased] linking both (SOP 8.2)",
         ));
     }
-    if !project.env_flags.contains(&slice.flag) {
+    if let Some(written) = &slice.flag_written {
+        findings.push(found(
+            &slice.layout.spec,
+            format!("the Feature flag `{written}` is not a flag name"),
+            format!(
+                "write FEATURE_ and upper-case letters, digits or _, like {}",
+                slice.flag.as_str()
+            ),
+        ));
+    }
+    if !project.declares(&slice.flag) {
+        let flag = slice.flag.as_str();
         findings.push(found(
             &project.config.paths.env_file,
-            format!("the flag {} is not declared", slice.flag),
-            format!("add `{}=false` (SOP Step 3)", slice.flag),
+            format!("the flag {flag} is not declared"),
+            format!("add `{flag}=false` (SOP Step 3)"),
         ));
     }
     findings

@@ -20,7 +20,7 @@ use crate::doc::{self, Status};
 use crate::envfile;
 use crate::feature::FeatureName;
 use crate::fs::{FsError, RelPath, Root, TEXT_LIMIT};
-use crate::slice::{ExistingSlice, SliceLayout, existing_slices};
+use crate::slice::{Bump, ExistingSlice, Flag, SliceLayout, existing_slices};
 
 /// The statuses a slice moves through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -135,10 +135,13 @@ pub struct Slice {
     pub status: Option<String>,
     /// The blueprint's status as written.
     pub blueprint_status: Option<String>,
-    /// The flag the spec declares (the conventional one when it declares none).
-    pub flag: String,
-    /// The bump the spec declares.
-    pub bump: Option<String>,
+    /// The flag the spec declares (the conventional one when it declares none, or
+    /// one that is no flag name: see `flag_written`).
+    pub flag: Flag,
+    /// What the spec writes as its flag when that is no flag name.
+    pub flag_written: Option<String>,
+    /// The bump the spec declares, when it is one.
+    pub bump: Option<Bump>,
     /// The slices named by `Depends on` (as written: names or spec links).
     pub depends_on: Vec<String>,
 }
@@ -213,6 +216,13 @@ impl Project {
             changelog,
             env_flags,
         })
+    }
+
+    /// Whether the env file declares `flag`.
+    pub fn declares(&self, flag: &Flag) -> bool {
+        self.env_flags
+            .iter()
+            .any(|declared| declared == flag.as_str())
     }
 
     /// A project from what was read: the slices, the CHANGELOG's text, the flags the
@@ -367,11 +377,16 @@ impl Slice {
             }
             None => Vec::new(),
         };
+        let written = field("Feature flag").and_then(|value| first_token(&value));
+        let flag = written
+            .as_deref()
+            .and_then(|text| text.parse::<Flag>().ok());
         Slice {
-            flag: field("Feature flag")
+            flag_written: written.filter(|_| flag.is_none()),
+            flag: flag.unwrap_or_else(|| Flag::for_feature(&existing.feature)),
+            bump: field("Version bump")
                 .and_then(|value| first_token(&value))
-                .unwrap_or_else(|| existing.feature.flag()),
-            bump: field("Version bump").and_then(|value| first_token(&value)),
+                .and_then(|text| Bump::parse(&text)),
             status: field("Status"),
             blueprint_status: None,
             feature: existing.feature.clone(),
