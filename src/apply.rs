@@ -23,21 +23,21 @@ pub static APPLYING: AtomicBool = AtomicBool::new(false);
 pub enum FileChange {
     /// A new file; the path must not exist.
     Create {
-        /// Where.
+        /// The file to create.
         path: RelPath,
-        /// What.
+        /// Its contents.
         contents: String,
         /// Whether the file is a program (mode 0755 less the umask).
         executable: bool,
     },
     /// A new, empty folder; the path must not exist.
     Folder {
-        /// Where.
+        /// The folder to create.
         path: RelPath,
     },
     /// A change to an existing file, which must still hold `before` when applied.
     Update {
-        /// Where.
+        /// The file to change.
         path: RelPath,
         /// The contents the plan was made from.
         before: String,
@@ -159,7 +159,7 @@ pub enum ApplyError {
     /// A file to create appeared, or a file to change was changed, since planning.
     #[error("{path} changed while lancelot was working; nothing was written")]
     Conflict {
-        /// The file.
+        /// The file found changed.
         path: RelPath,
     },
     /// A path of the plan cannot be written safely (a link, a git folder).
@@ -168,7 +168,7 @@ pub enum ApplyError {
     /// A write failed; everything written before it was undone.
     #[error("{source}; every change was rolled back")]
     Write {
-        /// Why.
+        /// The write that failed.
         source: FsError,
     },
     /// A write failed and so did part of the rollback.

@@ -195,27 +195,27 @@ pub enum FsError {
     /// The path is inside a git folder.
     #[error("{path} is inside the git folder; lancelot never writes there")]
     GitFolder {
-        /// The path.
+        /// The path that reaches into the git folder.
         path: String,
     },
     /// Something other than a regular file is where a file is expected.
     #[error("{path} is not a regular file")]
     NotAFile {
-        /// The path.
+        /// The path where a file was expected.
         path: String,
     },
     /// Something other than a folder is where a folder is expected.
     #[error("{path} is not a folder")]
     NotAFolder {
-        /// The path.
+        /// The path where a folder was expected.
         path: String,
     },
     /// The file is larger than lancelot reads.
     #[error("{path} is larger than {limit} bytes, more than lancelot reads")]
     TooLarge {
-        /// The file.
+        /// The file that is too large.
         path: String,
-        /// The cap.
+        /// The most bytes lancelot reads of it.
         limit: u64,
     },
     /// The files read add up to more than [`READ_BUDGET`].
@@ -227,7 +227,7 @@ pub enum FsError {
     /// The file is not UTF-8 text.
     #[error("{path} is not UTF-8 text")]
     NotText {
-        /// The file.
+        /// The file that holds bytes other than UTF-8.
         path: String,
     },
     /// The operating system refused.
@@ -235,7 +235,7 @@ pub enum FsError {
     Io {
         /// What was being done.
         action: &'static str,
-        /// The path.
+        /// The path the operation was on.
         path: String,
         /// The I/O error.
         #[source]

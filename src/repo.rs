@@ -199,7 +199,7 @@ impl Role {
 /// A git identity and, when the environment fixes it, its time.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Identity {
-    /// The name.
+    /// The name, as commits record it.
     pub name: String,
     /// The address.
     pub email: String,

@@ -224,9 +224,9 @@ pub enum ConfigError {
     /// The file could not be read.
     #[error("cannot read the configuration file {}", crate::ui::safe(&path.display().to_string()))]
     Read {
-        /// The file.
+        /// The configuration file named.
         path: PathBuf,
-        /// Why.
+        /// Why it could not be read.
         #[source]
         source: FsError,
     },
@@ -356,7 +356,7 @@ impl Config {
 pub struct NamePart(String);
 
 impl NamePart {
-    /// The text.
+    /// The name part as written in file names.
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -24,7 +24,7 @@ pub struct Finding {
     pub topic: &'static str,
     /// What was chosen.
     pub value: String,
-    /// Why.
+    /// What it was found from, or why it was chosen.
     pub reason: String,
 }
 

@@ -92,7 +92,7 @@ pub enum FreezeError {
     /// A hook received input it does not understand.
     #[error("malformed hook input line {line:?}: {reason}")]
     HookInput {
-        /// The line.
+        /// The input line, as received.
         line: String,
         /// What is wrong with it.
         reason: String,
@@ -199,7 +199,7 @@ pub struct RefRefusal {
     /// The ref, as text.
     #[serde(rename = "ref")]
     pub name: String,
-    /// Why.
+    /// Why the update is refused.
     pub reason: RefReason,
     /// What exactly, when there is more to say.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -18,7 +18,7 @@ pub const OVERRIDE_OPTION: &str = "lancelot-override";
 /// Who pushes, and how the server knows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pusher {
-    /// The name.
+    /// The name the server knows the pusher by.
     pub name: String,
     /// Where it came from: a variable, or `account` for the hook's own account.
     pub source: String,

@@ -169,7 +169,7 @@ pub enum ReleaseError {
     /// A version file is missing or lacks its key.
     #[error("version file {path}: {reason}")]
     VersionFile {
-        /// The file.
+        /// The version file, as configured.
         path: RelPath,
         /// What is wrong.
         reason: String,

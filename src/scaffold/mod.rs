@@ -61,7 +61,7 @@ pub enum ScaffoldError {
     /// A file the slice would create is already there.
     #[error("{path} already exists; nothing was written")]
     TargetExists {
-        /// The file.
+        /// The file that is already there.
         path: RelPath,
     },
     /// No file declares the modules of a new Rust module's folder.
