@@ -16,6 +16,5 @@ pub use sections::{
     sibling_field_line, upsert_field,
 };
 pub use status::{
-    Status, all_field_values, field_value, field_values, is_invisible, is_look_alike,
-    quick_field_values,
+    Status, field_value, field_values, find_field_value, is_invisible, is_look_alike,
 };

@@ -296,41 +296,30 @@ fn line_starts(text: &str) -> Vec<usize> {
     starts
 }
 
-/// Every value a reader may take for `field`, in document order: every top-level one
-/// of the front matter, every line the line reader finds in the body, and every line
-/// the rendered reading finds. A document is in a frozen status when any of these is.
-pub fn all_field_readings(text: &str, field: &str) -> Vec<String> {
+/// The first value a reader may take for `field` that `pick` accepts, anywhere in the
+/// document: every top-level one of the front matter, then every line the line reader
+/// finds in the body, in document order, then every line the rendered reading finds.
+/// A document is in a frozen status when any of these is, so this reads no further
+/// than it must: the rendering (the costly reading) only when no line decides.
+pub fn find_field_reading<T>(
+    text: &str,
+    field: &str,
+    mut pick: impl FnMut(&str) -> Option<T>,
+) -> Option<T> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut readings = line_readings(text, field);
-    readings.extend(super::rendered::field_lines(
-        text,
-        field,
-        &line_starts(text),
-        false,
-    ));
-    readings.sort_by_key(|(index, _)| *index);
-    distinct(readings)
-}
-
-/// The readings of [`all_field_readings`] that need no rendering (the front matter's
-/// and every body line's): a quick first look, a subset of them.
-pub fn quick_field_readings(text: &str, field: &str) -> Vec<String> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    distinct(line_readings(text, field))
-}
-
-/// Every top-level value of the front matter and every field line of the body, read
-/// line by line.
-fn line_readings(text: &str, field: &str) -> Vec<(usize, String)> {
-    let mut readings = front_matter_readings(text, field);
-    for (index, line) in Lines::new(text).enumerate() {
-        if line.place == Place::Body
-            && let Some(value) = field_line(&line.visible, field)
-        {
-            readings.push((index, value.to_owned()));
-        }
+    let front_matter = front_matter_readings(text, field);
+    if let Some(found) = front_matter.iter().find_map(|(_, value)| pick(value)) {
+        return Some(found);
     }
-    readings
+    let body = Lines::new(text)
+        .filter(|line| line.place == Place::Body)
+        .find_map(|line| field_line(&line.visible, field).and_then(&mut pick));
+    if body.is_some() {
+        return body;
+    }
+    super::rendered::field_lines(text, field, &line_starts(text), false)
+        .iter()
+        .find_map(|(_, value)| pick(value))
 }
 
 fn hidden_line<'a>(raw: &'a str, content: &'a str) -> Line<'a> {

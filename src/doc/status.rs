@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use unicode_normalization::UnicodeNormalization;
 
-use super::reader::{all_field_readings, field_readings, quick_field_readings};
+use super::reader::{field_readings, find_field_reading};
 
 /// Decodes document bytes: a leading UTF-8 byte-order mark is dropped and invalid
 /// UTF-8 is replaced, so no input can make parsing fail.
@@ -23,22 +23,18 @@ pub fn field_values(bytes: &[u8], field: &str) -> Vec<String> {
     field_readings(&decode(bytes), field)
 }
 
-/// Every value a reader may take for `field`, anywhere in the document (see
-/// [`all_field_readings`]): what decides whether a document is frozen.
-pub fn all_field_values(bytes: &[u8], field: &str) -> Vec<String> {
+/// The first value a reader may take for `field`, anywhere in the document, that
+/// `pick` accepts (see [`find_field_reading`]): what decides whether a document is
+/// frozen.
+pub fn find_field_value<T>(
+    bytes: &[u8],
+    field: &str,
+    pick: impl FnMut(&str) -> Option<T>,
+) -> Option<T> {
     if field.is_empty() {
-        return Vec::new();
+        return None;
     }
-    all_field_readings(&decode(bytes), field)
-}
-
-/// The values of [`all_field_values`] found without rendering the document: when
-/// one of them decides, the rendering is not needed.
-pub fn quick_field_values(bytes: &[u8], field: &str) -> Vec<String> {
-    if field.is_empty() {
-        return Vec::new();
-    }
-    quick_field_readings(&decode(bytes), field)
+    find_field_reading(&decode(bytes), field, pick)
 }
 
 /// The first value a reader finds for `field`.

@@ -6,9 +6,7 @@ use serde::Serialize;
 
 use crate::config::FreezeConfig;
 use crate::doc::reader::{self, Line};
-use crate::doc::{
-    Status, all_field_values, field_span, field_value, quick_field_values, sibling_field_line,
-};
+use crate::doc::{Status, field_span, field_value, find_field_value, sibling_field_line};
 
 use super::FreezeError;
 
@@ -222,17 +220,13 @@ impl Rules {
     /// The configured frozen status a document is in: a document whose front matter
     /// and body disagree is frozen when either is.
     pub fn frozen_status_of(&self, text: &[u8]) -> Option<&str> {
-        let frozen = |readings: Vec<String>| {
-            readings.iter().find_map(|written| {
-                // Right-to-left text (`U+202E`, `<bdo dir=rtl>`) shows the value backwards.
+        find_field_value(text, &self.status_field, |written| {
+            // Right-to-left text (`U+202E`, `<bdo dir=rtl>`) shows the value backwards.
+            self.frozen_status(written).or_else(|| {
                 let backwards: String = written.chars().rev().collect();
-                self.frozen_status(written)
-                    .or_else(|| self.frozen_status(&backwards))
+                self.frozen_status(&backwards)
             })
-        };
-        // The readings that need no rendering usually decide; render only if not.
-        frozen(quick_field_values(text, &self.status_field))
-            .or_else(|| frozen(all_field_values(text, &self.status_field)))
+        })
     }
 
     /// The configured frozen status a written status means, if any.
@@ -315,10 +309,15 @@ impl Rules {
             Some(1) => true,
             _ => return false,
         };
-        // One rendering of the old text finds the status and every mutable field.
         let others: Vec<&str> = self.other_mutable_fields().collect();
         let mut fields = vec![self.status_field.as_str()];
         fields.extend(others.iter().copied());
+        // Most edits change a line that is no field line of the old text: refused
+        // before the costly rendering. (With a line added, the lines below it shift.)
+        if !adds_a_line && edits_other_lines(old, new, &fields) {
+            return false;
+        }
+        // One rendering of the old text finds the status and every mutable field.
         let mut found = reader::fields_lines(old, &fields).into_iter();
         let status_lines = found.next().unwrap_or_default();
         let mut mutable: Vec<(usize, &str)> = Vec::new();
@@ -431,6 +430,24 @@ impl Rules {
             })
         })
     }
+}
+
+/// Whether `new` (as many lines as `old`) changes a line that no field edit can
+/// account for: one not written whole on both sides, or that is no line of one of
+/// `fields` in the old text. Every line the full comparison accepts as changed
+/// passes this, so a `true` here is its `false`.
+fn edits_other_lines(old: &str, new: &str, fields: &[&str]) -> bool {
+    reader::Lines::new(old)
+        .zip(reader::Lines::new(new))
+        .any(|(before, after)| {
+            before.raw != after.raw
+                && (!before.plain
+                    || !after.plain
+                    || before.place != after.place
+                    || fields
+                        .iter()
+                        .all(|field| field_span(before.content, field).is_none()))
+        })
 }
 
 /// Whether a status value is plain text: nothing in it can hide the lines after it.
