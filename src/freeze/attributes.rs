@@ -10,9 +10,11 @@
 //! Resolution follows git: every file from the repository's root down to the
 //! document's folder, deeper files and later lines winning; an attribute is set,
 //! unset (`-x`), unspecified again (`!x`) or given a value (`x=v`); macros come from
-//! the root file only (and `binary`); `export-ignore` on a folder on the way drops
-//! everything below it. Patterns: one without a `/` matches a name at any depth, one
-//! with a `/` the path from the file's folder, one ending in `/` folders only. Line
+//! the root file only (and `binary`), the last definition winning; `export-ignore` on
+//! a folder on the way drops everything below it. Patterns: one without a `/` matches
+//! a name at any depth, one with a `/` the path from the file's folder, one ending in
+//! `/` folders only; a pattern counts both as written and with case ignored (as
+//! clones with `core.ignorecase` match it). Line
 //! endings, diffs and merges are harmless; any other attribute (an unknown name too)
 //! counts, so an unknown attribute errs towards refusing.
 
@@ -49,6 +51,9 @@ struct Line {
 #[derive(Debug)]
 struct Pattern {
     glob: GlobMatcher,
+    /// The same glob, case ignored: how clones that ignore case (`core.ignorecase`,
+    /// the default on macOS and Windows) match it.
+    glob_any_case: GlobMatcher,
     /// It has a `/` before its end: matched against the path from the file's folder,
     /// else against the last name.
     anchored: bool,
@@ -57,14 +62,19 @@ struct Pattern {
 }
 
 impl Pattern {
-    fn matches(&self, path: &str, is_folder: bool) -> bool {
+    fn matches(&self, path: &str, is_folder: bool, any_case: bool) -> bool {
         if self.folders_only && !is_folder {
             return false;
         }
-        if self.anchored {
-            self.glob.is_match(path)
+        let glob = if any_case {
+            &self.glob_any_case
         } else {
-            self.glob.is_match(path.rsplit('/').next().unwrap_or(path))
+            &self.glob
+        };
+        if self.anchored {
+            glob.is_match(path)
+        } else {
+            glob.is_match(path.rsplit('/').next().unwrap_or(path))
         }
     }
 }
@@ -138,8 +148,8 @@ pub fn effective(files: &[(&str, &Attributes)], path: &str) -> BTreeMap<String, 
     if let Some((_, root)) = files.iter().find(|(folder, _)| folder.is_empty()) {
         macros.extend(root.macros.iter().cloned());
     }
-    let resolve = |target: &str, is_folder: bool| -> BTreeMap<String, State> {
-        let mut states = BTreeMap::new();
+    let resolve = |target: &str, is_folder: bool, any_case: bool| {
+        let mut states: BTreeMap<String, State> = BTreeMap::new();
         for (folder, file) in files {
             let Some(relative) = relative_to(folder, target) else {
                 continue;
@@ -148,7 +158,7 @@ pub fn effective(files: &[(&str, &Attributes)], path: &str) -> BTreeMap<String, 
                 let matches = line
                     .pattern
                     .as_ref()
-                    .is_none_or(|pattern| pattern.matches(relative, is_folder));
+                    .is_none_or(|pattern| pattern.matches(relative, is_folder, any_case));
                 if matches {
                     for token in &line.tokens {
                         apply(&mut states, token, &macros, 0);
@@ -158,19 +168,27 @@ pub fn effective(files: &[(&str, &Attributes)], path: &str) -> BTreeMap<String, 
         }
         states
     };
-    let mut risky: BTreeMap<String, String> = resolve(path, false)
-        .into_iter()
-        .filter_map(|(name, state)| risky_state(&name, &state).map(|value| (name, value)))
-        .collect();
-    // `export-ignore` on a folder on the way drops the whole folder from archives.
-    let folders = path
-        .char_indices()
-        .filter(|(_, c)| *c == '/')
-        .map(|(at, _)| &path[..at]);
-    for folder in folders {
-        if resolve(folder, true).get("export-ignore") == Some(&State::Set) {
-            risky.insert("export-ignore".into(), format!("set on {folder}/"));
+    let reading = |any_case: bool| {
+        let mut risky: BTreeMap<String, String> = resolve(path, false, any_case)
+            .into_iter()
+            .filter_map(|(name, state)| risky_state(&name, &state).map(|value| (name, value)))
+            .collect();
+        // `export-ignore` on a folder on the way drops the whole folder from archives.
+        let folders = path
+            .char_indices()
+            .filter(|(_, c)| *c == '/')
+            .map(|(at, _)| &path[..at]);
+        for folder in folders {
+            if resolve(folder, true, any_case).get("export-ignore") == Some(&State::Set) {
+                risky.insert("export-ignore".into(), format!("set on {folder}/"));
+            }
         }
+        risky
+    };
+    // Clones that ignore case match the patterns so: what either reading gives counts.
+    let mut risky = reading(false);
+    for (name, value) in reading(true) {
+        risky.entry(name).or_insert(value);
     }
     risky
 }
@@ -201,7 +219,8 @@ fn apply(
     };
     if state == State::Set
         && depth < 8
-        && let Some((_, settings)) = macros.iter().find(|(macro_name, _)| macro_name == name)
+        // The last definition wins, and the root file's win over the built-in one.
+        && let Some((_, settings)) = macros.iter().rfind(|(macro_name, _)| macro_name == name)
     {
         for setting in settings {
             apply(states, setting, macros, depth + 1);
@@ -254,14 +273,18 @@ fn compile(pattern: &str) -> Option<Pattern> {
     let pattern = pattern.trim_end_matches('/');
     let anchored = pattern.contains('/');
     let text = pattern.strip_prefix('/').unwrap_or(pattern);
-    let glob = GlobBuilder::new(text)
-        .literal_separator(true)
-        .backslash_escape(true)
-        .build()
-        .ok()?
-        .compile_matcher();
+    let glob = |any_case: bool| {
+        GlobBuilder::new(text)
+            .literal_separator(true)
+            .backslash_escape(true)
+            .case_insensitive(any_case)
+            .build()
+            .ok()
+            .map(|glob| glob.compile_matcher())
+    };
     Some(Pattern {
-        glob,
+        glob: glob(false)?,
+        glob_any_case: glob(true)?,
         anchored,
         folders_only,
     })
@@ -360,6 +383,48 @@ mod tests {
             "[attr]lfs filter=lfs diff=lfs merge=lfs -text\n*.png lfs\n",
         )];
         assert!(risky(&unused, "docs/specs/A.md").is_empty());
+    }
+
+    #[test]
+    fn the_last_macro_definition_wins_as_in_git() {
+        let binary = [("", "[attr]binary export-ignore\ndocs/specs/A.md binary\n")];
+        assert_eq!(
+            risky(&binary, "docs/specs/A.md"),
+            ["export-ignore set"],
+            "the root file's definition wins over the built-in one"
+        );
+        let twice = [(
+            "",
+            "[attr]diff text\n[attr]diff export-ignore\ndocs/specs/A.md diff\n",
+        )];
+        assert_eq!(risky(&twice, "docs/specs/A.md"), ["export-ignore set"]);
+        let undone = [(
+            "",
+            "[attr]hide export-ignore\n[attr]hide text\ndocs/specs/A.md hide\n",
+        )];
+        assert_eq!(risky(&undone, "docs/specs/A.md"), ["hide set"]);
+    }
+
+    #[test]
+    fn patterns_count_with_case_ignored_too() {
+        assert_eq!(
+            risky(
+                &[("", "docs/specs/alpha.MD export-ignore\n")],
+                "docs/specs/Alpha.md"
+            ),
+            ["export-ignore set"]
+        );
+        assert_eq!(
+            risky(&[("", "DOCS/ export-ignore\n")], "docs/specs/Alpha.md"),
+            ["export-ignore set on docs/"]
+        );
+        let undone_in_one_case =
+            "docs/specs/Alpha.md export-ignore\ndocs/specs/alpha.md -export-ignore\n";
+        assert_eq!(
+            risky(&[("", undone_in_one_case)], "docs/specs/Alpha.md"),
+            ["export-ignore set"],
+            "set where case counts: the case-ignoring reading cannot take it back"
+        );
     }
 
     #[test]

@@ -252,6 +252,20 @@ fn attributes_that_drop_or_rewrite_a_frozen_document_are_refused() {
         (".gitattributes", "docs/specs/ export-ignore"),
         (".gitattributes", "specs export-ignore"),
         ("docs/.gitattributes", "specs export-ignore"),
+        // git takes a macro's last definition, the root file's over the built-in one.
+        (
+            ".gitattributes",
+            "[attr]binary export-ignore\ndocs/specs/*.md binary",
+        ),
+        (
+            ".gitattributes",
+            "[attr]diff text\n[attr]diff export-ignore\ndocs/specs/*.md diff",
+        ),
+        // Clones that ignore case (macOS, Windows) match patterns so.
+        (
+            ".gitattributes",
+            "docs/specs/lancelot_vnext2_spec_alpha.MD export-ignore",
+        ),
     ] {
         let repo = frozen_alpha();
         repo.file(file, &format!("{line}\n"))
