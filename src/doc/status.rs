@@ -7,11 +7,35 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::reader::{field_readings, find_field_reading};
 
-/// Decodes document bytes: a leading UTF-8 byte-order mark is dropped and invalid
-/// UTF-8 is replaced, so no input can make parsing fail.
+/// Decodes document bytes as editors do: UTF-16 and UTF-32 by their byte-order mark,
+/// UTF-8 otherwise (a leading byte-order mark dropped). What is not valid is replaced,
+/// so no input can make parsing fail.
 fn decode(bytes: &[u8]) -> Cow<'_, str> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    String::from_utf8_lossy(bytes)
+    const REPLACEMENT: char = char::REPLACEMENT_CHARACTER;
+    let utf32 = |rest: &[u8], read: fn([u8; 4]) -> u32| {
+        let chars = rest.chunks(4).map(|unit| {
+            <[u8; 4]>::try_from(unit)
+                .ok()
+                .and_then(|unit| char::from_u32(read(unit)))
+                .unwrap_or(REPLACEMENT)
+        });
+        Cow::Owned(chars.collect())
+    };
+    let utf16 = |rest: &[u8], read: fn([u8; 2]) -> u16| {
+        let units = rest
+            .chunks(2)
+            .map(move |unit| <[u8; 2]>::try_from(unit).map_or(0xFFFD, read));
+        let chars = char::decode_utf16(units).map(|c| c.unwrap_or(REPLACEMENT));
+        Cow::Owned(chars.collect())
+    };
+    match bytes {
+        [0xFF, 0xFE, 0, 0, rest @ ..] => utf32(rest, u32::from_le_bytes),
+        [0, 0, 0xFE, 0xFF, rest @ ..] => utf32(rest, u32::from_be_bytes),
+        [0xFF, 0xFE, rest @ ..] => utf16(rest, u16::from_le_bytes),
+        [0xFE, 0xFF, rest @ ..] => utf16(rest, u16::from_be_bytes),
+        [0xEF, 0xBB, 0xBF, rest @ ..] => String::from_utf8_lossy(rest),
+        _ => String::from_utf8_lossy(bytes),
+    }
 }
 
 /// Every value a reader finds for `field`: the front matter's and the body's first
@@ -92,13 +116,18 @@ impl Status {
     }
 }
 
-/// Whether a character is invisible in running text: format characters (zero-width
+/// Whether a character is invisible in running text: control characters other than
+/// whitespace (a NUL shows as nothing on a terminal), format characters (zero-width
 /// spaces and joiners, bidirectional controls, the byte-order mark, soft hyphens,
 /// tags), variation selectors, the combining grapheme joiner and the Hangul fillers.
 pub fn is_invisible(c: char) -> bool {
     matches!(
         c,
-        '\u{ad}'
+        '\u{0}'..='\u{8}'
+            | '\u{e}'..='\u{1f}'
+            | '\u{7f}'..='\u{84}'
+            | '\u{86}'..='\u{9f}'
+            | '\u{ad}'
             | '\u{34f}'
             | '\u{61c}'
             | '\u{115f}'
@@ -188,6 +217,54 @@ mod tests {
     }
 
     #[test]
+    fn utf16_and_utf32_documents_read_by_their_byte_order_mark() {
+        let text = "# Beta\r\n\r\n**Status:** In Progress\r\n";
+        let encodings: [(&[u8], fn(char) -> Vec<u8>); 4] = [
+            (b"\xFF\xFE", |c| {
+                let mut units = [0u16; 2];
+                c.encode_utf16(&mut units)
+                    .iter()
+                    .flat_map(|u| u.to_le_bytes())
+                    .collect()
+            }),
+            (b"\xFE\xFF", |c| {
+                let mut units = [0u16; 2];
+                c.encode_utf16(&mut units)
+                    .iter()
+                    .flat_map(|u| u.to_be_bytes())
+                    .collect()
+            }),
+            (b"\xFF\xFE\0\0", |c| u32::from(c).to_le_bytes().to_vec()),
+            (b"\0\0\xFE\xFF", |c| u32::from(c).to_be_bytes().to_vec()),
+        ];
+        for (mark, encode) in encodings {
+            let mut bytes = mark.to_vec();
+            bytes.extend(text.chars().flat_map(encode));
+            assert_eq!(
+                field_value(&bytes, "Status").as_deref(),
+                Some("In Progress"),
+                "{mark:?}"
+            );
+            bytes.push(0x41);
+            assert_eq!(
+                field_value(&bytes, "Status").as_deref(),
+                Some("In Progress"),
+                "a cut unit at the end"
+            );
+        }
+    }
+
+    #[test]
+    fn control_characters_in_a_name_are_invisible() {
+        assert_eq!(
+            status("**Sta\0tus:** In Progress").as_deref(),
+            Some("In Progress")
+        );
+        assert_eq!(status("Status:\u{1}Done").as_deref(), Some("Done"));
+        assert!(Status::new("In Progress").matches("In\u{7f}Progress"));
+    }
+
+    #[test]
     fn lines_that_only_look_like_status_do_not_parse() {
         for text in [
             "Statuses: many",
@@ -211,7 +288,7 @@ mod tests {
     #[test]
     fn invalid_utf8_is_read_lossily() {
         assert_eq!(
-            field_value(b"\xff\xfe\nStatus: Done \xff\n", "Status").as_deref(),
+            field_value(b"\xff\xfd\nStatus: Done \xff\n", "Status").as_deref(),
             Some("Done \u{fffd}")
         );
     }

@@ -94,3 +94,32 @@ fn what_set_status_writes_passes_the_server() {
     repo.commit_all("alpha superseded");
     accepted(repo.push(["HEAD:refs/heads/main"]));
 }
+
+#[test]
+fn a_document_in_utf16_or_with_control_characters_stays_frozen() {
+    let utf16 = |text: &str| -> Vec<u8> {
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        bytes
+    };
+    let text = "# Alpha\r\n\r\n**Status:** In Progress\r\n\r\nThe original text.\r\n";
+    let repo = TestRepo::with_server(None);
+    std::fs::create_dir_all(repo.path().join("docs/specs")).unwrap();
+    std::fs::write(repo.path().join(ALPHA), utf16(text)).unwrap();
+    repo.commit_all("alpha in utf-16");
+    accepted(repo.push(["HEAD:refs/heads/main"]));
+    std::fs::write(
+        repo.path().join(ALPHA),
+        utf16(&text.replace("original", "edited")),
+    )
+    .unwrap();
+    repo.commit_all("edit");
+    let outcome = refused(repo.push(["HEAD:refs/heads/main"]));
+    assert!(
+        outcome.stderr.contains(&format!("{ALPHA}: modified")),
+        "{}",
+        outcome.stderr
+    );
+    // A NUL inside the field name shows as nothing on a terminal.
+    refused(push_then_edit("# Alpha\n\n**Sta\0tus:** In Progress\n"));
+}
