@@ -219,7 +219,8 @@ mod tests {
     #[test]
     fn utf16_and_utf32_documents_read_by_their_byte_order_mark() {
         let text = "# Beta\r\n\r\n**Status:** In Progress\r\n";
-        let encodings: [(&[u8], fn(char) -> Vec<u8>); 4] = [
+        type Encode = fn(char) -> Vec<u8>;
+        let encodings: [(&[u8], Encode); 4] = [
             (b"\xFF\xFE", |c| {
                 let mut units = [0u16; 2];
                 c.encode_utf16(&mut units)
