@@ -515,9 +515,21 @@ impl<'r> Checker<'r> {
         let mut found = Vec::new();
         self.walk(&base_tree, Some(&new_tree), "", &mut found)?;
         let mut kept = Vec::new();
-        for item in found {
+        for mut item in found {
             let keep = match item.verdict {
-                Verdict::Violation(ChangeKind::Deleted | ChangeKind::TypeChanged) => false,
+                // Gone from its place, or a link or folder there: a checkout of the ref
+                // may still show a text at the path, through links on the way.
+                Verdict::Violation(ChangeKind::Deleted | ChangeKind::TypeChanged) => {
+                    match self.follow_links(&new_tree, &item.path)? {
+                        Some(shown) if self.contradicts((item.change.0, Some(shown)))? => {
+                            item.verdict = Verdict::Violation(ChangeKind::Modified);
+                            item.change.1 = Some(shown);
+                            item.status = format!("{}, through a link", item.status);
+                            true
+                        }
+                        _ => false,
+                    }
+                }
                 Verdict::Violation(ChangeKind::Modified) => self.contradicts(item.change)?,
                 Verdict::Violation(ChangeKind::Attributes) => {
                     new_tree.get_path(Path::new(&item.path)).is_ok()
@@ -543,11 +555,59 @@ impl<'r> Checker<'r> {
         .collect())
     }
 
+    /// The regular file a checkout of `root` shows at `path`, following the links on
+    /// the way as a file system would (relative targets only: an absolute one, or one
+    /// leaving the tree, shows nothing of the repository). `None` when nothing or no
+    /// regular file is there, or after 40 links.
+    fn follow_links(&mut self, root: &Tree<'_>, path: &str) -> Result<Option<Oid>, FreezeError> {
+        let mut pending: std::collections::VecDeque<String> =
+            path.split('/').map(str::to_owned).collect();
+        let mut reached: Vec<String> = Vec::new();
+        let mut links = 0;
+        while let Some(name) = pending.pop_front() {
+            match name.as_str() {
+                "" | "." => continue,
+                ".." => {
+                    if reached.pop().is_none() {
+                        return Ok(None);
+                    }
+                    continue;
+                }
+                _ => {}
+            }
+            let here = join(&reached.join("/"), &name);
+            let Ok(entry) = root.get_path(Path::new(&here)) else {
+                return Ok(None);
+            };
+            match (entry.kind(), entry.filemode()) {
+                (Some(ObjectType::Tree), _) => reached.push(name),
+                (Some(ObjectType::Blob), 0o120000) => {
+                    links += 1;
+                    let Some(target) = self.document(entry.id())?.filter(|_| links <= 40) else {
+                        return Ok(None);
+                    };
+                    let target = String::from_utf8_lossy(target.content()).into_owned();
+                    if target.starts_with('/') {
+                        return Ok(None);
+                    }
+                    for part in target.rsplit('/') {
+                        pending.push_front(part.to_owned());
+                    }
+                }
+                (Some(ObjectType::Blob), mode) if is_regular_file(mode) && pending.is_empty() => {
+                    return Ok(Some(entry.id()));
+                }
+                _ => return Ok(None),
+            }
+        }
+        Ok(None)
+    }
+
     /// Whether the text of blob `theirs` (on a new ref) contradicts `ours` (frozen on
     /// the default branch): it is frozen too and the two differ by more than an
     /// allowed transition either way.
     fn contradicts(&mut self, (ours, theirs): (Oid, Option<Oid>)) -> Result<bool, FreezeError> {
-        let Some(theirs) = theirs else {
+        let Some(theirs) = theirs.filter(|theirs| *theirs != ours) else {
             return Ok(false);
         };
         let (Some(ours), Some(theirs)) = (self.document(ours)?, self.document(theirs)?) else {

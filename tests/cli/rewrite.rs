@@ -268,6 +268,43 @@ fn a_ref_deleted_and_pushed_again_is_judged_against_the_default_branch() {
 }
 
 #[test]
+fn a_new_ref_showing_an_edited_frozen_document_through_a_link_is_refused() {
+    let repo = frozen_alpha();
+    let frozen = repo.read(ALPHA);
+    let branch = repo.git(["rev-parse", "--abbrev-ref", "HEAD"]);
+    let edited = repo
+        .read(ALPHA)
+        .replace("Status:** In Progress", "Status:** In Progress\n\nEdited.");
+    let name = ALPHA.rsplit('/').next().unwrap();
+    // The document a link to a copy elsewhere; then its whole folder a link.
+    for (link, target) in [
+        (ALPHA.to_owned(), format!("../../other/{name}")),
+        ("docs/specs".to_owned(), "../other".to_owned()),
+    ] {
+        repo.git(["checkout", "-q", "--orphan", "side"]);
+        repo.git(["rm", "-q", "-r", "--cached", "."]);
+        repo.git(["clean", "-q", "-fdx"]);
+        repo.file(&format!("other/{name}"), &edited);
+        std::fs::create_dir_all(repo.path().join(&link).parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(&target, repo.path().join(&link)).unwrap();
+        repo.commit_all("a link to an edited copy");
+        let outcome = refused(repo.push(["HEAD:refs/heads/side"]));
+        assert!(
+            outcome.stderr.contains(&format!("{ALPHA}: modified")),
+            "{link}\n{}",
+            outcome.stderr
+        );
+        // A link to the frozen text itself contradicts nothing.
+        repo.file(&format!("other/{name}"), &frozen);
+        repo.commit_all("the frozen text");
+        accepted(repo.push(["HEAD:refs/heads/side"]));
+        repo.push([":refs/heads/side"]);
+        repo.git(["checkout", "-q", "-f", branch.trim()]);
+        repo.git(["branch", "-q", "-D", "side"]);
+    }
+}
+
+#[test]
 fn new_refs_from_other_lines_of_history_are_accepted() {
     let repo = frozen_alpha();
     // A tag on a commit from before the freeze, and a branch growing from it: Alpha
