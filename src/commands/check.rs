@@ -1,11 +1,14 @@
 //! `lancelot check`: run the freeze rule over the staged changes or a range of commits.
 
+use std::sync::Arc;
+
 use clap::{ArgGroup, Args};
+use git2::Repository;
 
 use super::Invocation;
 use crate::freeze::{self, Checker, Report, Rules, RulesSource, report};
 use crate::repo;
-use crate::ui::{OutputArgs, plural};
+use crate::ui::{self, OutputArgs, plural};
 use crate::{Error, ExitStatus};
 
 const AFTER_HELP: &str = "\
@@ -54,7 +57,15 @@ pub fn run(invocation: &Invocation, args: &CheckArgs) -> Result<ExitStatus, Erro
             if let Some(baseline) = freeze::baseline_commit(&repo, &rules) {
                 commits = freeze::range_commits(&repo, range, &[baseline])?.0;
             }
-            let mut checker = Checker::for_repository(&repo, rules)?;
+            let path = repo.path().to_owned();
+            let mut checker = Checker::for_repository(&repo, rules)?
+                .with_threads_from_git_config(Arc::new(move || Repository::open(&path)))?;
+            let progress = (!args.output.is_json())
+                .then(|| ui::progress::on_terminal("judged", "commits"))
+                .flatten();
+            if let Some(progress) = progress {
+                checker = checker.with_progress(progress);
+            }
             (checker.check_commits(&commits)?, checker.into_rules())
         }
         None => {

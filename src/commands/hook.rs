@@ -207,7 +207,8 @@ fn pre_push(invocation: &Invocation, remote: Option<&str>) -> Result<ExitStatus,
     let rules = freeze::load_rules(&repo, source)?;
     known.extend(freeze::baseline_commit(&repo, &rules));
     let commits = freeze::new_commits(&repo, &tips, known_refs, &known)?;
-    let mut checker = Checker::for_repository(&repo, rules)?;
+    let mut checker = Checker::for_repository(&repo, rules)?
+        .with_threads_from_git_config(std::sync::Arc::new(Repository::open_from_env))?;
     let report = checker.check_commits(&commits)?;
     Ok(refuse_if_violations(&report, checker.rules()))
 }
@@ -376,7 +377,8 @@ fn check_push(
     let commits = freeze::new_commits(repo, &tips, KnownRefs::Globs(&rules.known_refs), &baseline)?;
     // The checker's limits bound the work first; the configuration check then walks
     // only commits and parents the checker accepted to look at.
-    let mut checker = Checker::for_repository(repo, rules)?;
+    let mut checker = Checker::for_repository(repo, rules)?
+        .with_threads_from_git_config(std::sync::Arc::new(Repository::open_from_env))?;
     let mut report = checker.check_commits(&commits)?;
     let refs_report = checker.check_ref_updates(&updates, default_branch.as_deref(), &baseline)?;
     report.violations.extend(refs_report.violations);

@@ -8,6 +8,7 @@
 
 pub mod attributes;
 pub mod input;
+mod parallel;
 pub mod push;
 pub mod report;
 pub mod rule;
@@ -24,7 +25,7 @@ use crate::fs::Root;
 
 pub use input::{PushedRef, RefUpdate};
 pub use rule::{ChangeKind, Rules, Verdict};
-pub use walk::{Checker, KnownRefs, Limits, new_commits, range_commits};
+pub use walk::{Checker, KnownRefs, Limits, Opener, Progress, new_commits, range_commits};
 
 /// Why a check could not run. Hooks refuse the push on any of these (fail closed).
 #[derive(Debug, thiserror::Error)]

@@ -13,6 +13,8 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use git2::{Commit, ObjectType, Oid, Repository, Sort, Tree, TreeEntry};
 use globset::GlobSet;
@@ -98,26 +100,48 @@ impl Limits {
     }
 }
 
-/// Work done so far by one check, against its limits.
+/// Work done so far by one check, against its limits; shared by the threads of a
+/// parallel walk, so the limits bound the check as a whole.
 #[derive(Debug, Default)]
-struct Spent {
-    pairs: u64,
-    entries: u64,
-    bytes: u64,
+pub(super) struct Spent {
+    pairs: AtomicU64,
+    entries: AtomicU64,
+    bytes: AtomicU64,
 }
+
+impl Spent {
+    /// Adds `amount` to `counter`, returning the new total.
+    fn add(counter: &AtomicU64, amount: u64) -> u64 {
+        counter
+            .fetch_add(amount, Ordering::Relaxed)
+            .saturating_add(amount)
+    }
+}
+
+/// How a thread of a parallel walk opens its own handle on the repository being
+/// checked (a `Repository` is not shared between threads): as the checker's own was
+/// opened, so that it sees the same objects (a push's quarantine included).
+pub type Opener = Arc<dyn Fn() -> Result<Repository, git2::Error> + Send + Sync>;
+
+/// Told, as a walk goes, how many commits of how many were judged.
+pub type Progress = Arc<dyn Fn(usize, usize) + Send + Sync>;
 
 /// A change of one entry: the old blob and mode, the new entry's id and mode.
 type Change = (Key, i32, Option<(Key, i32)>);
 
 /// A violation with the change it is about (the old blob, the new entry).
-type Keyed = (Violation, (Oid, Option<Oid>));
+pub(super) type Keyed = (Violation, (Oid, Option<Oid>));
 
 /// Checks commits of one repository against one set of rules.
 pub struct Checker<'r> {
     repo: &'r Repository,
     rules: Rules,
     limits: Limits,
-    spent: Spent,
+    spent: Arc<Spent>,
+    /// Threads a long walk may use, and how each opens the repository.
+    parallel: Option<(usize, Opener)>,
+    /// Told how many commits were judged, as the walk goes.
+    progress: Option<Progress>,
     /// The frozen status of each blob read so far (`None`: not frozen).
     statuses: HashMap<Key, Option<String>>,
     /// The verdict of each change judged so far: the same change in another commit
@@ -129,6 +153,23 @@ pub struct Checker<'r> {
     shallow: HashSet<Key>,
     /// The document read last: a frozen one is read for its status, then judged.
     last_document: Option<git2::Blob<'r>>,
+}
+
+/// What a thread of a parallel walk needs to judge as the checker it works for: the
+/// same rules and limits, and the work it does counted with the others'.
+pub(super) struct Template {
+    rules: Rules,
+    limits: Limits,
+    spent: Arc<Spent>,
+}
+
+impl Template {
+    /// A checker of the thread's own handle on the repository.
+    pub(super) fn checker<'w>(&self, repo: &'w Repository) -> Checker<'w> {
+        let mut checker = Checker::new(repo, self.rules.clone()).with_limits(self.limits);
+        checker.spent = Arc::clone(&self.spent);
+        checker
+    }
 }
 
 /// A change found by the walk, before it is tied to a commit.
@@ -158,7 +199,9 @@ impl<'r> Checker<'r> {
             repo,
             rules,
             limits: Limits::default(),
-            spent: Spent::default(),
+            spent: Arc::default(),
+            parallel: None,
+            progress: None,
             statuses: HashMap::new(),
             verdicts: HashMap::new(),
             roots: None,
@@ -178,14 +221,56 @@ impl<'r> Checker<'r> {
         self
     }
 
+    /// The same checker, judging a long list of commits on up to `threads` threads,
+    /// each opening the repository with `open`. The report is the same as on one
+    /// thread: the same violations in the same order.
+    pub fn with_threads(mut self, threads: usize, open: Opener) -> Checker<'r> {
+        self.parallel = (threads > 1).then_some((threads, open));
+        self
+    }
+
+    /// The same checker, judging long lists of commits on the threads the
+    /// repository's git config allows (`lancelot.threads`, else the machine's cores),
+    /// each opening the repository with `open`.
+    pub fn with_threads_from_git_config(self, open: Opener) -> Result<Checker<'r>, FreezeError> {
+        let threads = super::parallel::threads_from_git_config(self.repo)?;
+        Ok(self.with_threads(threads, open))
+    }
+
+    /// The same checker, telling `progress` how many commits were judged as it goes.
+    pub fn with_progress(mut self, progress: Progress) -> Checker<'r> {
+        self.progress = Some(progress);
+        self
+    }
+
+    /// What a thread of a parallel walk needs to judge as this checker does.
+    pub(super) fn template(&self) -> Template {
+        Template {
+            rules: self.rules.clone(),
+            limits: self.limits,
+            spent: Arc::clone(&self.spent),
+        }
+    }
+
+    /// The threads a walk of `commits` commits would use, and how they open the
+    /// repository; `None` when it runs on this one.
+    pub(super) fn threads_for(&self, commits: usize) -> Option<(usize, Opener)> {
+        self.parallel
+            .clone()
+            .filter(|_| commits >= super::parallel::WORTH_A_THREAD)
+    }
+
+    /// The progress callback, if any.
+    pub(super) fn progress(&self) -> Option<Progress> {
+        self.progress.clone()
+    }
+
     /// Counts `pairs` and `entries` more work, refusing past a limit.
     fn spend(&mut self, pairs: u64, entries: u64) -> Result<(), FreezeError> {
-        self.spent.pairs += pairs;
-        self.spent.entries += entries;
-        if self.spent.pairs > self.limits.pairs {
+        if Spent::add(&self.spent.pairs, pairs) > self.limits.pairs {
             return Err(limit_error(1, self.limits.pairs, None));
         }
-        if self.spent.entries > self.limits.entries {
+        if Spent::add(&self.spent.entries, entries) > self.limits.entries {
             return Err(limit_error(2, self.limits.entries, None));
         }
         Ok(())
@@ -246,14 +331,29 @@ impl<'r> Checker<'r> {
     /// bringing an edit onto another line) is counted on the first report, not
     /// repeated.
     pub fn check_commits(&mut self, commits: &[Oid]) -> Result<Report, FreezeError> {
+        let judged = match self.threads_for(commits.len()) {
+            Some((threads, open)) => super::parallel::judge(self, commits, threads, &open),
+            None => commits
+                .iter()
+                .enumerate()
+                .map(|(done, &oid)| {
+                    let violations = self.judge_commit(oid);
+                    if let Some(progress) = &self.progress {
+                        progress(done + 1, commits.len());
+                    }
+                    violations
+                })
+                .collect(),
+        };
+        // Done, or stopped by an error: either way the progress is over.
+        if let Some(progress) = &self.progress {
+            progress(commits.len(), commits.len());
+        }
+        let judged = judged?;
         let mut report = Report::default();
         let mut reported: HashMap<(String, Key, Option<Key>), usize> = HashMap::new();
-        for &oid in commits {
-            let commit = self
-                .repo
-                .find_commit(oid)
-                .map_err(FreezeError::git(format!("cannot read commit {oid}")))?;
-            for (violation, (old, new)) in self.check_commit(&commit)? {
+        for violations in judged {
+            for (violation, (old, new)) in violations {
                 let key = (violation.path.clone(), Key(old), new.map(Key));
                 match reported.get(&key) {
                     Some(&first) if !old.is_zero() => report.violations[first].carried_by += 1,
@@ -266,6 +366,15 @@ impl<'r> Checker<'r> {
             report.commits_checked += 1;
         }
         Ok(report)
+    }
+
+    /// The violations of one commit, against each of its parents.
+    pub(super) fn judge_commit(&mut self, oid: Oid) -> Result<Vec<Keyed>, FreezeError> {
+        let commit = self
+            .repo
+            .find_commit(oid)
+            .map_err(FreezeError::git(format!("cannot read commit {oid}")))?;
+        self.check_commit(&commit)
     }
 
     fn check_commit(&mut self, commit: &Commit<'_>) -> Result<Vec<Keyed>, FreezeError> {
@@ -922,8 +1031,7 @@ impl<'r> Checker<'r> {
         if size > DOCUMENT_LIMIT {
             return Ok(None);
         }
-        self.spent.bytes += size;
-        if self.spent.bytes > self.limits.bytes {
+        if Spent::add(&self.spent.bytes, size) > self.limits.bytes {
             return Err(limit_error(3, self.limits.bytes, None));
         }
         let blob = self

@@ -8,6 +8,7 @@
 
 mod escape;
 mod output;
+pub mod progress;
 
 use std::error::Error as _;
 use std::fmt::Write as _;

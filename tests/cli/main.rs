@@ -16,6 +16,7 @@ mod lifecycle;
 mod new_slice;
 mod objects;
 mod overrides;
+mod parallel;
 mod push;
 mod release;
 mod rewrite;
