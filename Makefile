@@ -48,8 +48,10 @@ demo:
 	echo && echo "The spec it wrote:" && echo && \
 	cat "$$repo/docs/specs/Lancelot_vNext2_Spec_HealthMonitor.md"
 
-# Speed of the freeze check on a synthetic repository (see docs/freeze.md, Cost).
+# Speed of the freeze check, side by side with git (see docs/freeze.md, Cost).
+# LANCELOT_BENCH_PEPS=<clone of python/peps> adds its real history; LANCELOT_BENCH_RUNS=n.
 bench:
+	$(CARGO) bench --bench versus_git
 	$(CARGO) bench --bench freeze
 	$(CARGO) bench --bench status
 

@@ -13,6 +13,7 @@ pub mod push;
 pub mod report;
 pub mod rule;
 pub mod rules_change;
+mod staged;
 pub mod walk;
 
 use std::path::Path;

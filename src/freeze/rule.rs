@@ -207,6 +207,30 @@ impl Rules {
         })
     }
 
+    /// The folders that hold every covered path (the literal leading folders of the
+    /// globs), none inside another; `""` (the root) when a glob starts with a pattern.
+    pub fn folders(&self) -> Vec<String> {
+        let mut folders: Vec<String> = self
+            .prefixes
+            .iter()
+            .map(|prefix| prefix.join("/"))
+            .collect();
+        folders.sort();
+        folders.dedup();
+        let inside = |folder: &str, other: &str| {
+            other.is_empty()
+                || folder
+                    .strip_prefix(other)
+                    .is_some_and(|rest| rest.starts_with('/'))
+        };
+        let all = folders.clone();
+        folders.retain(|folder| {
+            !all.iter()
+                .any(|other| other != folder && inside(folder, other))
+        });
+        folders
+    }
+
     /// The header field that holds a document's status.
     pub fn status_field(&self) -> &str {
         &self.status_field
@@ -592,6 +616,19 @@ mod tests {
         })
         .unwrap();
         assert!(anywhere.may_cover_folder("src/deep"));
+        assert_eq!(rules.folders(), ["docs/blueprints", "docs/specs"]);
+        assert_eq!(anywhere.folders(), [""]);
+        let nested = Rules::new(&FreezeConfig {
+            paths: vec![
+                "docs/specs/*.md".into(),
+                "docs/*.md".into(),
+                "docs/x/*.md".into(),
+                "docsx/*.md".into(),
+            ],
+            ..FreezeConfig::default()
+        })
+        .unwrap();
+        assert_eq!(nested.folders(), ["docs", "docsx"]);
     }
 
     #[test]

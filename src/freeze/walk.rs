@@ -301,18 +301,22 @@ impl<'r> Checker<'r> {
             }
             Err(error) => return Err(FreezeError::git("cannot read HEAD")(error)),
         };
-        let mut index = repo
+        let index = repo
             .index()
             .map_err(FreezeError::git("cannot read the index"))?;
-        let tree_id = index.write_tree().map_err(FreezeError::git(
-            "cannot read the index as a tree (resolve merge conflicts first)",
-        ))?;
-        let staged = repo
-            .find_tree(tree_id)
-            .map_err(FreezeError::git("cannot read the index"))?;
-        let parent_tree = head
+        if index.has_conflicts() {
+            return Err(FreezeError::git(
+                "cannot read the index as a tree (resolve merge conflicts first)",
+            )(git2::Error::from_str(
+                "the index has conflicts",
+            )));
+        }
+        let head_tree = head
             .tree()
             .map_err(FreezeError::git("cannot read HEAD's tree"))?;
+        let (old, new) = super::staged::sides(repo, &head_tree, &index, &self.rules.folders())
+            .map_err(FreezeError::git("cannot read the index as a tree"))?;
+        let (parent_tree, staged) = (self.tree(old)?, self.tree(new)?);
         let mut found = Vec::new();
         self.walk(&parent_tree, Some(&staged), "", &mut found)?;
         let violations = to_violations(found, "index", &head.id().to_string(), "staged changes")
