@@ -50,6 +50,45 @@ fn staged_changes_to_a_frozen_spec_are_found() {
 }
 
 #[test]
+fn the_staged_check_reads_the_frozen_folders_and_the_attributes_on_their_way() {
+    let staged = |repo: &crate::support::TestRepo| {
+        let outcome = repo.lancelot(["check", "--staged"]).run();
+        (outcome.code, outcome.stdout)
+    };
+    let objects = |repo: &crate::support::TestRepo| repo.git(["count-objects"]);
+    // A root .gitattributes dropping the frozen spec from archives.
+    let repo = frozen_alpha_local();
+    repo.file(".gitattributes", "docs/specs/*.md export-ignore\n");
+    repo.git(["add", ".gitattributes"]);
+    let before = objects(&repo);
+    let (code, stdout) = staged(&repo);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains(&format!("{ALPHA}: attributes changed")),
+        "{stdout}"
+    );
+    assert_eq!(objects(&repo), before, "the check writes no object");
+    // The whole folder removed, or a file where it was.
+    let repo = frozen_alpha_local();
+    repo.git(["rm", "-q", "-r", "--cached", "docs/specs"]);
+    let (code, stdout) = staged(&repo);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains(&format!("{ALPHA}: deleted")), "{stdout}");
+    std::fs::remove_dir_all(repo.path().join("docs/specs")).unwrap();
+    repo.file("docs/specs", "not a folder\n");
+    repo.git(["add", "docs/specs"]);
+    assert_eq!(staged(&repo).0, 1);
+    // Changes elsewhere, and a new spec beside the frozen one, pass.
+    let repo = frozen_alpha_local();
+    repo.file("src/a.py", "a = 1\n")
+        .file("docs/architecture/x.md", "x\n");
+    repo.spec("Beta", "Draft");
+    repo.git(["add", "-A"]);
+    let (code, stdout) = staged(&repo);
+    assert_eq!(code, 0, "{stdout}");
+}
+
+#[test]
 fn a_range_is_checked_commit_by_commit() {
     let repo = frozen_alpha_local();
     let base = repo.rev("HEAD");
