@@ -213,13 +213,12 @@ fn front_matter_readings(text: &str, field: &str) -> Vec<(usize, String)> {
 
 /// The values in order, each once.
 fn distinct(readings: Vec<(usize, String)>) -> Vec<String> {
-    let mut values: Vec<String> = Vec::new();
-    for (_, value) in readings {
-        if !values.contains(&value) {
-            values.push(value);
-        }
-    }
-    values
+    let mut seen = std::collections::HashSet::new();
+    readings
+        .into_iter()
+        .map(|(_, value)| value)
+        .filter(|value| seen.insert(value.clone()))
+        .collect()
 }
 
 /// A YAML block scalar indicator (`|`, `>-`, `|2`): the value is on the lines below.

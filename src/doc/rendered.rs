@@ -49,6 +49,10 @@ pub(super) fn fields_lines(
     first_only: bool,
 ) -> Vec<(usize, usize, String)> {
     let mut found: Vec<(usize, usize, String)> = Vec::new();
+    // Slices overlap: a line read twice is kept once (a set: a document of a million
+    // field lines must not cost a million squared).
+    let mut seen: std::collections::HashSet<(usize, usize, String)> =
+        std::collections::HashSet::new();
     let mut start_line = 0;
     loop {
         let start = line_starts.get(start_line).copied().unwrap_or(text.len());
@@ -64,7 +68,7 @@ pub(super) fn fields_lines(
         for (which, at, value) in render(slice, fields) {
             let line = line_starts.partition_point(|&line_start| line_start <= start + at) - 1;
             let reading = (which, line, value);
-            if !found.contains(&reading) {
+            if seen.insert(reading.clone()) {
                 found.push(reading);
             }
         }

@@ -98,10 +98,15 @@ impl Status {
     /// spaces inside the status may be missing (`InProgress`, or `In` and `Progress`
     /// joined by an invisible character): a value that looks like a status is it.
     pub fn matches(&self, value: &str) -> bool {
+        self.matches_status(&Status::new(value))
+    }
+
+    /// [`matches`](Status::matches) for a value already normalised.
+    pub fn matches_status(&self, value: &Status) -> bool {
         if self.normalised.is_empty() {
             return false;
         }
-        let value = canonical(value);
+        let value = &value.normalised;
         let mut rest = value.chars().peekable();
         for expected in self.normalised.chars().filter(|c| *c != ' ') {
             while rest.peek() == Some(&' ') {

@@ -244,20 +244,32 @@ impl Rules {
     /// The configured frozen status a document is in: a document whose front matter
     /// and body disagree is frozen when either is.
     pub fn frozen_status_of(&self, text: &[u8]) -> Option<&str> {
+        // A value written again is not matched again: a document may repeat one
+        // status line a million times.
+        let mut not_frozen: std::collections::HashSet<String> = std::collections::HashSet::new();
         find_field_value(text, &self.status_field, |written| {
+            if not_frozen.contains(written) {
+                return None;
+            }
             // Right-to-left text (`U+202E`, `<bdo dir=rtl>`) shows the value backwards.
-            self.frozen_status(written).or_else(|| {
+            let frozen = self.frozen_status(written).or_else(|| {
                 let backwards: String = written.chars().rev().collect();
                 self.frozen_status(&backwards)
-            })
+            });
+            if frozen.is_none() {
+                not_frozen.insert(written.to_owned());
+            }
+            frozen
         })
     }
 
     /// The configured frozen status a written status means, if any.
     pub fn frozen_status(&self, status: &str) -> Option<&str> {
+        // Normalised once, compared with each frozen status.
+        let written = Status::new(status);
         self.frozen
             .iter()
-            .find(|(frozen, _)| frozen.matches(status))
+            .find(|(frozen, _)| frozen.matches_status(&written))
             .map(|(_, name)| name.as_str())
     }
 
@@ -344,13 +356,16 @@ impl Rules {
         // One rendering of the old text finds the status and every mutable field.
         let mut found = reader::fields_lines(old, &fields).into_iter();
         let status_lines = found.next().unwrap_or_default();
-        let mut mutable: Vec<(usize, &str)> = Vec::new();
+        // By line: a document may hold a million field lines.
+        let mut mutable: std::collections::HashMap<usize, &str> = std::collections::HashMap::new();
         let mut absent: Vec<&str> = Vec::new();
         for (field, lines) in others.into_iter().zip(found) {
             if lines.is_empty() {
                 absent.push(field);
             }
-            mutable.extend(lines.into_iter().map(|index| (index, field)));
+            for index in lines {
+                mutable.entry(index).or_insert(field);
+            }
         }
         let mut before = reader::Lines::new(old).peekable();
         let mut after = reader::Lines::new(new).peekable();
@@ -361,7 +376,7 @@ impl Rules {
             };
             let at = index;
             index += 1;
-            if status_lines.contains(&at) {
+            if status_lines.binary_search(&at).is_ok() {
                 match self.status_edit(&line, &counterpart) {
                     Some(changed) => moved |= changed,
                     None => return false,
@@ -376,9 +391,8 @@ impl Rules {
                 continue;
             }
             let edited_in_place = mutable
-                .iter()
-                .find(|(line_at, _)| *line_at == at)
-                .is_some_and(|(_, field)| same_field_line(&line, &counterpart, field));
+                .get(&at)
+                .is_some_and(|field| same_field_line(&line, &counterpart, field));
             if !edited_in_place && line.raw != counterpart.raw {
                 return false;
             }
