@@ -488,13 +488,28 @@ fn edits_other_lines(old: &str, new: &str, fields: &[&str]) -> bool {
         })
 }
 
-/// Whether a status value is plain text: nothing in it can hide the lines after it.
+/// Whether a status value is plain text: dropping it can change nothing else a reader
+/// sees. Refused: `<` and `>` (HTML: a tag, an attribute, a comment), `[` and `]` (a
+/// link), quotes and unbalanced parentheses (the end of a link title opened on an
+/// earlier line), `|` (a table's cells: the rows below drop the cells past them), a
+/// backtick (a code span over a `<!--` below), `~` and `$` (struck text, math), `\`
+/// (an escape, a hard line break), invisible and control characters. A note such as
+/// `(since May)` goes with the transition; emphasis and `&` cannot pair across lines.
 fn is_plain_value(value: &str) -> bool {
-    // `<` opens HTML (a tag, an attribute, a comment) and `[` a link whose title can
-    // run over the next lines; nothing else on one line hides what follows it.
-    !value
-        .chars()
-        .any(|c| matches!(c, '<' | '[') || crate::doc::is_invisible(c) || c.is_control())
+    let mut depth = 0usize;
+    value.chars().all(|c| {
+        match c {
+            '(' => depth += 1,
+            ')' if depth == 0 => return false,
+            ')' => depth -= 1,
+            _ => {}
+        }
+        !matches!(
+            c,
+            '<' | '>' | '[' | ']' | '"' | '\'' | '|' | '`' | '~' | '$' | '\\'
+        ) && !crate::doc::is_invisible(c)
+            && !c.is_control()
+    }) && depth == 0
 }
 
 /// Whether `value` is the status `name` as configured: the same text, ASCII letters in
@@ -520,8 +535,12 @@ fn same_field_line(old: &Line<'_>, new: &Line<'_>, field: &str) -> bool {
         return false;
     };
     let value = &new.content[after.clone()];
+    // The old value goes whole: like a status value, it must hold no markup that
+    // pairs with other lines.
+    let was = &old.content[before.clone()];
     old.content[..before.start] == new.content[..after.start]
         && old.raw[before.end..] == new.raw[after.end..]
+        && (is_spec_link(was) || is_plain_value(was))
         && (is_spec_link(value) || is_single_word(value))
 }
 
@@ -868,6 +887,38 @@ mod tests {
             rules.judge(MODE_FILE, hidden.as_bytes(), file(revealed.as_bytes())),
             Verdict::Violation(ChangeKind::Modified)
         );
+        // Markup in the old value that pairs with lines below or above it: a table's
+        // cells, a code span over a comment, a link title closed on the status line.
+        for (text, value) in [
+            (
+                "# Spec\n\nStatus: In Progress | since May\n|---|\n| We guarantee uptime | and refund every breach |\n",
+                "In Progress | since May",
+            ),
+            (
+                "# Spec\n\nStatus: In Progress (`rev 2)\nWe refund every breach <!-- ` and sell no data. -->\n",
+                "In Progress (`rev 2)",
+            ),
+            (
+                "# Spec\n\nSee [the doc](/x 'a title that hides\nthese words, and\nStatus: In Progress ')\n",
+                "In Progress ')",
+            ),
+            (
+                "# Spec\n\nSee [the doc](/x (a title that hides\nthese words, and\nStatus: In Progress))\n",
+                "In Progress))",
+            ),
+            (
+                "# Spec\n\n<span\nStatus: In Progress>hidden</span>\n",
+                "In Progress>hidden</span>",
+            ),
+        ] {
+            let done = text.replacen(value, "Done", 1);
+            assert_ne!(done, text);
+            assert_eq!(
+                rules.judge(MODE_FILE, text.as_bytes(), file(done.as_bytes())),
+                Verdict::Violation(ChangeKind::Modified),
+                "{text:?}"
+            );
+        }
         // The neighbours: a note after the status goes with the transition.
         for note in [
             "(since May)",
