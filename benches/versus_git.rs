@@ -16,7 +16,8 @@
 //! Each command runs `LANCELOT_BENCH_RUNS` times (default 5), lancelot and git
 //! alternating; the table shows the median wall time, the ratio, and each command's
 //! peak memory (its maximum resident set, measured by a small wrapper process). The
-//! generated repositories are kept under the target folder and rebuilt only when
+//! generated repositories are kept in `LANCELOT_BENCH_DIR` (default: a
+//! `lancelot-bench` folder in the system's temporary folder) and rebuilt only when
 //! their shape changes.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
@@ -139,7 +140,13 @@ fn main() {
 
 /// A generated repository, built once and kept (with a marker naming its shape).
 fn generated(name: &str, shape: &Shape, staged: bool) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("bench-{name}"));
+    // Outside the project's files: lancelot refuses a git folder planted among a
+    // repository's files, and the target folder is among them.
+    let root = std::env::var_os("LANCELOT_BENCH_DIR").map_or_else(
+        || std::env::temp_dir().join("lancelot-bench"),
+        PathBuf::from,
+    );
+    let dir = root.join(name);
     let marker = dir.join(".lancelot-bench");
     let wanted = format!("{VERSION} {shape:?} staged={staged}");
     if std::fs::read_to_string(&marker).ok().as_deref() == Some(wanted.as_str()) {

@@ -326,7 +326,10 @@ fn check_push(
     invocation: &Invocation,
     refs: &mut Vec<String>,
 ) -> Result<(Report, Rules), Error> {
-    let updates = input::lines(&read_stdin()?, RefUpdate::parse)?;
+    let updates: Vec<RefUpdate> = input::lines(&read_stdin()?, RefUpdate::parse)?
+        .into_iter()
+        .map(|update| update.written(repo))
+        .collect();
     let mut tips = Vec::new();
     for update in &updates {
         refs.push(update.display_name());

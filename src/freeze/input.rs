@@ -31,6 +31,25 @@ impl RefUpdate {
         })
     }
 
+    /// The update as git carries it out: pushed to a symbolic ref (an alias such as
+    /// `refs/heads/master` -> `refs/heads/main`), it writes the ref the alias names,
+    /// so it is judged as an update of that ref.
+    pub fn written(self, repo: &git2::Repository) -> RefUpdate {
+        let mut name = self.name;
+        // git follows at most five levels of symbolic refs.
+        for _ in 0..5 {
+            let target = std::str::from_utf8(&name)
+                .ok()
+                .and_then(|text| repo.find_reference(text).ok())
+                .and_then(|reference| reference.symbolic_target_bytes().map(<[u8]>::to_vec));
+            match target {
+                Some(target) => name = target,
+                None => break,
+            }
+        }
+        RefUpdate { name, ..self }
+    }
+
     /// Whether the push deletes the ref.
     pub fn is_deletion(&self) -> bool {
         self.new.is_zero()

@@ -394,3 +394,39 @@ fn a_server_whose_head_names_a_missing_branch_refuses_until_it_is_fixed() {
         outcome.stderr
     );
 }
+
+#[test]
+fn a_push_through_an_alias_of_the_default_branch_is_judged_as_the_default_branch() {
+    let repo = frozen_alpha();
+    // The alias a server keeps after renaming master to main.
+    server_git(
+        &repo,
+        &["symbolic-ref", "refs/heads/master", "refs/heads/main"],
+    );
+    let before = repo.remote_refs();
+    repo.file("lancelot.toml", "[freeze]\nfrozen = [\"Nothing\"]\n")
+        .commit_all("weaken");
+    let outcome = refused(repo.push(["HEAD:refs/heads/master"]));
+    assert!(
+        outcome
+            .stderr
+            .contains("refs/heads/main: weakens the freeze rules in force, refused"),
+        "{}",
+        outcome.stderr
+    );
+    let outcome = refused(repo.push([":refs/heads/master"]));
+    assert!(
+        outcome.stderr.contains("refs/heads/main"),
+        "{}",
+        outcome.stderr
+    );
+    assert_eq!(repo.remote_refs(), before);
+    // Through the alias, an ordinary change lands on main.
+    repo.git(["reset", "-q", "--hard", "HEAD~1"]);
+    repo.file("NOTES.md", "notes\n").commit_all("notes");
+    accepted(repo.push(["HEAD:refs/heads/master"]));
+    assert_eq!(
+        server_git(&repo, &["rev-parse", "refs/heads/main"]).trim(),
+        repo.rev("HEAD")
+    );
+}
