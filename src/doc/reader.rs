@@ -415,9 +415,10 @@ fn strip_comments(content: &str, mut in_comment: bool) -> (Cow<'_, str>, bool, b
 
 /// Characters dropped from the start of a line before looking for a field name.
 fn is_line_decoration(c: char) -> bool {
+    // `:` opens a reStructuredText field (`:Status: Final`).
     c.is_whitespace()
         || super::is_invisible(c)
-        || matches!(c, '-' | '*' | '+' | '>' | '#' | '_' | '`')
+        || matches!(c, '-' | '*' | '+' | '>' | '#' | '_' | '`' | ':')
 }
 
 /// Characters allowed between a field name and its colon.

@@ -91,6 +91,8 @@ fn render(slice: &str, fields: &[&str]) -> Vec<(usize, usize, String)> {
     let mut lines = Lines {
         fields,
         current: None,
+        cells: Vec::new(),
+        named: Vec::new(),
         found: Vec::new(),
     };
     let mut hidden = 0usize;
@@ -127,9 +129,11 @@ fn render(slice: &str, fields: &[&str]) -> Vec<(usize, usize, String)> {
             }
             Event::SoftBreak if hidden == 0 => lines.push(range.start, " "),
             // A table row is one line of text: its cells side by side.
-            Event::Start(Tag::TableCell) | Event::End(TagEnd::TableCell) => {
+            Event::Start(Tag::TableCell) => {
                 lines.push(range.start, " ");
+                lines.cell();
             }
+            Event::End(TagEnd::TableCell) => lines.push(range.start, " "),
             Event::Start(tag) if !is_inline(&tag) => lines.end(),
             Event::End(tag) if !is_inline_end(tag) => lines.end(),
             Event::HardBreak | Event::Rule => lines.end(),
@@ -144,8 +148,16 @@ fn render(slice: &str, fields: &[&str]) -> Vec<(usize, usize, String)> {
 struct Lines<'f> {
     fields: &'f [&'f str],
     current: Option<(usize, String)>,
+    /// Where each table cell of the current line starts in its text.
+    cells: Vec<usize>,
+    /// The fields the line before named with no value (`**Status:**` alone, a
+    /// `## Status` heading): a short next line is their value.
+    named: Vec<usize>,
     found: Vec<(usize, usize, String)>,
 }
+
+/// The longest line read as the value of a field named on the line before it.
+const VALUE_BELOW_LIMIT: usize = 64;
 
 impl Lines<'_> {
     /// Adds visible text that starts at byte `at`.
@@ -156,14 +168,52 @@ impl Lines<'_> {
         }
     }
 
+    /// A table cell starts here.
+    fn cell(&mut self) {
+        let at = self
+            .current
+            .as_ref()
+            .map_or(0, |(_, visible)| visible.len());
+        self.cells.push(at);
+    }
+
     /// Ends the rendered line.
     fn end(&mut self) {
         let Some((at, visible)) = self.current.take() else {
             return;
         };
+        let cells = std::mem::take(&mut self.cells);
+        let named = std::mem::take(&mut self.named);
+        // A table row whose first cell is a field's name holds its value next:
+        // `| Status | In Progress |` reads as `Status: In Progress`.
+        let as_field = match cells.as_slice() {
+            [first, second, rest @ ..] => {
+                let end = rest.first().copied().unwrap_or(visible.len());
+                let name = visible.get(*first..*second).unwrap_or_default().trim();
+                let value = visible.get(*second..end).unwrap_or_default().trim();
+                Some(format!("{name}: {value}"))
+            }
+            _ => None,
+        };
         for (which, field) in self.fields.iter().enumerate() {
-            if let Some(value) = field_line(&visible, field).filter(|value| !value.is_empty()) {
+            let line = [Some(visible.as_str()), as_field.as_deref()];
+            let value = line
+                .iter()
+                .flatten()
+                .find_map(|text| field_line(text, field).filter(|value| !value.is_empty()));
+            if let Some(value) = value {
                 self.found.push((which, at, value.to_owned()));
+            } else if named.contains(&which) {
+                let value = visible.trim();
+                if !value.is_empty() && value.chars().count() <= VALUE_BELOW_LIMIT {
+                    self.found.push((which, at, value.to_owned()));
+                }
+            }
+            // The name alone: `**Status:**` with nothing after it, or a heading.
+            let alone = field_line(&visible, field).is_some_and(str::is_empty)
+                || field_line(&format!("{visible}:"), field).is_some_and(str::is_empty);
+            if alone {
+                self.named.push(which);
             }
         }
     }

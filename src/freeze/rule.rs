@@ -836,6 +836,13 @@ mod tests {
             "---\n<<: {status: In Progress}\n---\nBody text.\n",
             "---\nstatus: ! In Progress\n---\nBody text.\n",
             "---\n? status\n: In Progress\n---\nBody text.\n",
+            // Fifth review: a table row, a name alone above its value, a reST field.
+            "# Spec A\n\n| Status | In Progress |\n| --- | --- |\n\nBody text.\n",
+            "# Spec A\n\nStatus | In Progress\n---|---\n\nBody text.\n",
+            "# Spec A\n\n## Status\n\nIn Progress\n\nBody text.\n",
+            "# Spec A\n\n**Status:**\n\n- In Progress\n\nBody text.\n",
+            "# Spec A\n\n<dl><dt>Status</dt><dd>In Progress</dd></dl>\n\nBody text.\n",
+            ":Status: In Progress\n\nBody text.\n",
         ] {
             assert_eq!(
                 rules.frozen_status_of(text.as_bytes()),
@@ -873,6 +880,8 @@ mod tests {
             "# Spec\n\n<!-- **Status:** In Progress -->\n**Status:** Draft\n",
             "# Spec\n\n**Status:** Draft\n\n```\nStatus: In Progress\n```\n",
             "---\nnotes:\n  status: In Progress\nstatus: Draft\n---\n",
+            "# Spec\n\n## Status\n\nIn progress until the review of the design, which we hope to finish in spring.\n",
+            "# Spec\n\n| Field | Status |\n| --- | --- |\n| a | In Progress |\n",
         ] {
             assert_eq!(rules.frozen_status_of(text.as_bytes()), None, "{text:?}");
         }
