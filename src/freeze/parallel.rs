@@ -10,9 +10,17 @@ use git2::Oid;
 use super::FreezeError;
 use super::walk::{Checker, Keyed, Opener};
 
-/// Below this many commits a walk stays on one thread: opening the repository again
-/// costs more than it saves.
+/// Below this many commits left a walk stays on one thread: opening the repository
+/// again costs more than it saves.
 pub(super) const WORTH_A_THREAD: usize = 256;
+
+/// How many commits a walk judges on one thread to measure what each costs.
+pub(super) const PROBE: usize = 128;
+
+/// What judging a commit must cost on average for threads to pay: light commits
+/// (a history whose frozen documents rarely change) go faster on one, as the threads
+/// share the reading of one pack file.
+pub(super) const SLOW: std::time::Duration = std::time::Duration::from_micros(50);
 
 /// What a thread judged: the verdicts on the commits at these indices.
 type Judged = Vec<(usize, Result<Vec<Keyed>, FreezeError>)>;
@@ -22,11 +30,14 @@ const BATCH: usize = 32;
 
 /// The violations of each of `commits` (in their order), judged on up to `threads`
 /// threads. The first error in the commits' order is the result, as on one thread.
+/// Progress counts from `before` commits judged already, of `total`.
 pub(super) fn judge(
     checker: &Checker<'_>,
     commits: &[Oid],
     threads: usize,
     open: &Opener,
+    before: usize,
+    total: usize,
 ) -> Result<Vec<Vec<Keyed>>, FreezeError> {
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
@@ -50,13 +61,13 @@ pub(super) fn judge(
                         if start >= commits.len() {
                             break;
                         }
-                        for index in start..(start + BATCH).min(commits.len()) {
-                            let result = checker.judge_commit(commits[index]);
+                        for (index, &oid) in commits.iter().enumerate().skip(start).take(BATCH) {
+                            let result = checker.judge_commit(oid);
                             let stop = result.is_err();
                             judged.push((index, result));
                             let count = done.fetch_add(1, Ordering::Relaxed) + 1;
                             if let Some(progress) = progress {
-                                progress(count, commits.len());
+                                progress(before + count, total);
                             }
                             if stop {
                                 failed.store(true, Ordering::Relaxed);

@@ -138,8 +138,9 @@ pub struct Checker<'r> {
     rules: Rules,
     limits: Limits,
     spent: Arc<Spent>,
-    /// Threads a long walk may use, and how each opens the repository.
-    parallel: Option<(usize, Opener)>,
+    /// Threads a long walk may use, how each opens the repository, and whether the
+    /// walk first measures that its commits are costly enough to share out.
+    parallel: Option<(usize, Opener, bool)>,
     /// Told how many commits were judged, as the walk goes.
     progress: Option<Progress>,
     /// The frozen status of each blob read so far (`None`: not frozen).
@@ -225,16 +226,22 @@ impl<'r> Checker<'r> {
     /// each opening the repository with `open`. The report is the same as on one
     /// thread: the same violations in the same order.
     pub fn with_threads(mut self, threads: usize, open: Opener) -> Checker<'r> {
-        self.parallel = (threads > 1).then_some((threads, open));
+        self.parallel = (threads > 1).then_some((threads, open, false));
         self
     }
 
     /// The same checker, judging long lists of commits on the threads the
     /// repository's git config allows (`lancelot.threads`, else the machine's cores),
     /// each opening the repository with `open`.
-    pub fn with_threads_from_git_config(self, open: Opener) -> Result<Checker<'r>, FreezeError> {
+    /// Threads are used only when the first commits show that judging each costs
+    /// more than starting them saves: a history of light commits stays on one.
+    pub fn with_threads_from_git_config(
+        mut self,
+        open: Opener,
+    ) -> Result<Checker<'r>, FreezeError> {
         let threads = super::parallel::threads_from_git_config(self.repo)?;
-        Ok(self.with_threads(threads, open))
+        self.parallel = (threads > 1).then_some((threads, open, true));
+        Ok(self)
     }
 
     /// The same checker, telling `progress` how many commits were judged as it goes.
@@ -250,14 +257,6 @@ impl<'r> Checker<'r> {
             limits: self.limits,
             spent: Arc::clone(&self.spent),
         }
-    }
-
-    /// The threads a walk of `commits` commits would use, and how they open the
-    /// repository; `None` when it runs on this one.
-    pub(super) fn threads_for(&self, commits: usize) -> Option<(usize, Opener)> {
-        self.parallel
-            .clone()
-            .filter(|_| commits >= super::parallel::WORTH_A_THREAD)
     }
 
     /// The progress callback, if any.
@@ -335,20 +334,7 @@ impl<'r> Checker<'r> {
     /// bringing an edit onto another line) is counted on the first report, not
     /// repeated.
     pub fn check_commits(&mut self, commits: &[Oid]) -> Result<Report, FreezeError> {
-        let judged = match self.threads_for(commits.len()) {
-            Some((threads, open)) => super::parallel::judge(self, commits, threads, &open),
-            None => commits
-                .iter()
-                .enumerate()
-                .map(|(done, &oid)| {
-                    let violations = self.judge_commit(oid);
-                    if let Some(progress) = &self.progress {
-                        progress(done + 1, commits.len());
-                    }
-                    violations
-                })
-                .collect(),
-        };
+        let judged = self.judge_all(commits);
         // Done, or stopped by an error: either way the progress is over.
         if let Some(progress) = &self.progress {
             progress(commits.len(), commits.len());
@@ -372,12 +358,44 @@ impl<'r> Checker<'r> {
         Ok(report)
     }
 
+    /// The violations of each commit, in their order: on this thread, the rest handed
+    /// to several threads when the checker may use them and, if it must measure
+    /// first, the first commits took long enough each.
+    fn judge_all(&mut self, commits: &[Oid]) -> Result<Vec<Vec<Keyed>>, FreezeError> {
+        use super::parallel::{PROBE, SLOW, WORTH_A_THREAD};
+        let total = commits.len();
+        let started = std::time::Instant::now();
+        let mut judged = Vec::with_capacity(total);
+        for (done, &oid) in commits.iter().enumerate() {
+            if let Some((threads, open, measure)) = self.parallel.clone()
+                && total - done >= WORTH_A_THREAD
+                && (if measure {
+                    done == PROBE && started.elapsed() >= SLOW * PROBE as u32
+                } else {
+                    done == 0
+                })
+            {
+                let rest =
+                    super::parallel::judge(self, &commits[done..], threads, &open, done, total)?;
+                judged.extend(rest);
+                return Ok(judged);
+            }
+            judged.push(self.judge_commit(oid)?);
+            if let Some(progress) = &self.progress {
+                progress(done + 1, total);
+            }
+        }
+        Ok(judged)
+    }
+
     /// The violations of one commit, against each of its parents.
     pub(super) fn judge_commit(&mut self, oid: Oid) -> Result<Vec<Keyed>, FreezeError> {
         let commit = self
             .repo
             .find_commit(oid)
-            .map_err(FreezeError::git(format!("cannot read commit {oid}")))?;
+            .map_err(FreezeError::git_with(|| {
+                format!("cannot read commit {oid}")
+            }))?;
         self.check_commit(&commit)
     }
 
@@ -388,11 +406,13 @@ impl<'r> Checker<'r> {
             });
         }
         let context = || format!("cannot read commit {}", commit.id());
-        let tree = commit.tree().map_err(FreezeError::git(context()))?;
-        let subject = commit
-            .summary_bytes()
-            .map(|bytes| String::from_utf8_lossy(bytes).into_owned())
-            .unwrap_or_default();
+        let tree = commit.tree().map_err(FreezeError::git_with(context))?;
+        let subject = || {
+            commit
+                .summary_bytes()
+                .map(|bytes| String::from_utf8_lossy(bytes).into_owned())
+                .unwrap_or_default()
+        };
         // A parent listed twice is judged once: the duplicates cost nothing.
         let mut parents: Vec<Oid> = Vec::new();
         for parent_id in parents_as_written(commit)? {
@@ -413,19 +433,21 @@ impl<'r> Checker<'r> {
             let parent = self
                 .repo
                 .find_commit(parent_id)
-                .map_err(FreezeError::git(format!(
-                    "cannot read {parent_id}, a parent of {}",
-                    commit.id()
-                )))?;
-            let parent_tree = parent.tree().map_err(FreezeError::git(context()))?;
+                .map_err(FreezeError::git_with(|| {
+                    format!("cannot read {parent_id}, a parent of {}", commit.id())
+                }))?;
+            let parent_tree = parent.tree().map_err(FreezeError::git_with(context))?;
             let mut found = Vec::new();
             self.walk(&parent_tree, Some(&tree), "", &mut found)?;
-            violations.extend(to_violations(
-                found,
-                &commit.id().to_string(),
-                &parent_id.to_string(),
-                &subject,
-            ));
+            // Most commits change no frozen document: nothing to write down.
+            if !found.is_empty() {
+                violations.extend(to_violations(
+                    found,
+                    &commit.id().to_string(),
+                    &parent_id.to_string(),
+                    &subject(),
+                ));
+            }
         }
         Ok(violations)
     }
@@ -521,10 +543,9 @@ impl<'r> Checker<'r> {
         };
         let new = repo
             .find_object(update.new, None)
-            .map_err(FreezeError::git(format!(
-                "cannot read pushed object {}",
-                update.new
-            )))?;
+            .map_err(FreezeError::git_with(|| {
+                format!("cannot read pushed object {}", update.new)
+            }))?;
         let new_commit = new.peel_to_commit().ok();
         let fast_forward = new_commit.as_ref().is_some_and(|commit| {
             commit.id() == old.id()
@@ -536,10 +557,9 @@ impl<'r> Checker<'r> {
             return Ok(Vec::new());
         }
         self.spend(1, 0)?;
-        let old_tree = old.tree().map_err(FreezeError::git(format!(
-            "cannot read the tree of {}",
-            old.id()
-        )))?;
+        let old_tree = old.tree().map_err(FreezeError::git_with(|| {
+            format!("cannot read the tree of {}", old.id())
+        }))?;
         // A ref moved to something that is not a commit or tree holds no documents.
         let new_tree = new.peel_to_tree().ok();
         let mut found = Vec::new();
@@ -608,10 +628,9 @@ impl<'r> Checker<'r> {
         let repo = self.repo;
         let new = repo
             .find_object(update.new, None)
-            .map_err(FreezeError::git(format!(
-                "cannot read pushed object {}",
-                update.new
-            )))?;
+            .map_err(FreezeError::git_with(|| {
+                format!("cannot read pushed object {}", update.new)
+            }))?;
         if let Ok(commit) = new.peel_to_commit()
             && held.contains(&Key(commit.id()))
         {
@@ -621,10 +640,9 @@ impl<'r> Checker<'r> {
             return Ok(Vec::new());
         };
         self.spend(1, 0)?;
-        let base_tree = base.tree().map_err(FreezeError::git(format!(
-            "cannot read the tree of {}",
-            base.id()
-        )))?;
+        let base_tree = base.tree().map_err(FreezeError::git_with(|| {
+            format!("cannot read the tree of {}", base.id())
+        }))?;
         let mut found = Vec::new();
         self.walk(&base_tree, Some(&new_tree), "", &mut found)?;
         let mut kept = Vec::new();
@@ -756,8 +774,11 @@ impl<'r> Checker<'r> {
                     && old
                         .get_name_bytes(entry.name_bytes())
                         .is_none_or(|before| before.kind() != Some(ObjectType::Tree));
+                if !added {
+                    continue;
+                }
                 let path = join(dir, &String::from_utf8_lossy(entry.name_bytes()));
-                if added && self.rules.may_cover_folder(&path) {
+                if self.rules.may_cover_folder(&path) {
                     let folder = self.tree(entry.id())?;
                     self.check_new_folder(&folder, &path, found)?;
                 }
@@ -767,19 +788,27 @@ impl<'r> Checker<'r> {
                 self.judge_attributes(old, (before, after), dir, found)?;
             }
         }
+        // Both trees are in git's order: they are read side by side, each entry's
+        // counterpart found by moving on, not by a search. A name not found so (gone,
+        // or a file turned folder, which sorts elsewhere) is looked up.
+        let mut news = new.map(Tree::iter).into_iter().flatten().peekable();
         for entry in old.iter() {
-            let name = String::from_utf8_lossy(entry.name_bytes());
-            let path = if dir.is_empty() {
-                name.into_owned()
-            } else {
-                format!("{dir}/{name}")
+            while news
+                .peek()
+                .is_some_and(|other| crate::repo::git_order(other, &entry).is_lt())
+            {
+                news.next();
+            }
+            let counterpart = match news.next_if(|other| other.name_bytes() == entry.name_bytes()) {
+                Some(same) => Some(same),
+                None => new.and_then(|tree| tree.get_name_bytes(entry.name_bytes())),
             };
-            let counterpart = new.and_then(|tree| tree.get_name_bytes(entry.name_bytes()));
             if counterpart.as_ref().is_some_and(|other| {
                 other.id() == entry.id() && other.filemode_raw() == entry.filemode_raw()
             }) {
                 continue;
             }
+            let path = join(dir, &String::from_utf8_lossy(entry.name_bytes()));
             match entry.kind() {
                 Some(ObjectType::Tree) if self.rules.may_cover_folder(&path) => {
                     let old_folder = self.tree(entry.id())?;
@@ -1030,7 +1059,7 @@ impl<'r> Checker<'r> {
             .repo
             .odb()
             .and_then(|odb| odb.read_header(oid))
-            .map_err(FreezeError::git(missing()))?;
+            .map_err(FreezeError::git_with(missing))?;
         let size = size as u64;
         if size > DOCUMENT_LIMIT {
             return Ok(None);
@@ -1041,15 +1070,15 @@ impl<'r> Checker<'r> {
         let blob = self
             .repo
             .find_blob(oid)
-            .map_err(FreezeError::git(missing()))?;
+            .map_err(FreezeError::git_with(missing))?;
         self.last_document = Some(blob.clone());
         Ok(Some(blob))
     }
 
     fn tree(&self, oid: Oid) -> Result<Tree<'r>, FreezeError> {
-        self.repo.find_tree(oid).map_err(FreezeError::git(format!(
-            "cannot read tree {oid} (missing object?)"
-        )))
+        self.repo.find_tree(oid).map_err(FreezeError::git_with(|| {
+            format!("cannot read tree {oid} (missing object?)")
+        }))
     }
 }
 
@@ -1326,9 +1355,9 @@ pub fn range_commits(
     }
     let commits = walk
         .collect::<Result<Vec<_>, _>>()
-        .map_err(FreezeError::git(format!(
-            "cannot walk `{spec}` (missing objects?)"
-        )))?;
+        .map_err(FreezeError::git_with(|| {
+            format!("cannot walk `{spec}` (missing objects?)")
+        }))?;
     Ok((commits, base))
 }
 
@@ -1362,12 +1391,12 @@ pub fn new_commits(
     for &tip in tips {
         let object = repo
             .find_object(tip, None)
-            .map_err(FreezeError::git(format!(
-                "cannot read pushed object {tip} (missing object?)"
-            )))?;
+            .map_err(FreezeError::git_with(|| {
+                format!("cannot read pushed object {tip} (missing object?)")
+            }))?;
         if let Ok(commit) = object.peel_to_commit() {
             walk.push(commit.id())
-                .map_err(FreezeError::git(format!("cannot walk from {tip}")))?;
+                .map_err(FreezeError::git_with(|| format!("cannot walk from {tip}")))?;
             any = true;
         }
     }
