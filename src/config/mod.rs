@@ -112,6 +112,8 @@ pub struct FreezeConfig {
     pub paths: Vec<String>,
     /// The header field holding a document's status.
     pub status_field: String,
+    /// Where in a document its status is read.
+    pub status_in: StatusIn,
     /// Statuses that freeze a document.
     pub frozen: Vec<String>,
     /// Status changes allowed on a frozen document (nothing else may change).
@@ -129,6 +131,19 @@ pub struct FreezeConfig {
     /// A commit or tag whose history came before the freeze: the commits it reaches
     /// are not judged (a repository adopting lancelot with years of history).
     pub baseline: Option<String>,
+}
+
+/// Where in a document the freeze reads its status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StatusIn {
+    /// Anywhere a reader may see it: every line, the front matter, the rendering.
+    #[default]
+    Document,
+    /// In the document's header only: its front matter, or else its first block of
+    /// lines (an RFC 822 preamble, `Status: Final`, as Python's PEPs have). A status
+    /// line further down is text about a status, not the document's.
+    Header,
 }
 
 /// An allowed status change of a frozen document.
@@ -150,6 +165,7 @@ impl Default for FreezeConfig {
         FreezeConfig {
             paths: vec!["docs/specs/**".into(), "docs/blueprints/**".into()],
             status_field: "Status".into(),
+            status_in: StatusIn::Document,
             frozen: vec!["In Progress".into(), "Done".into(), "Superseded".into()],
             transitions: vec![
                 transition("In Progress", "Done"),

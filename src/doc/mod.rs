@@ -16,5 +16,6 @@ pub use sections::{
     sibling_field_line, upsert_field,
 };
 pub use status::{
-    Status, field_value, field_values, find_field_value, is_invisible, is_look_alike,
+    Status, field_value, field_values, find_field_value, find_header_value, is_invisible,
+    is_look_alike,
 };

@@ -157,6 +157,27 @@ pub fn field_readings(text: &str, field: &str) -> Vec<String> {
     distinct(readings)
 }
 
+/// The first value of `field` in the document's header that `pick` accepts: every
+/// top-level one of its front matter when it has one, else every field line of its
+/// first block of lines (up to the first blank line: an RFC 822 preamble). Nothing
+/// past the header is read.
+pub fn find_header_reading<T>(
+    text: &str,
+    field: &str,
+    mut pick: impl FnMut(&str) -> Option<T>,
+) -> Option<T> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if front_matter_end(text).is_some() {
+        return front_matter_readings(text, field)
+            .iter()
+            .find_map(|(_, value)| pick(value));
+    }
+    Lines::new(text)
+        .take_while(|line| !line.content.trim().is_empty())
+        .filter(|line| line.place == Place::Body)
+        .find_map(|line| field_line(&line.visible, field).and_then(&mut pick))
+}
+
 /// Every top-level value of `field` in the front matter, as (line, value): read line
 /// by line (a block scalar's lines joined, a one-line flow map, a `!!str` tag
 /// dropped) and by a YAML parser (at the front matter's first line).

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use unicode_normalization::UnicodeNormalization;
 
-use super::reader::{field_readings, find_field_reading};
+use super::reader::{field_readings, find_field_reading, find_header_reading};
 
 /// Decodes document bytes as editors do: UTF-16 and UTF-32 by their byte-order mark,
 /// UTF-8 otherwise (a leading byte-order mark dropped). What is not valid is replaced,
@@ -59,6 +59,18 @@ pub fn find_field_value<T>(
         return None;
     }
     find_field_reading(&decode(bytes), field, pick)
+}
+
+/// [`find_field_value`] in the document's header only (see [`find_header_reading`]).
+pub fn find_header_value<T>(
+    bytes: &[u8],
+    field: &str,
+    pick: impl FnMut(&str) -> Option<T>,
+) -> Option<T> {
+    if field.is_empty() {
+        return None;
+    }
+    find_header_reading(&decode(bytes), field, pick)
 }
 
 /// The first value a reader finds for `field`.

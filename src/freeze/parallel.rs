@@ -14,7 +14,8 @@ use super::walk::{Checker, Keyed, Opener};
 /// again costs more than it saves.
 pub(super) const WORTH_A_THREAD: usize = 256;
 
-/// How many commits a walk judges on one thread to measure what each costs.
+/// How many commits a walk judges at a time on one thread to measure what each
+/// costs.
 pub(super) const PROBE: usize = 128;
 
 /// What judging a commit must cost on average for threads to pay: light commits

@@ -6,7 +6,9 @@ use serde::Serialize;
 
 use crate::config::FreezeConfig;
 use crate::doc::reader::{self, Line};
-use crate::doc::{Status, field_span, field_value, find_field_value, sibling_field_line};
+use crate::doc::{
+    Status, field_span, field_value, find_field_value, find_header_value, sibling_field_line,
+};
 
 use super::FreezeError;
 
@@ -22,6 +24,8 @@ pub struct Rules {
     /// Literal leading folders of each glob (empty when it can match anywhere).
     prefixes: Vec<Vec<String>>,
     status_field: String,
+    /// Whether the status is read in the header only (`status_in = "header"`).
+    header_only: bool,
     frozen: Vec<(Status, String)>,
     transitions: Vec<(Status, Status)>,
     mutable_fields: Vec<String>,
@@ -170,6 +174,7 @@ impl Rules {
             globs,
             prefixes,
             status_field: config.status_field.trim().to_owned(),
+            header_only: config.status_in == crate::config::StatusIn::Header,
             frozen,
             transitions,
             mutable_fields: config.mutable_fields.clone(),
@@ -247,7 +252,7 @@ impl Rules {
         // A value written again is not matched again: a document may repeat one
         // status line a million times.
         let mut not_frozen: std::collections::HashSet<String> = std::collections::HashSet::new();
-        find_field_value(text, &self.status_field, |written| {
+        let pick = |written: &str| {
             if not_frozen.contains(written) {
                 return None;
             }
@@ -260,7 +265,12 @@ impl Rules {
                 not_frozen.insert(written.to_owned());
             }
             frozen
-        })
+        };
+        if self.header_only {
+            find_header_value(text, &self.status_field, pick)
+        } else {
+            find_field_value(text, &self.status_field, pick)
+        }
     }
 
     /// The configured frozen status a written status means, if any.
@@ -885,6 +895,40 @@ mod tests {
         ] {
             assert_eq!(rules.frozen_status_of(text.as_bytes()), None, "{text:?}");
         }
+    }
+
+    #[test]
+    fn in_the_header_only_the_header_is_read() {
+        let rules = Rules::new(&FreezeConfig {
+            paths: vec!["peps/pep-*.rst".into()],
+            status_in: crate::config::StatusIn::Header,
+            frozen: vec!["Final".into()],
+            transitions: Vec::new(),
+            ..FreezeConfig::default()
+        })
+        .unwrap();
+        let header = "PEP: 8\nTitle: Style\nStatus: Final\nType: Process\n\nAbstract\n========\n";
+        assert_eq!(rules.frozen_status_of(header.as_bytes()), Some("Final"));
+        let draft = "PEP: 9\nStatus: Draft\n\nAbstract\n\nStatus: Final\n<p>Status: Final</p>\n";
+        assert_eq!(rules.frozen_status_of(draft.as_bytes()), None);
+        let front_matter = "---\nstatus: Final\n---\nStatus: Draft\n";
+        assert_eq!(
+            rules.frozen_status_of(front_matter.as_bytes()),
+            Some("Final")
+        );
+        let spoofed = "PEP: 10\nStatus: Dr\u{200b}aft\nStatus: Fin\u{430}l\n\nBody.\n";
+        assert_eq!(rules.frozen_status_of(spoofed.as_bytes()), Some("Final"));
+        // The whole document is read otherwise.
+        assert_eq!(
+            Rules::new(&FreezeConfig {
+                frozen: vec!["Final".into()],
+                transitions: Vec::new(),
+                ..FreezeConfig::default()
+            })
+            .unwrap()
+            .frozen_status_of(draft.as_bytes()),
+            Some("Final")
+        );
     }
 
     #[test]

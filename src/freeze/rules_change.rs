@@ -28,6 +28,11 @@ pub fn weakenings(old: &FreezeConfig, new: &FreezeConfig) -> Vec<String> {
             new.status_field, old.status_field
         ));
     }
+    if old.status_in == crate::config::StatusIn::Document
+        && new.status_in == crate::config::StatusIn::Header
+    {
+        found.push("reads the status from the header only".into());
+    }
     let statuses = |list: &[String]| -> BTreeSet<String> {
         list.iter()
             .map(|name| Status::new(name).as_str().to_owned())
@@ -135,6 +140,7 @@ mod tests {
         weaker.allow_override = true;
         weaker.known_refs.push("refs/pull/*".into());
         weaker.status_field = "State".into();
+        weaker.status_in = crate::config::StatusIn::Header;
         let found = weakenings(&base(), &weaker);
         for expected in [
             "stops freezing `docs/blueprints/**`",
@@ -144,6 +150,7 @@ mod tests {
             "turns overrides on",
             "trusts the commits of `refs/pull/*` as judged",
             "reads the status from `State` instead of `Status`",
+            "reads the status from the header only",
         ] {
             assert!(found.iter().any(|f| f == expected), "{expected}: {found:?}");
         }

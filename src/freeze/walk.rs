@@ -364,13 +364,20 @@ impl<'r> Checker<'r> {
     fn judge_all(&mut self, commits: &[Oid]) -> Result<Vec<Vec<Keyed>>, FreezeError> {
         use super::parallel::{PROBE, SLOW, WORTH_A_THREAD};
         let total = commits.len();
-        let started = std::time::Instant::now();
+        // The commits of a history differ in cost: each window of PROBE commits is
+        // timed, and the first slow one hands the rest to the threads.
+        let mut window = std::time::Instant::now();
         let mut judged = Vec::with_capacity(total);
         for (done, &oid) in commits.iter().enumerate() {
+            let slow = |window: &mut std::time::Instant| {
+                let slow = window.elapsed() >= SLOW * PROBE as u32;
+                *window = std::time::Instant::now();
+                slow
+            };
             if let Some((threads, open, measure)) = self.parallel.clone()
                 && total - done >= WORTH_A_THREAD
                 && (if measure {
-                    done == PROBE && started.elapsed() >= SLOW * PROBE as u32
+                    done > 0 && done.is_multiple_of(PROBE) && slow(&mut window)
                 } else {
                     done == 0
                 })
