@@ -1094,7 +1094,8 @@ impl<'r> Checker<'r> {
 /// `..`, a git folder in any spelling, entries out of git's order or listed twice
 /// (a lookup by name would see one, a checkout the other), and names equal but for
 /// case, Unicode normalisation or invisible characters (one file on macOS and
-/// Windows). Cheap for the common case: only a tree that adds names is compared
+/// Windows). What the tree it replaces already held is not new: a tree with the same
+/// names as `old` is read no further, and only a tree that adds names is compared
 /// name against name.
 fn malformed_entries(
     old: Option<&Tree<'_>>,
@@ -1102,6 +1103,18 @@ fn malformed_entries(
     dir: &str,
     under_freeze: &dyn Fn(&str) -> bool,
 ) -> Vec<Found> {
+    // The common case: the same names in the same order, each entry's mode one git
+    // writes or unchanged with its object. Nothing this tree holds is new to it then.
+    if let Some(old) = old
+        && old.len() == new.len()
+        && old.iter().zip(new.iter()).all(|(before, after)| {
+            before.name_bytes() == after.name_bytes()
+                && (CANONICAL_MODES.contains(&after.filemode_raw())
+                    || (before.filemode_raw() == after.filemode_raw() && before.id() == after.id()))
+        })
+    {
+        return Vec::new();
+    }
     let mut found = Vec::new();
     let path_of = |name: &[u8]| {
         let name = String::from_utf8_lossy(name);
