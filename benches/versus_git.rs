@@ -9,9 +9,10 @@
 //!   entry index): `check --staged` against `git diff --cached --raw -- <globs>`.
 //! - A history shaped like python/peps (700 reStructuredText documents of 5–60 KB, an
 //!   RFC 822 `Status:` header, Active and Final frozen, 12,000 commits that nearly all
-//!   edit one): the whole history against the same `git log`.
+//!   edit one): the whole history against the same `git log`, the status read
+//!   anywhere and in the header only (`status_in`).
 //! - When `LANCELOT_BENCH_PEPS` names a local clone of python/peps, its whole history
-//!   with the rules of `docs/freeze.md` (Cost).
+//!   with the rules of `docs/freeze.md` (Cost), both ways.
 //!
 //! Each command runs `LANCELOT_BENCH_RUNS` times (default 5), lancelot and git
 //! alternating; the table shows the median wall time, the ratio, and each command's
@@ -61,8 +62,10 @@ const PEPS_LIKE: Shape = Shape {
     merge_every: 400,
 };
 
-/// The rules of the real python/peps history (as in docs/freeze.md, Cost).
+/// The rules of the real python/peps history (as in docs/freeze.md, Cost); the
+/// `status_in` line is filled in per row.
 const PEPS_RULES: &str = r#"[freeze]
+status_in = "{status_in}"
 paths = ["pep-*.rst", "peps/pep-*.rst"]
 status_field = "Status"
 frozen = ["Active", "Final"]
@@ -110,23 +113,43 @@ fn main() {
         git_diff_cached(&clone, history::globs(Style::Specs)),
     ));
 
+    // A history shaped like python/peps, its status read anywhere (the default) and
+    // in the header only (`status_in = "header"`, what such documents call for).
     let peps_like = generated("peps-like", &PEPS_LIKE, false).join("repo.git");
-    rows.push(compare(
-        "`check --range base..main`, peps-like (700 documents, 12k commits)",
-        runs,
-        lancelot(&peps_like, &["check", "--range", "base..main"], None),
-        git_log(&peps_like, "base..main", history::globs(Style::Peps)),
-    ));
+    for status_in in ["document", "header"] {
+        let rules = rules_file(
+            &format!("peps-like-{status_in}"),
+            &history::config(Style::Peps).replacen(
+                "[freeze]\n",
+                &format!("[freeze]\nstatus_in = \"{status_in}\"\n"),
+                1,
+            ),
+        );
+        rows.push(compare(
+            &format!(
+                "`check --range base..main`, peps-like (700 documents, 12k commits), `status_in = \"{status_in}\"`"
+            ),
+            runs,
+            lancelot(&peps_like, &["check", "--range", "base..main"], Some(&rules)),
+            git_log(&peps_like, "base..main", history::globs(Style::Peps)),
+        ));
+    }
 
     if let Some(peps) = std::env::var_os("LANCELOT_BENCH_PEPS").map(PathBuf::from) {
-        let rules = std::env::temp_dir().join("lancelot-bench-peps.toml");
-        std::fs::write(&rules, PEPS_RULES).unwrap();
-        rows.push(compare(
-            "`check --range HEAD`, python/peps (its whole history)",
-            runs,
-            lancelot(&peps, &["check", "--range", "HEAD"], Some(&rules)),
-            git_log(&peps, "HEAD", &["pep-*.rst", "peps/pep-*.rst"]),
-        ));
+        for status_in in ["document", "header"] {
+            let rules = rules_file(
+                &format!("peps-{status_in}"),
+                &PEPS_RULES.replace("{status_in}", status_in),
+            );
+            rows.push(compare(
+                &format!(
+                    "`check --range HEAD`, python/peps (its whole history), `status_in = \"{status_in}\"`"
+                ),
+                runs,
+                lancelot(&peps, &["check", "--range", "HEAD"], Some(&rules)),
+                git_log(&peps, "HEAD", &["pep-*.rst", "peps/pep-*.rst"]),
+            ));
+        }
     } else {
         println!("(set LANCELOT_BENCH_PEPS to a clone of python/peps to measure it too)\n");
     }
@@ -138,15 +161,28 @@ fn main() {
     }
 }
 
-/// A generated repository, built once and kept (with a marker naming its shape).
-fn generated(name: &str, shape: &Shape, staged: bool) -> PathBuf {
-    // Outside the project's files: lancelot refuses a git folder planted among a
-    // repository's files, and the target folder is among them.
-    let root = std::env::var_os("LANCELOT_BENCH_DIR").map_or_else(
+/// Where the generated repositories are kept: outside the project's files, as
+/// lancelot refuses a git folder planted among a repository's files (and the target
+/// folder is among them).
+fn bench_root() -> PathBuf {
+    std::env::var_os("LANCELOT_BENCH_DIR").map_or_else(
         || std::env::temp_dir().join("lancelot-bench"),
         PathBuf::from,
-    );
-    let dir = root.join(name);
+    )
+}
+
+/// A rules file for `--config`, written next to the generated repositories.
+fn rules_file(name: &str, text: &str) -> PathBuf {
+    let root = bench_root();
+    std::fs::create_dir_all(&root).unwrap();
+    let path = root.join(format!("{name}.toml"));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// A generated repository, built once and kept (with a marker naming its shape).
+fn generated(name: &str, shape: &Shape, staged: bool) -> PathBuf {
+    let dir = bench_root().join(name);
     let marker = dir.join(".lancelot-bench");
     let wanted = format!("{VERSION} {shape:?} staged={staged}");
     if std::fs::read_to_string(&marker).ok().as_deref() == Some(wanted.as_str()) {
