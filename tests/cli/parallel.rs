@@ -55,6 +55,30 @@ fn many_threads_report_what_one_thread_reports() {
             .unwrap();
         assert_eq!(one, many, "{threads} threads");
     }
+    // Progress counts every commit once, on one thread or many, and ends at the total.
+    for threads in [1, 3] {
+        let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let record = Arc::clone(&seen);
+        let path = path.clone();
+        Checker::new(&repo, rules.clone())
+            .with_threads(threads, Arc::new(move || Repository::open(&path)))
+            .with_progress(Arc::new(move |done, total| {
+                record.lock().unwrap().push((done, total));
+            }))
+            .check_commits(&commits)
+            .unwrap();
+        let seen = seen.lock().unwrap();
+        let mut counts: Vec<usize> = seen.iter().map(|(done, _)| *done).collect();
+        counts.sort_unstable();
+        counts.dedup();
+        assert_eq!(
+            counts,
+            (1..=commits.len()).collect::<Vec<_>>(),
+            "{threads} threads"
+        );
+        assert!(seen.iter().all(|(_, total)| *total == commits.len()));
+        assert_eq!(seen.last(), Some(&(commits.len(), commits.len())));
+    }
     // The history holds what the walk must get right.
     assert!(one.violations.len() > 20, "{}", one.violations.len());
     assert!(
