@@ -29,6 +29,9 @@ pub enum ExitStatus {
     Refused,
     /// 130: interrupted by the user (Ctrl-C) before anything was written.
     Interrupted,
+    /// 141: the output was closed by its reader (`lancelot receipts | head -1`), as a
+    /// command stopped by SIGPIPE reports it.
+    ClosedPipe,
 }
 
 impl ExitStatus {
@@ -39,6 +42,7 @@ impl ExitStatus {
             ExitStatus::Findings => 1,
             ExitStatus::Refused => 2,
             ExitStatus::Interrupted => 130,
+            ExitStatus::ClosedPipe => 141,
         }
     }
 }
@@ -134,6 +138,9 @@ impl Error {
     pub fn exit_status(&self) -> ExitStatus {
         match self {
             Error::Prompt(PromptError::Interrupted) => ExitStatus::Interrupted,
+            Error::Output(error) if error.kind() == std::io::ErrorKind::BrokenPipe => {
+                ExitStatus::ClosedPipe
+            }
             _ => ExitStatus::Refused,
         }
     }

@@ -77,6 +77,11 @@ fn message(text: &str) -> String {
 
 /// Prints an error, its causes and its hint to stderr.
 pub fn report_error(error: &Error) {
+    // The reader of the output went away (`| head`): it wants nothing more, not even
+    // a message; the exit status says it.
+    if error.exit_status() == crate::ExitStatus::ClosedPipe {
+        return;
+    }
     err(&error_text(error));
 }
 

@@ -360,3 +360,32 @@ fn grafts_do_not_change_what_is_judged() {
         .run()
         .stdout_has(&format!("{ALPHA}: modified"));
 }
+
+#[test]
+fn a_closed_output_pipe_ends_the_command_quietly() {
+    let repo = frozen_alpha_local();
+    for args in [
+        &["check", "--staged"][..],
+        &["check", "--staged", "--format", "json"][..],
+        &["status"][..],
+    ] {
+        // The reader is gone before lancelot writes a byte: `lancelot … | head -0`.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let mut command = std::process::Command::new(crate::support::binary());
+        crate::support::isolate(&mut command, repo.home());
+        let output = command
+            .current_dir(repo.path())
+            .args(args)
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(141), "{args:?}");
+        assert!(
+            output.stderr.is_empty(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+}
