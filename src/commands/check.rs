@@ -8,7 +8,7 @@ use git2::Repository;
 use super::Invocation;
 use crate::freeze::{self, Checker, Report, Rules, RulesSource, report};
 use crate::repo;
-use crate::ui::{self, OutputArgs, plural};
+use crate::ui::{self, FindingsOutputArgs, plural};
 use crate::{Error, ExitStatus};
 
 const AFTER_HELP: &str = "\
@@ -24,7 +24,8 @@ Exit status: 0 no violations, 1 violations found, 2 the check could not run.
 
 Examples:
   lancelot check --staged
-  lancelot check --range origin/main..HEAD --format json";
+  lancelot check --range origin/main..HEAD --format json
+  lancelot check --range \"$BASE...$HEAD\" --format github   # in a GitHub Actions job";
 
 /// Arguments of `lancelot check`.
 #[derive(Debug, Args)]
@@ -38,10 +39,10 @@ pub struct CheckArgs {
     #[arg(long, value_name = "RANGE")]
     pub range: Option<String>,
 
-    /// How the report is printed: `--format text|json`.
-
+    /// How the report is printed: `--format text|json|github` (GitHub Actions
+    /// annotations on each changed document, and a job summary).
     #[command(flatten)]
-    pub output: OutputArgs,
+    pub output: FindingsOutputArgs,
 }
 
 /// Runs `lancelot check`.
@@ -60,7 +61,9 @@ pub fn run(invocation: &Invocation, args: &CheckArgs) -> Result<ExitStatus, Erro
             let path = repo.path().to_owned();
             let mut checker = Checker::for_repository(&repo, rules)?
                 .with_threads_from_git_config(Arc::new(move || Repository::open(&path)))?;
-            let progress = (!args.output.is_json())
+            let progress = args
+                .output
+                .is_text()
                 .then(|| ui::progress::on_terminal("judged", "commits"))
                 .flatten();
             if let Some(progress) = progress {
@@ -81,8 +84,13 @@ pub fn run(invocation: &Invocation, args: &CheckArgs) -> Result<ExitStatus, Erro
     status
 }
 
-fn print_report(report: &Report, rules: &Rules, output: OutputArgs) -> Result<ExitStatus, Error> {
+fn print_report(
+    report: &Report,
+    rules: &Rules,
+    output: FindingsOutputArgs,
+) -> Result<ExitStatus, Error> {
     output.emit(
+        "lancelot check: changes to frozen documents",
         || report::to_json(report),
         || {
             if report.is_clean() {
@@ -99,6 +107,7 @@ fn print_report(report: &Report, rules: &Rules, output: OutputArgs) -> Result<Ex
                 )
             }
         },
+        || report::annotations(report),
     )?;
     Ok(if report.is_clean() {
         ExitStatus::Success

@@ -5,16 +5,17 @@ use serde_json::json;
 
 use super::{Invocation, load_project};
 use crate::lifecycle::lint;
-use crate::ui::{self, BOLD, HELP, OutputArgs};
+use crate::ui::{self, BOLD, FindingsOutputArgs, HELP};
 use crate::{Error, ExitStatus};
 
 /// Arguments of `lancelot lint`.
 #[derive(Debug, Args)]
 #[command(after_help = "Exit status: 0 no findings, 1 findings, 2 lint could not run.")]
 pub struct LintArgs {
-    /// How the report is printed: `--format text|json`.
+    /// How the report is printed: `--format text|json|github` (GitHub Actions
+    /// annotations on each file, and a job summary).
     #[command(flatten)]
-    pub output: OutputArgs,
+    pub output: FindingsOutputArgs,
 }
 
 /// Runs `lancelot lint`.
@@ -27,8 +28,23 @@ pub fn run(invocation: &Invocation, args: &LintArgs) -> Result<ExitStatus, Error
         ExitStatus::Findings
     };
     args.output.emit(
+        "lancelot lint",
         || json!({ "slices_checked": project.slices.len(), "findings": findings }),
         || lint_text(&findings, project.slices.len()),
+        || {
+            findings
+                .iter()
+                .map(|finding| ui::ci::Annotation {
+                    file: finding.file.clone(),
+                    line: None,
+                    title: format!("lancelot lint: {}", finding.problem),
+                    message: format!(
+                        "{}: {}; fix: {}",
+                        finding.file, finding.problem, finding.fix
+                    ),
+                })
+                .collect()
+        },
     )?;
     Ok(status)
 }

@@ -179,6 +179,51 @@ fn describe_commit(violation: &Violation) -> String {
     )
 }
 
+/// The violations of `report` as CI annotations, one on each changed document.
+pub fn annotations(report: &Report) -> Vec<crate::ui::ci::Annotation> {
+    report
+        .violations
+        .iter()
+        .map(|violation| {
+            let (title, what) = match violation.change {
+                ChangeKind::Attributes => (
+                    "Frozen document: attributes changed",
+                    format!("attributes changed: {}", violation.status),
+                ),
+                ChangeKind::Malformed => (
+                    "Frozen documents: malformed tree",
+                    format!("malformed tree: {}", violation.status),
+                ),
+                change => (
+                    "Frozen document changed",
+                    format!("{} (frozen: {})", change.as_str(), violation.status),
+                ),
+            };
+            let at = if violation.commit == "index" {
+                "in the staged changes".to_owned()
+            } else if violation.subject.is_empty() {
+                format!("by commit {}", short(&violation.commit))
+            } else {
+                format!(
+                    "by commit {} ({})",
+                    short(&violation.commit),
+                    violation.subject
+                )
+            };
+            crate::ui::ci::Annotation {
+                file: violation.path.clone(),
+                line: None,
+                title: title.to_owned(),
+                message: format!(
+                    "{}: {what}, {at}. A frozen spec or blueprint is never edited (SOP 2.1): put the new idea in a follow-up slice ({}), or change nothing but its status along an allowed transition.",
+                    violation.path,
+                    follow_up_command(&violation.path)
+                ),
+            }
+        })
+        .collect()
+}
+
 fn short(oid: &str) -> &str {
     oid.get(..10).unwrap_or(oid)
 }

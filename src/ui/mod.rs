@@ -1,4 +1,5 @@
-//! What the user sees: styled messages on stderr, plain results on stdout.
+//! What the user sees: styled messages on stderr, plain results on stdout (or a CI
+//! system's annotations, [`ci`]).
 //!
 //! Styling goes through `anstream`, which drops colours when the stream is not a
 //! terminal or `NO_COLOR` is set, so callers never decide that themselves. Every
@@ -6,6 +7,7 @@
 //! and everything printed passes [`sanitize`] on its way out, so no text a
 //! repository wrote can reach a terminal as a control sequence.
 
+pub mod ci;
 mod escape;
 mod output;
 pub mod progress;
@@ -17,7 +19,9 @@ use std::io::Write as _;
 pub use escape::{
     Safe, dot_text, is_unsafe, md_cell, md_code_cell, mermaid_text, safe, safe_block, sanitize,
 };
-pub use output::{Format, OutputArgs, json_text, plural, print_json};
+pub use output::{
+    FindingsFormat, FindingsOutputArgs, Format, OutputArgs, json_text, plural, print_json,
+};
 
 use anstyle::{AnsiColor, Style};
 

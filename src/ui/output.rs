@@ -46,6 +46,52 @@ impl OutputArgs {
     }
 }
 
+/// Output format of the commands that report findings on files (`check`, `lint`):
+/// also as a CI system's annotations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum FindingsFormat {
+    /// Human-readable text.
+    #[default]
+    Text,
+    /// One JSON document on stdout, for scripts.
+    Json,
+    /// GitHub Actions workflow commands: an error annotation on each file, and a
+    /// table in the job summary when `$GITHUB_STEP_SUMMARY` is set.
+    Github,
+}
+
+/// The `--format` option of a command that reports findings on files.
+#[derive(Debug, Clone, Copy, Default, Args)]
+pub struct FindingsOutputArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: FindingsFormat,
+}
+
+impl FindingsOutputArgs {
+    /// Whether people read the output (progress may show on a terminal).
+    pub fn is_text(&self) -> bool {
+        self.format == FindingsFormat::Text
+    }
+
+    /// Prints a report: `json()` as one JSON document, `text()` for people, or the
+    /// `annotations()` of a CI system, its job summary headed `heading`. Only the one
+    /// asked for is built.
+    pub fn emit(
+        &self,
+        heading: &str,
+        json: impl FnOnce() -> serde_json::Value,
+        text: impl FnOnce() -> String,
+        annotations: impl FnOnce() -> Vec<super::ci::Annotation>,
+    ) -> Result<(), Error> {
+        match self.format {
+            FindingsFormat::Json => print_json(&json()),
+            FindingsFormat::Text => super::out(&text()),
+            FindingsFormat::Github => super::ci::github(heading, &annotations()),
+        }
+    }
+}
+
 /// `1 hook`, `2 hooks`.
 pub fn plural(count: usize, noun: &str) -> String {
     format!("{count} {noun}{}", if count == 1 { "" } else { "s" })
