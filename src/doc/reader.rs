@@ -158,23 +158,27 @@ pub fn field_readings(text: &str, field: &str) -> Vec<String> {
 }
 
 /// The first value of `field` in the document's header that `pick` accepts: every
-/// top-level one of its front matter when it has one, else every field line of its
-/// first block of lines (up to the first blank line: an RFC 822 preamble). Nothing
-/// past the header is read.
+/// top-level one of its front matter, then every field line of the first block of
+/// lines of its body (blank lines before it skipped, up to the next blank line: an
+/// RFC 822 preamble). Nothing past the header is read.
 pub fn find_header_reading<T>(
     text: &str,
     field: &str,
     mut pick: impl FnMut(&str) -> Option<T>,
 ) -> Option<T> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if front_matter_end(text).is_some() {
-        return front_matter_readings(text, field)
-            .iter()
-            .find_map(|(_, value)| pick(value));
+    if let Some(found) = front_matter_readings(text, field)
+        .iter()
+        .find_map(|(_, value)| pick(value))
+    {
+        return Some(found);
     }
+    // The first block of the body: blank lines before it are skipped, as readers
+    // skip them (and a front matter without the field leaves the block below it).
     Lines::new(text)
-        .take_while(|line| !line.content.trim().is_empty())
         .filter(|line| line.place == Place::Body)
+        .skip_while(|line| line.content.trim().is_empty())
+        .take_while(|line| !line.content.trim().is_empty())
         .find_map(|line| field_line(&line.visible, field).and_then(&mut pick))
 }
 

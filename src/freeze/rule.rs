@@ -916,6 +916,17 @@ mod tests {
             rules.frozen_status_of(front_matter.as_bytes()),
             Some("Final")
         );
+        // Blank lines before the header, or a front matter without the field.
+        for text in [
+            "\n\nTitle: Alpha\nStatus: Final\n\nBody.\n",
+            "---\ntitle: A\n---\n\nStatus: Final\n\nBody.\n",
+        ] {
+            assert_eq!(
+                rules.frozen_status_of(text.as_bytes()),
+                Some("Final"),
+                "{text:?}"
+            );
+        }
         let spoofed = "PEP: 10\nStatus: Dr\u{200b}aft\nStatus: Fin\u{430}l\n\nBody.\n";
         assert_eq!(rules.frozen_status_of(spoofed.as_bytes()), Some("Final"));
         // The whole document is read otherwise.

@@ -1108,7 +1108,10 @@ fn malformed_entries(
     if let Some(old) = old
         && old.len() == new.len()
         && old.iter().zip(new.iter()).all(|(before, after)| {
+            // A file turned folder (or back) sorts elsewhere: its order is new.
+            let folder = |entry: &TreeEntry<'_>| entry.filemode_raw() == 0o040000;
             before.name_bytes() == after.name_bytes()
+                && folder(&before) == folder(&after)
                 && (CANONICAL_MODES.contains(&after.filemode_raw())
                     || (before.filemode_raw() == after.filemode_raw() && before.id() == after.id()))
         })

@@ -82,6 +82,47 @@ fn a_tree_with_two_entries_of_one_name_is_refused() {
     );
 }
 
+#[test]
+fn a_file_turned_folder_out_of_git_order_is_refused() {
+    // Before: [Alpha, z, z.x] in git's order. After: `z` a folder, left in the place
+    // of the file, so the names keep their order but git's order (`z/` after `z.x`)
+    // is broken.
+    let repo = frozen_alpha();
+    let name = "Lancelot_vNext2_Spec_Alpha.md";
+    let blob = repo.rev(&format!("HEAD:{ALPHA}"));
+    let readme = repo.rev("HEAD:README.md");
+    let files = |z: (&str, &str, &str)| {
+        let specs = raw_tree(
+            &repo,
+            &[("100644", name, &blob), z, ("100644", "z.x", &readme)],
+        );
+        let docs = raw_tree(&repo, &[("40000", "specs", &specs)]);
+        raw_tree(
+            &repo,
+            &[("100644", "README.md", &readme), ("40000", "docs", &docs)],
+        )
+    };
+    let before = files(("100644", "z", &readme));
+    let first = repo
+        .git(["commit-tree", &before, "-p", "HEAD", "-m", "z"])
+        .trim()
+        .to_owned();
+    accepted(repo.push([format!("{first}:refs/heads/main")]));
+    let inner = raw_tree(&repo, &[("100644", "README.md", &readme)]);
+    let after = files(("40000", "z", &inner));
+    let second = repo
+        .git(["commit-tree", &after, "-p", &first, "-m", "z a folder"])
+        .trim()
+        .to_owned();
+    server_config(&repo, "receive.fsckObjects", "false");
+    let outcome = refused(repo.push([format!("{second}:refs/heads/main")]));
+    assert!(
+        outcome.stderr.contains("out of git's order"),
+        "{}",
+        outcome.stderr
+    );
+}
+
 /// A commit on main whose frozen Alpha is listed with `mode` (same contents).
 fn mode_commit(repo: &TestRepo, mode: &str) -> String {
     let blob = repo.rev(&format!("HEAD:{ALPHA}"));
