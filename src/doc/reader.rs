@@ -157,6 +157,12 @@ pub fn field_readings(text: &str, field: &str) -> Vec<String> {
     distinct(readings)
 }
 
+/// Every line of text a reader sees in `text` as CommonMark renders it (the whole
+/// text at once), with the index of the source line it starts on, in order.
+pub fn rendered_lines(text: &str) -> Vec<(usize, String)> {
+    super::rendered::text_lines(text)
+}
+
 /// The first value of `field` in the document's header that `pick` accepts: every
 /// top-level one of its front matter, then every field line of the first block of
 /// lines of its body (blank lines before it skipped, up to the next blank line: an
@@ -310,7 +316,7 @@ fn top_level_key(content: &str) -> Cow<'_, str> {
 }
 
 /// Where each line of `text` starts (as [`Lines`] splits it).
-fn line_starts(text: &str) -> Vec<usize> {
+pub(super) fn line_starts(text: &str) -> Vec<usize> {
     let mut starts = Vec::new();
     let mut offset = 0;
     for raw in RawLines(text) {

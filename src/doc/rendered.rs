@@ -81,9 +81,36 @@ pub(super) fn fields_lines(
     found
 }
 
+/// Every line of text a reader sees in `text` as rendered, with the index of the
+/// source line it starts on, in order (the whole text rendered at once).
+pub(super) fn text_lines(text: &str) -> Vec<(usize, String)> {
+    let starts = super::reader::line_starts(text);
+    let mut all = Vec::new();
+    render_lines(text, &[], Some(&mut all));
+    all.into_iter()
+        .map(|(at, line)| {
+            (
+                starts
+                    .partition_point(|&start| start <= at)
+                    .saturating_sub(1),
+                line,
+            )
+        })
+        .collect()
+}
+
 /// The rendered lines of `slice` where one of `fields` is: (which field, byte offset
 /// the line starts at, value).
 fn render(slice: &str, fields: &[&str]) -> Vec<(usize, usize, String)> {
+    render_lines(slice, fields, None)
+}
+
+/// [`render`], also keeping every rendered line (byte offset, text) in `all`.
+fn render_lines(
+    slice: &str,
+    fields: &[&str],
+    all: Option<&mut Vec<(usize, String)>>,
+) -> Vec<(usize, usize, String)> {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
@@ -94,6 +121,7 @@ fn render(slice: &str, fields: &[&str]) -> Vec<(usize, usize, String)> {
         cells: Vec::new(),
         named: Vec::new(),
         found: Vec::new(),
+        all,
     };
     let mut hidden = 0usize;
     let mut html = Html::default();
@@ -154,6 +182,8 @@ struct Lines<'f> {
     /// `## Status` heading): a short next line is their value.
     named: Vec<usize>,
     found: Vec<(usize, usize, String)>,
+    /// Every line ended, when the caller wants them all.
+    all: Option<&'f mut Vec<(usize, String)>>,
 }
 
 /// The longest line read as the value of a field named on the line before it.
@@ -184,6 +214,9 @@ impl Lines<'_> {
         };
         let cells = std::mem::take(&mut self.cells);
         let named = std::mem::take(&mut self.named);
+        if let Some(all) = self.all.as_deref_mut() {
+            all.push((at, visible.clone()));
+        }
         // A table row whose first cell is a field's name holds its value next:
         // `| Status | In Progress |` reads as `Status: In Progress`.
         let as_field = match cells.as_slice() {

@@ -380,6 +380,9 @@ impl Rules {
         let mut before = reader::Lines::new(old).peekable();
         let mut after = reader::Lines::new(new).peekable();
         let (mut index, mut moved, mut inserted) = (0, false, false);
+        // Where the values changed (in the old text, in the new one) and where the
+        // added line is: what the rendering must show as the only difference.
+        let mut edits = Edits::default();
         while let Some(line) = before.next() {
             let Some(counterpart) = after.next() else {
                 return false;
@@ -391,23 +394,30 @@ impl Rules {
                     Some(changed) => moved |= changed,
                     None => return false,
                 }
+                edits.note(old, new, &line, &counterpart, &self.status_field);
                 if adds_a_line
                     && !inserted
                     && self.added_below(&line, after.peek(), before.peek(), &absent)
                 {
                     inserted = true;
-                    after.next();
+                    if let Some(added) = after.next() {
+                        edits.note_added(new, &added, &absent, at + 1);
+                    }
                 }
                 continue;
             }
-            let edited_in_place = mutable
-                .get(&at)
-                .is_some_and(|field| same_field_line(&line, &counterpart, field));
+            let edited_in_place = mutable.get(&at).is_some_and(|field| {
+                let same = same_field_line(&line, &counterpart, field);
+                if same {
+                    edits.note(old, new, &line, &counterpart, field);
+                }
+                same
+            });
             if !edited_in_place && line.raw != counterpart.raw {
                 return false;
             }
         }
-        after.next().is_none() && moved && inserted == adds_a_line
+        after.next().is_none() && moved && inserted == adds_a_line && edits.render_alike(old, new)
     }
 
     /// The mutable fields other than the status field.
@@ -478,6 +488,173 @@ impl Rules {
             })
         })
     }
+}
+
+/// The value changes of a transition, by byte range in the old and the new text (each
+/// value with the rest of its line), and the line it adds: the rendering of the two
+/// texts must differ by these alone.
+#[derive(Default)]
+struct Edits {
+    old: Vec<std::ops::Range<usize>>,
+    new: Vec<std::ops::Range<usize>>,
+    /// The added line: its value's range in the new text, and its index.
+    added: Option<(std::ops::Range<usize>, usize)>,
+}
+
+/// The marks a value is replaced by when the texts are rendered without it.
+const MASK: &str = "LANCELOTMASKEDVALUE";
+
+/// Where `part` (a slice of `text`) is in `text`.
+fn offset_in(text: &str, part: &str) -> usize {
+    (part.as_ptr() as usize).saturating_sub(text.as_ptr() as usize)
+}
+
+impl Edits {
+    /// Notes the value of `field` changed from line `before` of `old` to `after` of
+    /// `new` (nothing when the line is the same).
+    fn note(&mut self, old: &str, new: &str, before: &Line<'_>, after: &Line<'_>, field: &str) {
+        if before.raw == after.raw {
+            return;
+        }
+        if let (Some(was), Some(is)) = (
+            field_span(before.content, field),
+            field_span(after.content, field),
+        ) {
+            // A value and the rest of its line: markup may pair across the value's end
+            // on its own line (`*(since May)*`), never with other lines.
+            let (from, to) = (
+                offset_in(old, before.content),
+                offset_in(new, after.content),
+            );
+            self.old.push(from + was.start..from + before.content.len());
+            self.new.push(to + is.start..to + after.content.len());
+        }
+    }
+
+    /// Notes the line `added` (the `index`th of `new`), a field of `absent`.
+    fn note_added(&mut self, new: &str, added: &Line<'_>, absent: &[&str], index: usize) {
+        let value = absent
+            .iter()
+            .find_map(|field| field_span(added.content, field))
+            .map_or(0..0, |span| {
+                let from = offset_in(new, added.content);
+                from + span.start..from + added.content.len()
+            });
+        self.added = Some((value, index));
+    }
+
+    /// Whether the two texts, as rendered, differ only where the values changed and
+    /// by the added line: no value pairs with markup elsewhere (a `[` making a link
+    /// definition's label invalid, a `(` in a link title, a backtick over a comment)
+    /// to hide or reveal anything when it changes.
+    fn render_alike(&self, old: &str, new: &str) -> bool {
+        if old.contains(MASK) || new.contains(MASK) {
+            return false;
+        }
+        let mut new_values = self.new.clone();
+        new_values.extend(self.added.as_ref().map(|(value, _)| value.clone()));
+        let (Some(old_masked), Some(new_masked)) = (inert(old, &self.old), inert(new, &new_values))
+        else {
+            return false;
+        };
+        let Some((_, index)) = &self.added else {
+            return true;
+        };
+        // With the values masked, the texts differ by the added line alone: its own
+        // rendered line, or its text joined to the status line's paragraph.
+        let Some(added) = reader::Lines::new(&new_masked).nth(*index) else {
+            return false;
+        };
+        let (before, after) = (
+            reader::rendered_lines(&old_masked),
+            reader::rendered_lines(&new_masked),
+        );
+        let shown = reader::rendered_lines(added.raw);
+        let [(_, shown)] = shown.as_slice() else {
+            return false;
+        };
+        // Lines may regroup (a line below joins the added list item instead of the
+        // status's), but no text may appear or vanish: the texts read in order must
+        // be the same but for the added one.
+        let words = |lines: &[(usize, String)]| {
+            lines
+                .iter()
+                .flat_map(|(_, text)| text.split_whitespace())
+                .collect::<Vec<&str>>()
+                .join(" ")
+        };
+        let (was, is) = (words(&before), words(&after));
+        let shown = shown.split_whitespace().collect::<Vec<&str>>().join(" ");
+        !shown.is_empty() && is.replacen(&format!(" {shown}"), "", 1) == was
+    }
+}
+
+/// `text` with each of `values` (byte ranges) replaced by a mark, when the rendering
+/// of `text` is the rendering of the marked text with each mark shown as its value
+/// renders on its own line; `None` when a value renders otherwise in place (it pairs
+/// with markup on other lines, to hide or reveal them when it changes).
+fn inert(text: &str, values: &[std::ops::Range<usize>]) -> Option<String> {
+    let mut sorted = values.to_vec();
+    sorted.sort_by_key(|range| range.start);
+    let mut masked = String::with_capacity(text.len());
+    let mut shown: std::collections::VecDeque<String> = std::collections::VecDeque::new();
+    let mut end = 0;
+    for range in &sorted {
+        masked.push_str(text.get(end..range.start)?);
+        masked.push_str(MASK);
+        shown.push_back(shown_on_its_line(text, range)?);
+        end = range.end;
+    }
+    masked.push_str(text.get(end..)?);
+    let (plain, marked) = (
+        reader::rendered_lines(text),
+        reader::rendered_lines(&masked),
+    );
+    if plain.len() != marked.len() {
+        return None;
+    }
+    for ((at, line), (marked_at, marked)) in plain.iter().zip(&marked) {
+        let mut parts = marked.split(MASK);
+        let mut expected = parts.next().unwrap_or_default().to_owned();
+        for part in parts {
+            expected.push_str(&shown.pop_front()?);
+            expected.push_str(part);
+        }
+        if at != marked_at || *line != expected {
+            return None;
+        }
+    }
+    shown.is_empty().then_some(masked)
+}
+
+/// How the value at `range` of `text` renders on its line alone: the line rendered
+/// as it is, less what the line renders around a mark in place of the value.
+fn shown_on_its_line(text: &str, range: &std::ops::Range<usize>) -> Option<String> {
+    let start = text
+        .get(..range.start)?
+        .rfind(['\n', '\r'])
+        .map_or(0, |at| at + 1);
+    let end = text
+        .get(range.end..)?
+        .find(['\n', '\r'])
+        .map_or(text.len(), |at| range.end + at);
+    let line = text.get(start..end)?;
+    let marked = format!(
+        "{}{MASK}{}",
+        text.get(start..range.start)?,
+        text.get(range.end..end)?
+    );
+    let (line, marked) = (
+        reader::rendered_lines(line),
+        reader::rendered_lines(&marked),
+    );
+    let ([(_, line)], [(_, marked)]) = (line.as_slice(), marked.as_slice()) else {
+        return None;
+    };
+    let (before, after) = marked.split_once(MASK)?;
+    line.strip_prefix(before)?
+        .strip_suffix(after)
+        .map(str::to_owned)
 }
 
 /// Whether `new` (as many lines as `old`) changes a line that no field edit can
@@ -898,6 +1075,43 @@ mod tests {
     }
 
     #[test]
+    fn a_changed_field_cannot_turn_a_link_definition_on_or_off() {
+        let rules = rules();
+        // A spec link inside a link reference definition's label makes the label
+        // invalid, so its lines show; a plain word makes it valid, and hides them.
+        let shown = "# Spec\n\n- **Status:** In Progress\n\n[We refund every breach within 24 hours.\nSuperseded by: [Beta](docs/specs/Beta.md)\n]: /x\n\nBody.\n";
+        let hidden = shown.replace("In Progress", "Done").replace(
+            "Superseded by: [Beta](docs/specs/Beta.md)",
+            "Superseded by: none",
+        );
+        assert_eq!(
+            rules.judge(MODE_FILE, shown.as_bytes(), file(hidden.as_bytes())),
+            Verdict::Violation(ChangeKind::Modified)
+        );
+        // The other way: a word inside a valid label, a link making it invalid.
+        let was_hidden = "# Spec\n\n- **Status:** In Progress\n\n[We sell every customer's data.\nSuperseded by: none\n]: /x\n\nBody.\n";
+        let revealed = was_hidden.replace("In Progress", "Done").replace(
+            "Superseded by: none",
+            "Superseded by: [Beta](docs/specs/Beta.md)",
+        );
+        assert_eq!(
+            rules.judge(MODE_FILE, was_hidden.as_bytes(), file(revealed.as_bytes())),
+            Verdict::Violation(ChangeKind::Modified)
+        );
+        // A status line inside a label, and the link `set-status --by` adds below it.
+        let inside =
+            "# Spec\n\n[We sell every customer's data.\n**Status:** In Progress\n]: /x\n\nBody.\n";
+        let added = inside.replace(
+            "**Status:** In Progress\n",
+            "**Status:** Superseded\n**Superseded by:** [Beta](docs/specs/Beta.md)\n",
+        );
+        assert_eq!(
+            rules.judge(MODE_FILE, inside.as_bytes(), file(added.as_bytes())),
+            Verdict::Violation(ChangeKind::Modified)
+        );
+    }
+
+    #[test]
     fn in_the_header_only_the_header_is_read() {
         let rules = Rules::new(&FreezeConfig {
             paths: vec!["peps/pep-*.rst".into()],
@@ -973,6 +1187,12 @@ mod tests {
             (
                 "# Spec\n\n<span\nStatus: In Progress>hidden</span>\n",
                 "In Progress>hidden</span>",
+            ),
+            // Sixth review: a note's parentheses make a link title spanning lines
+            // invalid (its text shown); without them the title hides it.
+            (
+                "# Spec\n\nSee [the design](/x (notes: we refund every breach,\nStatus: In Progress (since May)\nend))\n",
+                "In Progress (since May)",
             ),
         ] {
             let done = text.replacen(value, "Done", 1);
