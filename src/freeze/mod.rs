@@ -342,7 +342,7 @@ pub fn covered_documents(
                         let blob = repo
                             .find_blob(entry.id())
                             .map_err(FreezeError::git(format!("cannot read {path}")))?;
-                        crate::doc::field_values(blob.content(), rules.status_field())
+                        rules.status_values(blob.content())
                     } else {
                         Vec::new()
                     };

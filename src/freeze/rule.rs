@@ -241,6 +241,20 @@ impl Rules {
         &self.status_field
     }
 
+    /// The statuses a reader finds in a document, where the rule reads them: the
+    /// whole document's first ones, or the header's (`status_in = "header"`).
+    pub fn status_values(&self, text: &[u8]) -> Vec<String> {
+        if !self.header_only {
+            return crate::doc::field_values(text, &self.status_field);
+        }
+        let mut values = Vec::new();
+        find_header_value(text, &self.status_field, |value| {
+            values.push(value.to_owned());
+            None::<()>
+        });
+        values
+    }
+
     /// The status written in a document (the first a reader finds), if it has one.
     pub fn status_of(&self, text: &[u8]) -> Option<String> {
         field_value(text, &self.status_field)
@@ -1141,6 +1155,14 @@ mod tests {
                 "{text:?}"
             );
         }
+        // What doctor checks: a document whose status is only below the header has
+        // none the rule reads.
+        assert_eq!(rules.status_values(header.as_bytes()), ["Final"]);
+        assert!(
+            rules
+                .status_values(b"# Title\n\n**Status:** Draft\n")
+                .is_empty()
+        );
         let spoofed = "PEP: 10\nStatus: Dr\u{200b}aft\nStatus: Fin\u{430}l\n\nBody.\n";
         assert_eq!(rules.frozen_status_of(spoofed.as_bytes()), Some("Final"));
         // The whole document is read otherwise.
