@@ -84,6 +84,33 @@ pub enum Command {
 }
 
 impl Cli {
+    /// Whether the command prints one JSON document (`--format json`): its errors
+    /// are then reported as JSON too.
+    pub fn wants_json(&self) -> bool {
+        use crate::ui::FindingsFormat;
+        match &self.command {
+            Command::Init(args) => args.output.is_json(),
+            Command::NewSlice(args) => args.output.is_json(),
+            Command::Check(args) => args.output.format == FindingsFormat::Json,
+            Command::Lint(args) => args.output.format == FindingsFormat::Json,
+            Command::Hook(args) => match &args.command {
+                crate::commands::hook::HookCommand::Install(install) => install.output.is_json(),
+                _ => false,
+            },
+            Command::SetStatus(args) => args.output.is_json(),
+            Command::Status(args) => args.format == crate::commands::status::BoardFormat::Json,
+            Command::Receipts(args) => args.output.is_json(),
+            Command::Doctor(args) => args.output.is_json(),
+            Command::Release(args) => args.output.is_json(),
+            Command::Changelog(args) => {
+                let crate::commands::changelog::ChangelogCommand::Show { output, .. } =
+                    &args.command;
+                output.is_json()
+            }
+            Command::Graph(_) => false,
+        }
+    }
+
     /// Runs the command the command line asks for.
     pub fn run(self) -> Result<ExitStatus, Error> {
         let invocation = Invocation::new(self.directory.as_deref(), self.config.as_deref())?;

@@ -42,10 +42,15 @@ pub use error::{Error, ExitStatus};
 /// something the user can do; the exit code follows [`ExitStatus`].
 pub fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    let json = cli.wants_json();
     match cli.run() {
         Ok(status) => status.into(),
         Err(error) => {
-            ui::report_error(&error);
+            if json {
+                ui::report_error_json(&error);
+            } else {
+                ui::report_error(&error);
+            }
             error.exit_status().into()
         }
     }

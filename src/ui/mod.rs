@@ -89,6 +89,30 @@ pub fn report_error(error: &Error) {
     err(&error_text(error));
 }
 
+/// Reports an error as one JSON document on stdout, for a command asked for
+/// `--format json`: `{"error": …, "causes": […], "help": …}`. A script reads the
+/// same stream either way; the exit status is the same as in text.
+pub fn report_error_json(error: &Error) {
+    if error.exit_status() == crate::ExitStatus::ClosedPipe {
+        return;
+    }
+    let mut causes = Vec::new();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        causes.push(cause.to_string());
+        source = cause.source();
+    }
+    let document = serde_json::json!({
+        "error": error.to_string(),
+        "causes": causes,
+        "help": error.hint(),
+    });
+    // A stdout that cannot be written to leaves stderr: the error is not lost.
+    if print_json(&document).is_err() {
+        report_error(error);
+    }
+}
+
 /// An error as `error: …`, its causes, and its `help: …` line.
 pub fn error_text(error: &Error) -> String {
     let mut text = format!("{ERROR}error:{ERROR:#} {}\n", message(&error.to_string()));

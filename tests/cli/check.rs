@@ -389,3 +389,32 @@ fn a_closed_output_pipe_ends_the_command_quietly() {
         );
     }
 }
+
+#[test]
+fn with_format_json_an_error_is_json_too() {
+    let repo = frozen_alpha_local();
+    let outcome = repo
+        .lancelot([
+            "check",
+            "--range",
+            "no-such-branch..HEAD",
+            "--format",
+            "json",
+        ])
+        .run();
+    assert_eq!(outcome.code, 2, "{}", outcome.stderr);
+    assert!(outcome.stderr.is_empty(), "{}", outcome.stderr);
+    let json = outcome.json();
+    assert!(
+        json["error"].as_str().unwrap().contains("no-such-branch"),
+        "{json}"
+    );
+    assert!(json["causes"].is_array(), "{json}");
+    assert!(json["help"].is_string() || json["help"].is_null(), "{json}");
+    // In text, the same error goes to stderr.
+    let outcome = repo
+        .lancelot(["check", "--range", "no-such-branch..HEAD"])
+        .run();
+    assert_eq!(outcome.code, 2);
+    assert!(outcome.stdout.is_empty() && outcome.stderr.contains("error:"));
+}
