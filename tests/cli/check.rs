@@ -418,3 +418,45 @@ fn with_format_json_an_error_is_json_too() {
     assert_eq!(outcome.code, 2);
     assert!(outcome.stdout.is_empty() && outcome.stderr.contains("error:"));
 }
+
+#[test]
+fn format_github_annotates_each_changed_document_and_writes_the_job_summary() {
+    let repo = frozen_alpha_local();
+    let base = repo.rev("HEAD");
+    repo.edit_spec("Alpha").commit_all("edit alpha, 100%: done");
+    let summary = repo.path().join("summary.md");
+    let range = format!("{base}..HEAD");
+    let outcome = repo
+        .lancelot(["check", "--range", &range, "--format", "github"])
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .run();
+    assert_eq!(outcome.code, 1, "{}", outcome.stderr);
+    let annotations: Vec<&str> = outcome
+        .stdout
+        .lines()
+        .filter(|line| line.starts_with("::error "))
+        .collect();
+    assert_eq!(annotations.len(), 1, "{}", outcome.stdout);
+    let annotation = annotations[0];
+    assert!(
+        annotation.starts_with(&format!(
+            "::error file={ALPHA},title=Frozen document changed::{ALPHA}: modified (frozen: In Progress)"
+        )),
+        "{annotation}"
+    );
+    // The message is data: `%` escaped, and no raw line break.
+    assert!(annotation.contains("100%25: done"), "{annotation}");
+    assert!(
+        outcome.stdout.ends_with("lancelot: 1 finding\n"),
+        "{}",
+        outcome.stdout
+    );
+    let written = std::fs::read_to_string(&summary).unwrap();
+    assert!(written.starts_with("### lancelot check"), "{written}");
+    assert!(written.contains("| File | Finding |"), "{written}");
+    // Lint reports the same way; a clean check says so.
+    repo.lancelot(["check", "--staged", "--format", "github"])
+        .run()
+        .success()
+        .stdout_has("lancelot: no findings");
+}
