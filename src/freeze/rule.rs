@@ -465,8 +465,12 @@ impl Rules {
         // look-alike letters, invisible characters or anything else can ride along.
         // The old value is plain text too: dropping markup with it (an `<a title='`
         // opened on the status line) could reveal the lines below it.
+        // In front matter, a `:` or `#` in the old value decides what YAML makes of
+        // the line (invalid, or a comment): dropping it changes more than the value.
+        let yaml_safe = old.place != reader::Place::FrontMatter || !from.contains([':', '#']);
         let allowed =
             is_plain_value(from)
+                && yaml_safe
                 && self.transitions.iter().zip(&self.transition_names).any(
                     |((source, _), (_, target))| source.matches(from) && is_spelled(target, to),
                 );
@@ -487,6 +491,12 @@ impl Rules {
             return false;
         };
         if next_old.is_some_and(|next| next.raw == candidate.raw) || !candidate.plain {
+            return false;
+        }
+        // Between the status line and a setext underline (`===`, `---`) or a table's
+        // delimiter row, the added line would take the heading or the table from the
+        // status line's block: it changes what the lines around it are.
+        if next_old.is_some_and(|next| underlines(next.content)) {
             return false;
         }
         let ending = &candidate.raw[candidate.content.len()..];
@@ -687,6 +697,17 @@ fn edits_other_lines(old: &str, new: &str, fields: &[&str]) -> bool {
                         .iter()
                         .all(|field| field_span(before.content, field).is_none()))
         })
+}
+
+/// Whether `line` can underline the line above it into a heading (`===`, `---`) or
+/// be a table's delimiter row (`|---|:--`).
+fn underlines(line: &str) -> bool {
+    let trimmed = line.trim();
+    !trimmed.is_empty()
+        && (trimmed.chars().all(|c| c == '=')
+            || trimmed.chars().all(|c| c == '-' || c == ' ')
+            || (trimmed.contains('-')
+                && trimmed.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))))
 }
 
 /// Whether a status value is plain text: dropping it can change nothing else a reader
@@ -1121,6 +1142,30 @@ mod tests {
         );
         assert_eq!(
             rules.judge(MODE_FILE, inside.as_bytes(), file(added.as_bytes())),
+            Verdict::Violation(ChangeKind::Modified)
+        );
+    }
+
+    #[test]
+    fn an_added_line_cannot_take_a_heading_or_a_table_from_the_status_line() {
+        let rules = rules();
+        for underline in ["  ===", "  ---", "|---|"] {
+            let old = format!("# Spec\n\n- **Status:** In Progress\n{underline}\n\nBody.\n");
+            let new = old.replace(
+                "- **Status:** In Progress\n",
+                "- **Status:** Superseded\n- **Superseded by:** [Beta](docs/specs/Beta.md)\n",
+            );
+            assert_eq!(
+                rules.judge(MODE_FILE, old.as_bytes(), file(new.as_bytes())),
+                Verdict::Violation(ChangeKind::Modified),
+                "{underline}"
+            );
+        }
+        // A value YAML reads otherwise: `In Progress: x` is no valid front matter.
+        let old = "---\nstatus: In Progress: since May\n---\n# Spec\n";
+        let new = old.replace("In Progress: since May", "Done");
+        assert_eq!(
+            rules.judge(MODE_FILE, old.as_bytes(), file(new.as_bytes())),
             Verdict::Violation(ChangeKind::Modified)
         );
     }
