@@ -22,6 +22,8 @@ pub const MARKER: &str = "# lancelot-managed hook";
 pub enum Hook {
     /// Checks the index before each commit.
     PreCommit,
+    /// Checks the index before a merge commit (git skips pre-commit for merges).
+    PreMergeCommit,
     /// Checks the commits being pushed.
     PrePush,
     /// Refuses pushes on the server.
@@ -33,6 +35,7 @@ impl Hook {
     pub fn name(self) -> &'static str {
         match self {
             Hook::PreCommit => "pre-commit",
+            Hook::PreMergeCommit => "pre-merge-commit",
             Hook::PrePush => "pre-push",
             Hook::PreReceive => "pre-receive",
         }
@@ -98,6 +101,7 @@ impl Manager {
 pub fn chained_name(hook: Hook) -> &'static str {
     match hook {
         Hook::PreCommit => "pre-commit.pre-lancelot",
+        Hook::PreMergeCommit => "pre-merge-commit.pre-lancelot",
         Hook::PrePush => "pre-push.pre-lancelot",
         Hook::PreReceive => "pre-receive.pre-lancelot",
     }
@@ -107,6 +111,7 @@ pub fn chained_name(hook: Hook) -> &'static str {
 pub fn legacy_name(hook: Hook) -> &'static str {
     match hook {
         Hook::PreCommit => "pre-commit.legacy",
+        Hook::PreMergeCommit => "pre-merge-commit.legacy",
         Hook::PrePush => "pre-push.legacy",
         Hook::PreReceive => "pre-receive.legacy",
     }
@@ -116,6 +121,7 @@ pub fn legacy_name(hook: Hook) -> &'static str {
 pub fn lefthook_old_name(hook: Hook) -> &'static str {
     match hook {
         Hook::PreCommit => "pre-commit.old",
+        Hook::PreMergeCommit => "pre-merge-commit.old",
         Hook::PrePush => "pre-push.old",
         Hook::PreReceive => "pre-receive.old",
     }
@@ -188,7 +194,7 @@ pub fn script(hook: Hook, program: &Path) -> String {
     let name = hook.name();
     let chained = chained_name(hook);
     // Hooks that read stdin (the refs being pushed) get it twice: once for each.
-    let run_both = if hook == Hook::PreCommit {
+    let run_both = if matches!(hook, Hook::PreCommit | Hook::PreMergeCommit) {
         format!("  \"$before\" \"$@\" || exit $?\n  exec \"$LANCELOT\" hook {name} \"$@\"\n")
     } else {
         format!(
@@ -215,6 +221,7 @@ pub fn script(hook: Hook, program: &Path) -> String {
 fn purpose(hook: Hook) -> &'static str {
     match hook {
         Hook::PreCommit => "refuses commits that change frozen specs or blueprints",
+        Hook::PreMergeCommit => "refuses merge commits that change frozen specs or blueprints",
         Hook::PrePush => "refuses pushes of commits that change frozen specs or blueprints",
         Hook::PreReceive => "refuses pushes that change frozen specs or blueprints (fails closed)",
     }

@@ -114,7 +114,7 @@ pub fn run(invocation: &Invocation, args: &DoctorArgs) -> Result<ExitStatus, Err
     }
     checks.extend(hook_checks(
         &workspace.repo,
-        &[Hook::PreCommit, Hook::PrePush],
+        &[Hook::PreCommit, Hook::PreMergeCommit, Hook::PrePush],
     ));
     let project = match Project::load(root, config.clone()) {
         Ok(project) => project,

@@ -36,6 +36,8 @@ pub struct HookArgs {
 pub enum HookCommand {
     /// Check the staged changes; git runs this before each commit
     PreCommit,
+    /// Check the staged changes of a merge; git runs this before each merge commit
+    PreMergeCommit,
     /// Check the commits being pushed; git runs this before each push
     PrePush {
         /// The remote's name (git passes it)
@@ -77,7 +79,7 @@ Examples:
   lancelot hook install
   lancelot hook install --server /srv/git/project.git")]
 pub struct InstallArgs {
-    /// Install the pre-commit hook
+    /// Install the pre-commit hook (and pre-merge-commit: git skips pre-commit for merges)
     #[arg(long)]
     pub pre_commit: bool,
 
@@ -122,7 +124,7 @@ note: `lefthook install` moves hooks it did not write to <hook>.old, where nothi
 /// Runs `lancelot hook …`.
 pub fn run(invocation: &Invocation, args: &HookArgs) -> Result<ExitStatus, Error> {
     match &args.command {
-        HookCommand::PreCommit => pre_commit(invocation),
+        HookCommand::PreCommit | HookCommand::PreMergeCommit => pre_commit(invocation),
         HookCommand::PrePush { remote, .. } => pre_push(invocation, remote.as_deref()),
         HookCommand::PreReceive => pre_receive(invocation),
         HookCommand::Install(install_args) => install(invocation, install_args),
@@ -497,11 +499,15 @@ fn install_target(
     }
     let repo = repo::discover(&invocation.dir)?;
     let hooks = match (args.pre_commit, args.pre_push) {
-        (false, false) => vec![Hook::PreCommit, Hook::PrePush],
-        (pre_commit, pre_push) => [(pre_commit, Hook::PreCommit), (pre_push, Hook::PrePush)]
-            .into_iter()
-            .filter_map(|(wanted, hook)| wanted.then_some(hook))
-            .collect(),
+        (false, false) => vec![Hook::PreCommit, Hook::PreMergeCommit, Hook::PrePush],
+        (pre_commit, pre_push) => [
+            (pre_commit, Hook::PreCommit),
+            (pre_commit, Hook::PreMergeCommit),
+            (pre_push, Hook::PrePush),
+        ]
+        .into_iter()
+        .filter_map(|(wanted, hook)| wanted.then_some(hook))
+        .collect(),
     };
     Ok((repo, hooks))
 }

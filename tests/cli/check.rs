@@ -460,3 +460,38 @@ fn format_github_annotates_each_changed_document_and_writes_the_job_summary() {
         .success()
         .stdout_has("lancelot: no findings");
 }
+
+#[test]
+fn a_merge_commit_that_changes_a_frozen_spec_is_refused_by_the_pre_merge_commit_hook() {
+    let repo = frozen_alpha_local();
+    repo.lancelot(["hook", "install"]).run().success();
+    let main = repo.git(["rev-parse", "--abbrev-ref", "HEAD"]);
+    // A side branch edits Alpha past its own hook; main moves on meanwhile.
+    repo.git(["checkout", "-q", "-b", "side"]);
+    repo.edit_spec("Alpha");
+    repo.git(["commit", "-q", "-a", "--no-verify", "-m", "edit alpha"]);
+    repo.git(["checkout", "-q", main.trim()]);
+    repo.file("NOTES.md", "notes\n");
+    repo.git(["add", "NOTES.md"]);
+    repo.git(["commit", "-q", "-m", "notes"]);
+    let before = repo.rev("HEAD");
+    let mut command = Command::new("git");
+    isolate(&mut command, repo.home());
+    let merge = command
+        .current_dir(repo.path())
+        .args(["merge", "--no-edit", "side"])
+        .output()
+        .unwrap();
+    assert!(!merge.status.success(), "{merge:?}");
+    let stderr = String::from_utf8_lossy(&merge.stderr);
+    assert!(stderr.contains(&format!("{ALPHA}: modified")), "{stderr}");
+    assert_eq!(repo.rev("HEAD"), before, "no merge commit was made");
+    // A merge that leaves the frozen spec alone goes through.
+    repo.git(["merge", "--abort"]);
+    repo.git(["checkout", "-q", "-b", "other", "HEAD~1"]);
+    repo.file("OTHER.md", "other\n");
+    repo.git(["add", "OTHER.md"]);
+    repo.git(["commit", "-q", "-m", "other"]);
+    repo.git(["checkout", "-q", main.trim()]);
+    repo.git(["merge", "-q", "--no-edit", "other"]);
+}
