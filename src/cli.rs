@@ -91,8 +91,14 @@ impl Cli {
         match &self.command {
             Command::Init(args) => args.output.is_json(),
             Command::NewSlice(args) => args.output.is_json(),
-            Command::Check(args) => args.output.format == FindingsFormat::Json,
-            Command::Lint(args) => args.output.format == FindingsFormat::Json,
+            Command::Check(args) => matches!(
+                args.output.format,
+                FindingsFormat::Json | FindingsFormat::Codequality
+            ),
+            Command::Lint(args) => matches!(
+                args.output.format,
+                FindingsFormat::Json | FindingsFormat::Codequality
+            ),
             Command::Hook(args) => match &args.command {
                 crate::commands::hook::HookCommand::Install(install) => install.output.is_json(),
                 _ => false,

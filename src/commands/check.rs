@@ -39,8 +39,9 @@ pub struct CheckArgs {
     #[arg(long, value_name = "RANGE")]
     pub range: Option<String>,
 
-    /// How the report is printed: `--format text|json|github` (GitHub Actions
-    /// annotations on each changed document, and a job summary).
+    /// How the report is printed: `--format text|json|github|codequality` (GitHub
+    /// Actions annotations on each changed document and a job summary; GitLab's Code
+    /// Quality report).
     #[command(flatten)]
     pub output: FindingsOutputArgs,
 }

@@ -12,8 +12,9 @@ use crate::{Error, ExitStatus};
 #[derive(Debug, Args)]
 #[command(after_help = "Exit status: 0 no findings, 1 findings, 2 lint could not run.")]
 pub struct LintArgs {
-    /// How the report is printed: `--format text|json|github` (GitHub Actions
-    /// annotations on each file, and a job summary).
+    /// How the report is printed: `--format text|json|github|codequality` (GitHub
+    /// Actions annotations on each file and a job summary; GitLab's Code Quality
+    /// report).
     #[command(flatten)]
     pub output: FindingsOutputArgs,
 }

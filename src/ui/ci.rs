@@ -1,5 +1,6 @@
 //! Findings as a CI system shows them: GitHub's workflow commands, one annotation per
-//! finding on the file it concerns, and a Markdown table in the job's summary.
+//! finding on the file it concerns, and a Markdown table in the job's summary;
+//! GitLab's Code Quality report, shown in the merge request.
 
 use std::io::Write as _;
 
@@ -97,6 +98,38 @@ pub fn github(heading: &str, annotations: &[Annotation]) -> Result<(), Error> {
     Ok(())
 }
 
+/// `annotations` as GitLab's Code Quality report: a JSON array of issues, each with
+/// a description, a check name, a fingerprint that stays the same from run to run
+/// for the same finding, a severity and its location.
+pub fn codequality_report(annotations: &[Annotation]) -> serde_json::Value {
+    let issues: Vec<serde_json::Value> = annotations
+        .iter()
+        .map(|annotation| {
+            let fingerprint = git2::Oid::hash_object(
+                git2::ObjectType::Blob,
+                format!(
+                    "{}\0{}\0{}",
+                    annotation.title, annotation.file, annotation.message
+                )
+                .as_bytes(),
+            )
+            .map(|oid| oid.to_string())
+            .unwrap_or_default();
+            serde_json::json!({
+                "description": annotation.message,
+                "check_name": annotation.title,
+                "fingerprint": fingerprint,
+                "severity": "major",
+                "location": {
+                    "path": annotation.file,
+                    "lines": { "begin": annotation.line.unwrap_or(1) },
+                },
+            })
+        })
+        .collect();
+    serde_json::Value::Array(issues)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,6 +145,28 @@ mod tests {
         assert_eq!(
             github_commands(&[annotation]),
             "::error file=docs/specs/a%2Cb%3Ac%25.md,line=3,title=frozen%3A modified::50%25 done%0D%0Anext line\n"
+        );
+    }
+
+    #[test]
+    fn the_code_quality_report_has_what_gitlab_reads() {
+        let annotation = Annotation {
+            file: "docs/specs/A.md".into(),
+            line: None,
+            title: "Frozen document changed".into(),
+            message: "docs/specs/A.md: modified".into(),
+        };
+        let report = codequality_report(std::slice::from_ref(&annotation));
+        let issue = &report[0];
+        assert_eq!(issue["check_name"], "Frozen document changed");
+        assert_eq!(issue["location"]["path"], "docs/specs/A.md");
+        assert_eq!(issue["location"]["lines"]["begin"], 1);
+        assert_eq!(issue["severity"], "major");
+        let fingerprint = issue["fingerprint"].as_str().unwrap();
+        assert_eq!(fingerprint.len(), 40);
+        assert_eq!(
+            codequality_report(&[annotation])[0]["fingerprint"],
+            fingerprint
         );
     }
 

@@ -58,6 +58,8 @@ pub enum FindingsFormat {
     /// GitHub Actions workflow commands: an error annotation on each file, and a
     /// table in the job summary when `$GITHUB_STEP_SUMMARY` is set.
     Github,
+    /// GitLab's Code Quality report (a JSON array), for `artifacts:reports:codequality`.
+    Codequality,
 }
 
 /// The `--format` option of a command that reports findings on files.
@@ -88,6 +90,9 @@ impl FindingsOutputArgs {
             FindingsFormat::Json => print_json(&json()),
             FindingsFormat::Text => super::out(&text()),
             FindingsFormat::Github => super::ci::github(heading, &annotations()),
+            FindingsFormat::Codequality => {
+                print_json(&super::ci::codequality_report(&annotations()))
+            }
         }
     }
 }

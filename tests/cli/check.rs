@@ -495,3 +495,68 @@ fn a_merge_commit_that_changes_a_frozen_spec_is_refused_by_the_pre_merge_commit_
     repo.git(["checkout", "-q", main.trim()]);
     repo.git(["merge", "-q", "--no-edit", "other"]);
 }
+
+#[test]
+fn format_codequality_writes_gitlabs_report() {
+    let repo = frozen_alpha_local();
+    let base = repo.rev("HEAD");
+    repo.edit_spec("Alpha").commit_all("edit alpha");
+    let range = format!("{base}..HEAD");
+    let report = |repo: &TestRepo| {
+        let outcome = repo
+            .lancelot(["check", "--range", &range, "--format", "codequality"])
+            .run();
+        assert_eq!(outcome.code, 1, "{}", outcome.stderr);
+        outcome.json()
+    };
+    let first = report(&repo);
+    let issues = first.as_array().unwrap();
+    assert_eq!(issues.len(), 1, "{first}");
+    let issue = &issues[0];
+    for key in ["description", "check_name", "fingerprint", "severity"] {
+        assert!(issue[key].is_string(), "{key}: {issue}");
+    }
+    assert_eq!(issue["location"]["path"], ALPHA);
+    assert!(issue["location"]["lines"]["begin"].is_u64(), "{issue}");
+    assert!(
+        ["info", "minor", "major", "critical", "blocker"]
+            .contains(&issue["severity"].as_str().unwrap())
+    );
+    // The same finding keeps its fingerprint from run to run.
+    assert_eq!(report(&repo)[0]["fingerprint"], issue["fingerprint"]);
+    // No finding: an empty report.
+    let clean = repo
+        .lancelot(["check", "--staged", "--format", "codequality"])
+        .run()
+        .success();
+    assert_eq!(clean.json(), serde_json::json!([]));
+}
+
+#[test]
+fn the_ci_templates_are_valid_yaml_and_wire_the_report() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |path: &str| std::fs::read_to_string(root.join(path)).unwrap();
+    let gitlab = yaml_rust2::YamlLoader::load_from_str(&read("ci/lancelot.gitlab-ci.yml")).unwrap();
+    let job = &gitlab[0]["lancelot-freeze"];
+    let script = job["script"][0].as_str().unwrap().trim_end();
+    assert!(script.contains("--format codequality"), "{script}");
+    assert!(script.contains("$CI_MERGE_REQUEST_DIFF_BASE_SHA...$CI_COMMIT_SHA"));
+    let report = job["artifacts"]["reports"]["codequality"].as_str().unwrap();
+    assert!(script.ends_with(&format!("> {report}")), "{script}");
+    assert_eq!(job["variables"]["GIT_DEPTH"].as_i64(), Some(0));
+    let hooks = yaml_rust2::YamlLoader::load_from_str(&read(".pre-commit-hooks.yaml")).unwrap();
+    let ids: Vec<&str> = hooks[0]
+        .as_vec()
+        .unwrap()
+        .iter()
+        .map(|hook| hook["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["lancelot-freeze", "lancelot-lint"]);
+    let stages: Vec<&str> = hooks[0][0]["stages"]
+        .as_vec()
+        .unwrap()
+        .iter()
+        .map(|stage| stage.as_str().unwrap())
+        .collect();
+    assert_eq!(stages, ["pre-commit", "pre-merge-commit"]);
+}
