@@ -7,7 +7,7 @@ PYTHON ?= python3
 PYENV  := target/pyenv
 LANCELOT := $(CARGO) run --quiet --
 
-.PHONY: all build release test lint demo install bench fuzz clean
+.PHONY: all build release test lint demo install man bench fuzz clean
 
 all: build
 
@@ -17,8 +17,15 @@ build:
 release:
 	$(CARGO) build --release
 
-install:
+# Manual pages, from the same definitions as --help: target/man/lancelot*.1.
+MANDIR ?= $(HOME)/.local/share/man/man1
+
+man:
+	$(LANCELOT) man --out target/man
+
+install: man
 	$(CARGO) install --path . --locked
+	mkdir -p $(MANDIR) && cp target/man/*.1 $(MANDIR)/
 
 # pytest runs the Python tests that new-slice generates, to prove they pass.
 $(PYENV)/.ready:

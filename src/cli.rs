@@ -10,7 +10,8 @@ use crate::commands::{
     Invocation, changelog, changelog::ChangelogArgs, check, check::CheckArgs, doctor,
     doctor::DoctorArgs, graph, graph::GraphArgs, hook, hook::HookArgs, init, init::InitArgs, lint,
     lint::LintArgs, new_slice, new_slice::NewSliceArgs, receipts, receipts::ReceiptsArgs, release,
-    release::ReleaseArgs, set_status, set_status::SetStatusArgs, status, status::StatusArgs,
+    release::ReleaseArgs, set_status, set_status::SetStatusArgs, shell, shell::CompletionsArgs,
+    shell::ManArgs, status, status::StatusArgs,
 };
 use crate::{Error, ExitStatus};
 
@@ -30,6 +31,7 @@ Exit codes:
   1    a check ran and found problems
   2    bad usage or input, or an operation was refused (nothing was written)
   130  interrupted (Ctrl-C) before anything was written
+  141  the output's reader stopped reading (`lancelot receipts | head -1`)
 
 Documentation (in the lancelot repository): docs/user-guide.md, docs/freeze.md,
 docs/server-hooks.md, docs/lifecycle.md, docs/release.md, docs/receipts.md,
@@ -81,6 +83,11 @@ pub enum Command {
     Release(ReleaseArgs),
     /// Read the CHANGELOG: print the notes of a version
     Changelog(ChangelogArgs),
+    /// Print the completion script of a shell (bash, zsh, fish, powershell, elvish)
+    Completions(CompletionsArgs),
+    /// Write the manual pages (`make man` runs it)
+    #[command(hide = true)]
+    Man(ManArgs),
 }
 
 impl Cli {
@@ -113,12 +120,18 @@ impl Cli {
                     &args.command;
                 output.is_json()
             }
-            Command::Graph(_) => false,
+            Command::Graph(_) | Command::Completions(_) | Command::Man(_) => false,
         }
     }
 
     /// Runs the command the command line asks for.
     pub fn run(self) -> Result<ExitStatus, Error> {
+        // Generated from the command line itself: no repository is needed.
+        match &self.command {
+            Command::Completions(args) => return shell::completions(args),
+            Command::Man(args) => return shell::man(args),
+            _ => {}
+        }
         let invocation = Invocation::new(self.directory.as_deref(), self.config.as_deref())?;
         match self.command {
             Command::Init(args) => init::run(&invocation, &args),
@@ -133,6 +146,8 @@ impl Cli {
             Command::Receipts(args) => receipts::run(&invocation, &args),
             Command::Doctor(args) => doctor::run(&invocation, &args),
             Command::Changelog(args) => changelog::run(&invocation, &args),
+            Command::Completions(args) => shell::completions(&args),
+            Command::Man(args) => shell::man(&args),
         }
     }
 }

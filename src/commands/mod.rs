@@ -12,6 +12,7 @@ pub mod new_slice;
 pub mod receipts;
 pub mod release;
 pub mod set_status;
+pub mod shell;
 pub mod status;
 
 use std::path::{Path, PathBuf};

@@ -22,6 +22,7 @@ mod release;
 mod rewrite;
 mod sandbox;
 mod sha256;
+mod shell;
 mod snapshots;
 mod spoofing;
 mod support;
