@@ -112,7 +112,7 @@ impl Cli {
             },
             Command::SetStatus(args) => args.output.is_json(),
             Command::Status(args) => args.format == crate::commands::status::BoardFormat::Json,
-            Command::Receipts(args) => args.output.is_json(),
+            Command::Receipts(args) => args.is_json(),
             Command::Doctor(args) => args.output.is_json(),
             Command::Release(args) => args.output.is_json(),
             Command::Changelog(args) => {

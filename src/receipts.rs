@@ -30,6 +30,17 @@ pub const RELEASE_CUT: &str = "release.cut";
 /// A release was refused or failed (and rolled back).
 pub const RELEASE_REFUSED: &str = "release.refused";
 
+/// Every type of receipt lancelot writes.
+pub const KINDS: [&str; 7] = [
+    SLICE_CREATED,
+    SLICE_STATUS_CHANGED,
+    SLICE_STATUS_REFUSED,
+    CHECK_REFUSED,
+    CHECK_OVERRIDDEN,
+    RELEASE_CUT,
+    RELEASE_REFUSED,
+];
+
 /// One line of the log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Receipt {
@@ -46,6 +57,88 @@ pub struct Receipt {
 }
 
 impl Receipt {
+    /// What matters of the receipt to a person reading the log, on one line: the
+    /// slice and its move, the refs and the count of violations, the version.
+    pub fn summary(&self) -> String {
+        let text = |key: &str| -> String {
+            match self.details.get(key) {
+                Some(Value::String(text)) => text.clone(),
+                Some(Value::Null) | None => String::new(),
+                Some(Value::Array(items)) => items
+                    .iter()
+                    .map(|item| {
+                        item.as_str()
+                            .map_or_else(|| item.to_string(), str::to_owned)
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                Some(other) => other.to_string(),
+            }
+        };
+        let count = |key: &str| {
+            self.details
+                .get(key)
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len)
+        };
+        match self.kind.as_str() {
+            SLICE_CREATED => format!(
+                "{} ({}, {} bump)",
+                text("slice"),
+                text("flag"),
+                text("bump")
+            ),
+            SLICE_STATUS_CHANGED => {
+                let by = text("superseded_by");
+                let by = if by.is_empty() {
+                    by
+                } else {
+                    format!(" by {by}")
+                };
+                format!("{}: {} -> {}{by}", text("slice"), text("from"), text("to"))
+            }
+            SLICE_STATUS_REFUSED => format!(
+                "{}: {} -> {} refused ({} reason(s))",
+                text("slice"),
+                text("from"),
+                text("to"),
+                count("reasons")
+            ),
+            CHECK_REFUSED | CHECK_OVERRIDDEN => {
+                let what = match self.details.get("error") {
+                    Some(Value::String(error)) => format!("could not run: {error}"),
+                    _ => format!("{} violation(s)", count("violations")),
+                };
+                let reason = text("reason");
+                let reason = if reason.is_empty() {
+                    reason
+                } else {
+                    format!(", override: {reason}")
+                };
+                format!("{}: {what}{reason}", text("refs"))
+            }
+            RELEASE_CUT => {
+                let previous = text("previous");
+                if previous.is_empty() {
+                    text("version")
+                } else {
+                    format!("{} (after {previous})", text("version"))
+                }
+            }
+            RELEASE_REFUSED => {
+                let target = self
+                    .details
+                    .get("requested")
+                    .and_then(|requested| requested.get("target"))
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
+                format!("{target}: {}", text("reason"))
+            }
+            _ => Value::Object(self.details.clone()).to_string(),
+        }
+    }
+
     /// A receipt of `kind` by `actor`, now, with `details` (a JSON object).
     pub fn new(kind: &str, actor: &str, details: Value) -> Receipt {
         let details = match details {

@@ -1,12 +1,12 @@
 //! `lancelot receipts`: list the receipt log, filtered by type and date.
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 use serde_json::json;
 
 use super::Invocation;
 use crate::receipts;
 use crate::repo;
-use crate::ui::{self, DIM, OutputArgs};
+use crate::ui::{self, DIM};
 use crate::{Error, ExitStatus};
 
 /// Arguments of `lancelot receipts`.
@@ -16,9 +16,12 @@ Receipts live in <git dir>/lancelot/receipts.jsonl, one JSON object per line;
 docs/receipts.md describes every type. In a bare repository on a server they
 record refused and overridden pushes.
 
+Types: slice.created, slice.status_changed, slice.status_refused, check.refused,
+check.overridden, release.cut, release.refused; or a prefix (slice, check, release).
+
 Examples:
   lancelot receipts --type check.refused --since 2026-01-01
-  lancelot receipts --type slice --format json")]
+  lancelot receipts --type slice --format jsonl | jq .slice")]
 pub struct ReceiptsArgs {
     /// Only this type, or a type prefix such as `slice` or `check`
     #[arg(long = "type", value_name = "TYPE")]
@@ -28,16 +31,48 @@ pub struct ReceiptsArgs {
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
 
-    /// How the report is printed: `--format text|json`.
+    /// How the receipts are printed: a line each for people (local time), one JSON
+    /// array, or the records as they are stored, one JSON object per line
+    #[arg(long, value_enum, default_value_t)]
+    pub format: ReceiptsFormat,
+}
 
-    #[command(flatten)]
-    pub output: OutputArgs,
+/// How `lancelot receipts` prints.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum ReceiptsFormat {
+    /// A line per receipt: local time, type, actor, what matters.
+    #[default]
+    Text,
+    /// One JSON array of the records.
+    Json,
+    /// One JSON record per line.
+    Jsonl,
+}
+
+impl ReceiptsArgs {
+    /// Whether the output is JSON (errors are reported as JSON then).
+    pub fn is_json(&self) -> bool {
+        self.format != ReceiptsFormat::Text
+    }
 }
 
 /// Runs `lancelot receipts`.
 pub fn run(invocation: &Invocation, args: &ReceiptsArgs) -> Result<ExitStatus, Error> {
     let repo = repo::discover(&invocation.dir)?;
     let since = args.since.as_deref().map(parse_since).transpose()?;
+    if let Some(kind) = args.kind.as_deref()
+        && !receipts::KINDS
+            .iter()
+            .any(|known| *known == kind || known.starts_with(&format!("{kind}.")))
+    {
+        return Err(Error::usage(
+            format!("`{kind}` is no type of receipt"),
+            format!(
+                "give one of {}, or a prefix: slice, check, release",
+                receipts::KINDS.join(", ")
+            ),
+        ));
+    }
     let (all, skipped) = receipts::read_all(repo.path()).map_err(|error| {
         Error::usage(
             format!(
@@ -68,27 +103,46 @@ pub fn run(invocation: &Invocation, args: &ReceiptsArgs) -> Result<ExitStatus, E
             "{skipped} unreadable line(s) in the receipt log were skipped"
         ));
     }
-    args.output.emit(
-        || json!(selected),
-        || {
+    let text = match args.format {
+        ReceiptsFormat::Json => ui::json_text(&json!(selected))?,
+        ReceiptsFormat::Jsonl => {
+            let mut lines = String::new();
+            for receipt in &selected {
+                lines.push_str(&ui::json_line(&json!(receipt))?);
+            }
+            lines
+        }
+        ReceiptsFormat::Text => {
             let mut text = String::new();
             for receipt in &selected {
-                let details = serde_json::Value::Object(receipt.details.clone());
                 text.push_str(&format!(
-                    "{}  {:<22} {}  {DIM}{}{DIM:#}\n",
-                    ui::safe(&receipt.at),
+                    "{}  {:<21} {}  {DIM}{}{DIM:#}\n",
+                    local_time(&receipt.at),
                     ui::safe(&receipt.kind),
+                    ui::safe(&receipt.summary()),
                     ui::safe(&receipt.actor),
-                    ui::safe(&details.to_string())
                 ));
             }
             if selected.is_empty() {
                 text.push_str("No receipts.\n");
             }
             text
-        },
-    )?;
+        }
+    };
+    ui::out(&text)?;
     Ok(ExitStatus::Success)
+}
+
+/// An RFC 3339 time as the local time to the second (`2026-03-01 14:05:09`); as
+/// written when it is no time.
+fn local_time(at: &str) -> String {
+    at.parse::<jiff::Timestamp>()
+        .map(|time| {
+            time.to_zoned_datetime(jiff::tz::TimeZone::system())
+                .strftime("%Y-%m-%d %H:%M:%S")
+                .to_string()
+        })
+        .unwrap_or_else(|_| ui::safe(at).to_string())
 }
 
 /// `YYYY-MM-DD` (midnight UTC) or an RFC 3339 time.

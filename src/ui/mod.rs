@@ -20,7 +20,8 @@ pub use escape::{
     Safe, dot_text, is_unsafe, md_cell, md_code_cell, mermaid_text, safe, safe_block, sanitize,
 };
 pub use output::{
-    FindingsFormat, FindingsOutputArgs, Format, OutputArgs, json_text, plural, print_json,
+    FindingsFormat, FindingsOutputArgs, Format, OutputArgs, json_line, json_text, plural,
+    print_json,
 };
 
 use anstyle::{AnsiColor, Style};

@@ -117,7 +117,17 @@ pub fn print_json(value: &serde_json::Value) -> Result<(), Error> {
 /// written as `\uXXXX` escapes, so it means exactly the same to a JSON reader and
 /// nothing reaches a terminal raw.
 pub fn json_text(value: &serde_json::Value) -> Result<String, Error> {
-    let text = serde_json::to_string_pretty(value).map_err(|error| Error::Output(error.into()))?;
+    escaped_json(serde_json::to_string_pretty(value).map_err(|error| Error::Output(error.into()))?)
+}
+
+/// A JSON document on one line (for `--format jsonl`), escaped as [`json_text`].
+pub fn json_line(value: &serde_json::Value) -> Result<String, Error> {
+    escaped_json(serde_json::to_string(value).map_err(|error| Error::Output(error.into()))?)
+}
+
+/// `text` (serialized JSON) with what a terminal would act on written as `\uXXXX`,
+/// ending in a newline.
+fn escaped_json(text: String) -> Result<String, Error> {
     let mut out = String::with_capacity(text.len() + 1);
     for c in text.chars() {
         // serde_json escapes the C0 controls in strings; a raw `\n` is layout.

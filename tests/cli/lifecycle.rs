@@ -495,6 +495,36 @@ fn receipts_are_listed_and_filtered() {
         .run()
         .refused()
         .stderr_has("not a date");
+    // A line per receipt says what matters: the time to the second, the slice.
+    let created_line = text
+        .lines()
+        .find(|line| line.contains("slice.created"))
+        .unwrap();
+    assert!(
+        created_line.starts_with("2026-03-01 00:00:00  slice.created"),
+        "{created_line}"
+    );
+    assert!(
+        created_line.contains("Alpha (FEATURE_ALPHA"),
+        "{created_line}"
+    );
+    assert!(!created_line.contains('{'), "no raw JSON: {created_line}");
+    // The records as stored, one per line.
+    let lines = repo
+        .lancelot(["receipts", "--format", "jsonl"])
+        .run()
+        .success()
+        .stdout;
+    let records: Vec<serde_json::Value> = lines
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(records, all.as_array().unwrap().clone());
+    // A type no receipt has is a mistake, not an empty log.
+    repo.lancelot(["receipts", "--type", "nope"])
+        .run()
+        .refused()
+        .stderr_has("`nope` is no type of receipt");
 }
 
 #[test]
