@@ -120,7 +120,8 @@ impl Cli {
                     &args.command;
                 output.is_json()
             }
-            Command::Graph(_) | Command::Completions(_) | Command::Man(_) => false,
+            Command::Graph(args) => args.format == crate::commands::graph::GraphFormat::Json,
+            Command::Completions(_) | Command::Man(_) => false,
         }
     }
 

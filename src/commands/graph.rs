@@ -15,6 +15,8 @@ pub enum GraphFormat {
     Mermaid,
     /// Graphviz DOT.
     Dot,
+    /// JSON: the slices and the dependencies between them, for scripts.
+    Json,
 }
 
 /// Arguments of `lancelot graph`.
@@ -31,6 +33,7 @@ pub fn run(invocation: &Invocation, args: &GraphArgs) -> Result<ExitStatus, Erro
     let text = match args.format {
         GraphFormat::Mermaid => board::mermaid(&project),
         GraphFormat::Dot => board::dot(&project),
+        GraphFormat::Json => ui::json_text(&board::graph_json(&project))?,
     };
     ui::out(&text)?;
     Ok(ExitStatus::Success)

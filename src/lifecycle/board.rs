@@ -425,6 +425,32 @@ fn label(slice: &Slice) -> (String, &str) {
     )
 }
 
+/// The dependency graph as data, for scripts: every slice (name, status, flag) and
+/// every dependency as an edge from a slice to the slice it depends on.
+pub fn graph_json(project: &Project) -> serde_json::Value {
+    let nodes: Vec<serde_json::Value> = project
+        .slices
+        .iter()
+        .map(|slice| {
+            serde_json::json!({
+                "feature": slice.feature.pascal(),
+                "status": slice.status,
+                "flag": slice.flag.as_str(),
+            })
+        })
+        .collect();
+    let mut edges = Vec::new();
+    for slice in &project.slices {
+        for dependency in project.dependencies(slice).0 {
+            edges.push(serde_json::json!({
+                "from": slice.feature.pascal(),
+                "to": dependency.feature.pascal(),
+            }));
+        }
+    }
+    serde_json::json!({ "slices": nodes, "depends_on": edges })
+}
+
 /// The dependency graph in Mermaid (renders on GitHub and GitLab). An arrow goes from
 /// a slice to each slice it depends on.
 pub fn mermaid(project: &Project) -> String {

@@ -433,6 +433,19 @@ fn the_graph_is_coloured_by_status() {
         "{dot}"
     );
     assert!(dot.contains("\"Beta\" -> \"Alpha\""));
+    let json = repo
+        .lancelot(["graph", "--format", "json"])
+        .run()
+        .success()
+        .json();
+    let slices = json["slices"].as_array().unwrap();
+    assert!(slices.iter().any(|slice| slice["feature"] == "Alpha"
+        && slice["status"] == "In Progress"
+        && slice["flag"] == "FEATURE_ALPHA"));
+    assert_eq!(
+        json["depends_on"],
+        serde_json::json!([{ "from": "Beta", "to": "Alpha" }])
+    );
 }
 
 #[test]
