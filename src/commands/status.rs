@@ -28,6 +28,9 @@ pub struct StatusArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     pub format: BoardFormat,
+    /// Every column in text: flag, module, each artifact, the last change's author
+    #[arg(long)]
+    pub wide: bool,
 }
 
 /// Runs `lancelot status`.
@@ -41,7 +44,7 @@ pub fn run(invocation: &Invocation, args: &StatusArgs) -> Result<ExitStatus, Err
     let rows = board::rows(&project, &workspace.repo, only);
     match args.format {
         BoardFormat::Json => ui::print_json(&json!(rows))?,
-        BoardFormat::Text => ui::out(&board::text(&rows))?,
+        BoardFormat::Text => ui::out(&board::text(&rows, args.wide))?,
         BoardFormat::Md => ui::out(&board::markdown(&project, &rows))?,
     }
     Ok(ExitStatus::Success)

@@ -294,10 +294,48 @@ fn mark(present: bool) -> &'static str {
     if present { "yes" } else { "NO" }
 }
 
-/// The board as a text table.
-pub fn text(rows: &[Row]) -> String {
+/// The board as a text table: narrow enough for an 80-column terminal (the slice, its
+/// status and bump, what it misses, the day of its last change), or `wide`, every
+/// column.
+pub fn text(rows: &[Row], wide: bool) -> String {
     if rows.is_empty() {
         return "No slices yet: create one with `lancelot new-slice <Feature>`.\n".into();
+    }
+    if !wide {
+        let mut table = vec![
+            ["FEATURE", "STATUS", "BUMP", "MISSING", "LAST CHANGE"]
+                .map(String::from)
+                .to_vec(),
+        ];
+        for row in rows {
+            let a = &row.artifacts;
+            let missing: Vec<&str> = [
+                (a.blueprint, "blueprint"),
+                (a.architecture, "arch"),
+                (a.runbook, "runbook"),
+                (a.changelog, "changelog"),
+                (a.flag, "flag"),
+                (a.module, "module"),
+            ]
+            .iter()
+            .filter(|(present, _)| !present)
+            .map(|(_, name)| *name)
+            .collect();
+            table.push(vec![
+                safe(&row.feature).to_string(),
+                safe(row.status.as_deref().unwrap_or("?")).to_string(),
+                safe(row.bump.as_deref().unwrap_or("-")).to_string(),
+                if missing.is_empty() {
+                    "-".into()
+                } else {
+                    missing.join(",")
+                },
+                row.last_commit
+                    .as_ref()
+                    .map_or("uncommitted".into(), |commit| commit.date.clone()),
+            ]);
+        }
+        return aligned(&table);
     }
     let mut table = vec![
         [
@@ -337,6 +375,11 @@ pub fn text(rows: &[Row]) -> String {
             }),
         ]);
     }
+    aligned(&table)
+}
+
+/// The rows of `table` in columns, two spaces apart.
+fn aligned(table: &[Vec<String>]) -> String {
     let widths: Vec<usize> = (0..table[0].len())
         .map(|column| {
             table
@@ -347,7 +390,7 @@ pub fn text(rows: &[Row]) -> String {
         })
         .collect();
     let mut out = String::new();
-    for row in &table {
+    for row in table {
         let cells: Vec<String> = row
             .iter()
             .zip(&widths)

@@ -349,18 +349,35 @@ fn the_board_in_every_format() {
     .success();
     std::fs::remove_file(repo.path().join("src/core/beta.py")).unwrap();
 
+    // By default, narrow enough for an 80-column terminal.
     let text = repo.lancelot(["status"]).run().success().stdout;
     assert!(text.starts_with("FEATURE"), "{text}");
     assert!(
-        text.lines().any(|l| l.starts_with("Alpha")
-            && l.contains("Draft")
-            && l.contains("2026-03-01 Ada Tester")),
+        text.lines().all(|line| line.chars().count() <= 80),
         "{text}"
     );
     assert!(
         text.lines()
-            .any(|l| l.starts_with("Beta") && l.contains("NO") && l.contains("uncommitted")),
+            .any(|l| l.starts_with("Alpha") && l.contains("Draft") && l.ends_with("2026-03-01")),
         "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("Beta") && l.contains("module") && l.contains("uncommitted")),
+        "{text}"
+    );
+    // Every column with --wide.
+    let wide = repo.lancelot(["status", "--wide"]).run().success().stdout;
+    assert!(
+        wide.lines().any(|l| l.starts_with("Alpha")
+            && l.contains("FEATURE_ALPHA")
+            && l.contains("2026-03-01 Ada Tester")),
+        "{wide}"
+    );
+    assert!(
+        wide.lines()
+            .any(|l| l.starts_with("Beta") && l.contains("NO") && l.contains("uncommitted")),
+        "{wide}"
     );
 
     let rows = repo
