@@ -8,10 +8,10 @@ use clap::{Parser, Subcommand};
 
 use crate::commands::{
     Invocation, changelog, changelog::ChangelogArgs, check, check::CheckArgs, doctor,
-    doctor::DoctorArgs, graph, graph::GraphArgs, hook, hook::HookArgs, init, init::InitArgs, lint,
-    lint::LintArgs, new_slice, new_slice::NewSliceArgs, receipts, receipts::ReceiptsArgs, release,
-    release::ReleaseArgs, set_status, set_status::SetStatusArgs, shell, shell::CompletionsArgs,
-    shell::ManArgs, status, status::StatusArgs,
+    doctor::DoctorArgs, graph, graph::GraphArgs, guide, guide::GuideArgs, hook, hook::HookArgs,
+    init, init::InitArgs, lint, lint::LintArgs, new_slice, new_slice::NewSliceArgs, receipts,
+    receipts::ReceiptsArgs, release, release::ReleaseArgs, set_status, set_status::SetStatusArgs,
+    shell, shell::CompletionsArgs, shell::ManArgs, status, status::StatusArgs,
 };
 use crate::{Error, ExitStatus};
 
@@ -33,9 +33,9 @@ Exit codes:
   130  interrupted (Ctrl-C) before anything was written
   141  the output's reader stopped reading (`lancelot receipts | head -1`)
 
-Documentation (in the lancelot repository): docs/user-guide.md, docs/freeze.md,
-docs/server-hooks.md, docs/lifecycle.md, docs/release.md, docs/receipts.md,
-docs/config.md, docs/templates.md, docs/security.md";
+The guides are built in: `lancelot guide` lists them, `lancelot guide freeze` prints
+one (user-guide, adoption, config, templates, freeze, server-hooks, ci, lifecycle,
+receipts, release, security).";
 
 /// lancelot's command line.
 #[derive(Debug, Parser)]
@@ -83,6 +83,8 @@ pub enum Command {
     Release(ReleaseArgs),
     /// Read the CHANGELOG: print the notes of a version
     Changelog(ChangelogArgs),
+    /// Print a guide: the freeze, the configuration, the server hook, and more
+    Guide(GuideArgs),
     /// Print the completion script of a shell (bash, zsh, fish, powershell, elvish)
     Completions(CompletionsArgs),
     /// Write the manual pages (`make man` runs it)
@@ -121,7 +123,7 @@ impl Cli {
                 output.is_json()
             }
             Command::Graph(args) => args.format == crate::commands::graph::GraphFormat::Json,
-            Command::Completions(_) | Command::Man(_) => false,
+            Command::Completions(_) | Command::Man(_) | Command::Guide(_) => false,
         }
     }
 
@@ -130,6 +132,7 @@ impl Cli {
         // Generated from the command line itself: no repository is needed.
         match &self.command {
             Command::Completions(args) => return shell::completions(args),
+            Command::Guide(args) => return guide::run(args),
             Command::Man(args) => return shell::man(args),
             _ => {}
         }
@@ -148,6 +151,7 @@ impl Cli {
             Command::Doctor(args) => doctor::run(&invocation, &args),
             Command::Changelog(args) => changelog::run(&invocation, &args),
             Command::Completions(args) => shell::completions(&args),
+            Command::Guide(args) => guide::run(&args),
             Command::Man(args) => shell::man(&args),
         }
     }

@@ -248,7 +248,7 @@ impl FsError {
     pub fn hint(&self) -> Option<String> {
         match self {
             FsError::Symlink { .. } => Some(
-                "replace the link with the file or folder itself, or point lancelot.toml at the real path (docs/security.md)".into(),
+                "replace the link with the file or folder itself, or point lancelot.toml at the real path (`lancelot guide security`)".into(),
             ),
             FsError::GitFolder { .. } => {
                 Some("point lancelot.toml at a path in the work tree".into())

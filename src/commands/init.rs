@@ -32,7 +32,7 @@ release tag style (tag_prefix), the repository URL for compare links, the files 
 carry the version, the language and module layout, and the current commit as the
 freeze baseline (history before lancelot is not judged). Each finding is shown with
 its reason. On a terminal, init asks where there are several candidates; --yes (or no
-terminal) takes the most likely one. See docs/adoption.md.")]
+terminal) takes the most likely one. See `lancelot guide adoption`.")]
 pub struct InitArgs {
     /// Show what would be detected and created, write nothing
     #[arg(long)]

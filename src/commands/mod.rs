@@ -5,6 +5,7 @@ pub mod changelog;
 pub mod check;
 pub mod doctor;
 pub mod graph;
+pub mod guide;
 pub mod hook;
 pub mod init;
 pub mod lint;

@@ -13,7 +13,7 @@ use crate::{Error, ExitStatus};
 #[derive(Debug, Args)]
 #[command(after_help = "\
 Receipts live in <git dir>/lancelot/receipts.jsonl, one JSON object per line;
-docs/receipts.md describes every type. In a bare repository on a server they
+`lancelot guide receipts` describes every type. In a bare repository on a server they
 record refused and overridden pushes.
 
 Types: slice.created, slice.status_changed, slice.status_refused, check.refused,

@@ -267,7 +267,7 @@ impl ConfigError {
                 )
             }),
             ConfigError::Parse { .. } => Some(
-                "fix the key or value named above; docs/config.md lists every key and its default"
+                "fix the key or value named above; `lancelot guide config` lists every key and its default"
                     .into(),
             ),
         }

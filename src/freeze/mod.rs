@@ -122,9 +122,9 @@ impl FreezeError {
     pub fn hint(&self) -> Option<String> {
         match self {
             FreezeError::Config { key, .. } if key.starts_with("git config") => Some(format!(
-                "set it to a positive number: {key} <number> (docs/config.md)"
+                "set it to a positive number: {key} <number> (`lancelot guide config`)"
             )),
-            FreezeError::Config { .. } => Some("fix [freeze] in lancelot.toml; docs/config.md describes every key".into()),
+            FreezeError::Config { .. } => Some("fix [freeze] in lancelot.toml; `lancelot guide config` describes every key".into()),
             FreezeError::ConfigFile(error) => error.hint(),
             FreezeError::Files(error) => error.hint(),
             FreezeError::Git { .. } => None,
@@ -135,7 +135,7 @@ impl FreezeError {
                 "fetch more history (`git fetch --unshallow`, or `fetch-depth: 0` in the CI checkout) and run the check again".into(),
             ),
             FreezeError::Limit { key, .. } => Some(format!(
-                "nothing was accepted; if the work is legitimate (a first push of a long history, a huge octopus merge), raise the limit where the check runs: git config {key} <number> (docs/security.md)"
+                "nothing was accepted; if the work is legitimate (a first push of a long history, a huge octopus merge), raise the limit where the check runs: git config {key} <number> (`lancelot guide security`)"
             )),
             FreezeError::DanglingHead { .. } => Some(
                 "on the server, point HEAD at the default branch: git symbolic-ref HEAD refs/heads/main (`lancelot doctor` in the bare repository checks it)".into(),

@@ -166,10 +166,10 @@ impl ScaffoldError {
                 Some(format!("add {folder}/{name}, or set [paths] module_ext = \"py\""))
             }
             ScaffoldError::Budget { .. } => Some(
-                "a repository template loops or recurses without end, or grows without bound; fix it (docs/templates.md, Limits)".into(),
+                "a repository template loops or recurses without end, or grows without bound; fix it (`lancelot guide templates`, Limits)".into(),
             ),
             ScaffoldError::Template { .. } => {
-                Some("fix the template; docs/templates.md lists every variable a template can use".into())
+                Some("fix the template; `lancelot guide templates` lists every variable a template can use".into())
             }
         }
     }

@@ -79,3 +79,47 @@ fn the_manual_pages_render() {
         );
     }
 }
+
+#[test]
+fn the_guides_are_built_in() {
+    let home = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let mut command = Command::new(binary());
+        isolate(&mut command, home.path());
+        command
+            .current_dir(home.path())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let list = run(&["guide"]);
+    assert!(list.status.success());
+    let list = String::from_utf8(list.stdout).unwrap();
+    for name in [
+        "user-guide",
+        "freeze",
+        "config",
+        "server-hooks",
+        "ci",
+        "security",
+    ] {
+        assert!(list.contains(&format!("  {name} ")), "{name}: {list}");
+    }
+    // Outside any repository, the guide prints as written in docs/.
+    let freeze = run(&["guide", "freeze"]);
+    assert!(freeze.status.success());
+    let expected = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/freeze.md"),
+    )
+    .unwrap();
+    assert_eq!(String::from_utf8(freeze.stdout).unwrap(), expected);
+    let unknown = run(&["guide", "nope"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("server-hooks"));
+    // --help points at the guides, not at files of a repository.
+    let help = String::from_utf8(run(&["--help"]).stdout).unwrap();
+    assert!(
+        help.contains("lancelot guide freeze") && !help.contains("docs/freeze.md"),
+        "{help}"
+    );
+}
