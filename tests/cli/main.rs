@@ -4,6 +4,7 @@
 // unwrap is how a test helper reports a broken fixture.
 #![allow(unreachable_pub, clippy::unwrap_used, clippy::expect_used)]
 
+mod action;
 mod adoption;
 mod baseline;
 mod check;
