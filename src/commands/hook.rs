@@ -188,13 +188,34 @@ fn pre_push(invocation: &Invocation, remote: Option<&str>) -> Result<ExitStatus,
     let repo = open_hook_repository(invocation)?;
     let mut tips = Vec::new();
     let mut known = Vec::new();
-    for pushed in input::lines(&read_stdin()?, PushedRef::parse)? {
+    let input = read_stdin()?;
+    for pushed in input::lines(&input, PushedRef::parse)? {
         if !pushed.local.is_zero() {
             tips.push(pushed.local);
         }
         if !pushed.remote.is_zero() {
             known.push(pushed.remote);
         }
+    }
+    // The pre-commit framework runs pre-push hooks without git's input: it names
+    // what is pushed in PRE_COMMIT_FROM_REF and PRE_COMMIT_TO_REF instead.
+    let from_framework = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .filter(|value| !value.is_empty())
+            .and_then(|value| repo.revparse_single(&value).ok())
+            .and_then(|object| object.peel_to_commit().ok())
+            .map(|commit| commit.id())
+    };
+    let mut remote = remote.map(str::to_owned);
+    if input.is_empty() {
+        tips.extend(from_framework("PRE_COMMIT_TO_REF"));
+        known.extend(from_framework("PRE_COMMIT_FROM_REF"));
+        remote = remote.or_else(|| {
+            std::env::var("PRE_COMMIT_REMOTE_NAME")
+                .ok()
+                .filter(|name| !name.is_empty())
+        });
     }
     let remote_refs = remote.map(|name| format!("refs/remotes/{name}/*"));
     // Without a remote name only the remote's old values are known: every commit not

@@ -551,7 +551,10 @@ fn the_ci_templates_are_valid_yaml_and_wire_the_report() {
         .iter()
         .map(|hook| hook["id"].as_str().unwrap())
         .collect();
-    assert_eq!(ids, ["lancelot-freeze", "lancelot-lint"]);
+    assert_eq!(
+        ids,
+        ["lancelot-freeze", "lancelot-freeze-push", "lancelot-lint"]
+    );
     let stages: Vec<&str> = hooks[0][0]["stages"]
         .as_vec()
         .unwrap()
@@ -559,4 +562,28 @@ fn the_ci_templates_are_valid_yaml_and_wire_the_report() {
         .map(|stage| stage.as_str().unwrap())
         .collect();
     assert_eq!(stages, ["pre-commit", "pre-merge-commit"]);
+}
+
+#[test]
+fn the_pre_push_hook_reads_what_the_pre_commit_framework_names() {
+    // The framework gives no refs on stdin: PRE_COMMIT_FROM_REF and _TO_REF instead.
+    let repo = frozen_alpha_local();
+    let from = repo.rev("HEAD");
+    repo.file("NOTES.md", "notes\n").commit_all("notes");
+    let clean = repo.rev("HEAD");
+    let push = |to: &str| {
+        repo.lancelot(["hook", "pre-push"])
+            .env("PRE_COMMIT_FROM_REF", &from)
+            .env("PRE_COMMIT_TO_REF", to)
+            .run()
+    };
+    assert_eq!(push(&clean).code, 0);
+    repo.edit_spec("Alpha").commit_all("edit alpha");
+    let outcome = push(&repo.rev("HEAD"));
+    assert_eq!(outcome.code, 1, "{}", outcome.stderr);
+    assert!(
+        outcome.stderr.contains(&format!("{ALPHA}: modified")),
+        "{}",
+        outcome.stderr
+    );
 }
