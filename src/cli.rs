@@ -49,6 +49,11 @@ pub struct Cli {
     #[arg(long, value_name = "FILE", global = true)]
     pub config: Option<PathBuf>,
 
+    /// Print no report and no warning: the exit status says the outcome (errors
+    /// are still printed; JSON output is not affected)
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
     /// The command to run.
     #[command(subcommand)]
     pub command: Command,

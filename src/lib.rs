@@ -42,6 +42,7 @@ pub use error::{Error, ExitStatus};
 /// something the user can do; the exit code follows [`ExitStatus`].
 pub fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    ui::set_quiet(cli.quiet);
     let json = cli.wants_json();
     match cli.run() {
         Ok(status) => status.into(),

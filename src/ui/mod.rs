@@ -181,8 +181,23 @@ pub fn with_causes(error: &dyn std::error::Error) -> String {
     text
 }
 
-/// Prints a warning to stderr.
+/// Whether `--quiet` was given: reports and warnings are not printed.
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Turns `--quiet` on or off for the rest of the process.
+pub fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, std::sync::atomic::Ordering::Relaxed);
+}
+
+fn quiet() -> bool {
+    QUIET.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Prints a warning to stderr (not with `--quiet`).
 pub fn warn(message: &str) {
+    if quiet() {
+        return;
+    }
     err(&format!(
         "{WARNING}warning:{WARNING:#} {}\n",
         self::message(message)
@@ -200,8 +215,11 @@ pub fn err(text: &str) {
 }
 
 /// Writes text to stdout, sanitized (styles are dropped when stdout is not a
-/// terminal). A closed pipe is an error, not a panic.
+/// terminal); nothing with `--quiet`. A closed pipe is an error, not a panic.
 pub fn out(text: &str) -> Result<(), Error> {
+    if quiet() {
+        return Ok(());
+    }
     let mut stdout = anstream::stdout().lock();
     stdout
         .write_all(sanitize(text).as_bytes())

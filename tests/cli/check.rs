@@ -587,3 +587,28 @@ fn the_pre_push_hook_reads_what_the_pre_commit_framework_names() {
         outcome.stderr
     );
 }
+
+#[test]
+fn quiet_prints_no_report_and_the_exit_status_tells() {
+    let repo = frozen_alpha_local();
+    let clean = repo.lancelot(["--quiet", "check", "--staged"]).run();
+    assert_eq!(clean.code, 0);
+    assert!(
+        clean.stdout.is_empty() && clean.stderr.is_empty(),
+        "{clean:?}"
+    );
+    repo.edit_spec("Alpha");
+    repo.git(["add", ALPHA]);
+    let found = repo.lancelot(["check", "--staged", "-q"]).run();
+    assert_eq!(found.code, 1);
+    assert!(found.stdout.is_empty(), "{}", found.stdout);
+    // JSON is for scripts: --quiet leaves it alone. Errors are still said.
+    let json = repo
+        .lancelot(["-q", "check", "--staged", "--format", "json"])
+        .run();
+    assert_eq!(json.json()["violations"][0]["path"], ALPHA);
+    repo.lancelot(["-q", "check", "--range", "nope..HEAD"])
+        .run()
+        .refused()
+        .stderr_has("error:");
+}
