@@ -7,11 +7,12 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::commands::{
-    Invocation, changelog, changelog::ChangelogArgs, check, check::CheckArgs, doctor,
-    doctor::DoctorArgs, graph, graph::GraphArgs, guide, guide::GuideArgs, hook, hook::HookArgs,
-    init, init::InitArgs, lint, lint::LintArgs, new_slice, new_slice::NewSliceArgs, receipts,
-    receipts::ReceiptsArgs, release, release::ReleaseArgs, set_status, set_status::SetStatusArgs,
-    shell, shell::CompletionsArgs, shell::ManArgs, status, status::StatusArgs,
+    Invocation, changelog, changelog::ChangelogArgs, check, check::CheckArgs, config,
+    config::ConfigArgs, doctor, doctor::DoctorArgs, graph, graph::GraphArgs, guide,
+    guide::GuideArgs, hook, hook::HookArgs, init, init::InitArgs, lint, lint::LintArgs, new_slice,
+    new_slice::NewSliceArgs, receipts, receipts::ReceiptsArgs, release, release::ReleaseArgs,
+    set_status, set_status::SetStatusArgs, shell, shell::CompletionsArgs, shell::ManArgs, status,
+    status::StatusArgs,
 };
 use crate::{Error, ExitStatus};
 
@@ -88,6 +89,8 @@ pub enum Command {
     Release(ReleaseArgs),
     /// Read the CHANGELOG: print the notes of a version
     Changelog(ChangelogArgs),
+    /// Print the configuration in force (and where each value comes from), or its schema
+    Config(ConfigArgs),
     /// Print a guide: the freeze, the configuration, the server hook, and more
     Guide(GuideArgs),
     /// Print the completion script of a shell (bash, zsh, fish, powershell, elvish)
@@ -128,6 +131,7 @@ impl Cli {
                 output.is_json()
             }
             Command::Graph(args) => args.format == crate::commands::graph::GraphFormat::Json,
+            Command::Config(args) => args.is_json(),
             Command::Completions(_) | Command::Man(_) | Command::Guide(_) => false,
         }
     }
@@ -138,6 +142,9 @@ impl Cli {
         match &self.command {
             Command::Completions(args) => return shell::completions(args),
             Command::Guide(args) => return guide::run(args),
+            Command::Config(ConfigArgs {
+                command: config::ConfigCommand::Schema,
+            }) => return config::schema(),
             Command::Man(args) => return shell::man(args),
             _ => {}
         }
@@ -157,6 +164,10 @@ impl Cli {
             Command::Changelog(args) => changelog::run(&invocation, &args),
             Command::Completions(args) => shell::completions(&args),
             Command::Guide(args) => guide::run(&args),
+            Command::Config(args) => match args.command {
+                config::ConfigCommand::Schema => config::schema(),
+                config::ConfigCommand::Show { output } => config::show(&invocation, output),
+            },
             Command::Man(args) => shell::man(&args),
         }
     }

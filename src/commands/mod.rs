@@ -3,6 +3,7 @@
 
 pub mod changelog;
 pub mod check;
+pub mod config;
 pub mod doctor;
 pub mod graph;
 pub mod guide;

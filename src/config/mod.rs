@@ -20,7 +20,7 @@ use crate::fs::{CONFIG_LIMIT, FsError, RelPath, Root, read_named_file};
 pub const CONFIG_FILE: &str = "lancelot.toml";
 
 /// The whole configuration.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     /// Names used in generated file names.
@@ -34,7 +34,7 @@ pub struct Config {
 }
 
 /// `[project]`: the prefix and generation label of spec and blueprint file names.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct ProjectConfig {
     /// File-name prefix, e.g. `Lancelot` in `Lancelot_vNext2_Spec_X.md`.
@@ -53,7 +53,7 @@ impl Default for ProjectConfig {
 }
 
 /// `[paths]`: repository-relative folders and files of a slice's artifacts.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct PathsConfig {
     /// Folder of specs.
@@ -105,7 +105,7 @@ impl Default for PathsConfig {
 }
 
 /// `[freeze]`: the rule that keeps In Progress specs and blueprints unchanged.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct FreezeConfig {
     /// Globs over repository-relative paths: `*` stops at `/`, `**` crosses folders.
@@ -134,7 +134,9 @@ pub struct FreezeConfig {
 }
 
 /// Where in a document the freeze reads its status.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum StatusIn {
     /// Anywhere a reader may see it: every line, the front matter, the rendering.
@@ -182,7 +184,7 @@ impl Default for FreezeConfig {
 }
 
 /// `[release]`: tags, version files and links of `lancelot release`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct ReleaseConfig {
     /// Prefix of release tags: `v` gives `v1.2.0`.
@@ -207,7 +209,7 @@ impl Default for ReleaseConfig {
 /// A file holding the version: a plain file holding just the version, a TOML file
 /// with the version at `toml_key` (a dotted path such as `package.version`), or a JSON
 /// file with it at `json_key`. One file may be listed once per key.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VersionFile {
     /// The file, relative to the repository root.
@@ -292,25 +294,31 @@ impl Config {
         root: &Root,
         explicit: Option<&Path>,
     ) -> Result<(Config, Option<PathBuf>), ConfigError> {
-        let (text, path) = match explicit {
-            Some(path) => (Config::read_named(path)?, path.to_path_buf()),
-            None => {
-                let file = RelPath::config_file();
-                let path = file.under(root.path());
-                let read =
-                    root.read_text(&file, CONFIG_LIMIT)
-                        .map_err(|source| ConfigError::Read {
-                            path: path.clone(),
-                            source,
-                        })?;
-                match read {
-                    Some(text) => (text, path),
-                    None => return Ok((Config::default(), None)),
-                }
-            }
+        let Some((text, path)) = Config::source(root, explicit)? else {
+            return Ok((Config::default(), None));
         };
         let config = Config::from_toml(&text, &path.display().to_string())?;
         Ok((config, Some(path)))
+    }
+
+    /// The text of the configuration file [`load`](Config::load) reads, and its path;
+    /// `None` when the defaults are in force.
+    pub fn source(
+        root: &Root,
+        explicit: Option<&Path>,
+    ) -> Result<Option<(String, PathBuf)>, ConfigError> {
+        if let Some(path) = explicit {
+            return Ok(Some((Config::read_named(path)?, path.to_path_buf())));
+        }
+        let file = RelPath::config_file();
+        let path = file.under(root.path());
+        let read = root
+            .read_text(&file, CONFIG_LIMIT)
+            .map_err(|source| ConfigError::Read {
+                path: path.clone(),
+                source,
+            })?;
+        Ok(read.map(|text| (text, path)))
     }
 
     /// Reads a configuration file named by the user or the server's administrator.
@@ -424,6 +432,52 @@ impl<'de> Deserialize<'de> for Extension {
                 "`{text}` is not a file extension: use letters and digits, like `py`"
             )))
         }
+    }
+}
+
+/// A string in the schema, with what it must be.
+fn string_schema(description: &str) -> schemars::Schema {
+    schemars::json_schema!({ "type": "string", "description": description })
+}
+
+impl schemars::JsonSchema for NamePart {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "NamePart".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        string_schema("a part of the spec and blueprint file names, letters and digits")
+    }
+}
+
+impl schemars::JsonSchema for Extension {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Extension".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        string_schema("a file extension without its dot, e.g. py or rs")
+    }
+}
+
+impl schemars::JsonSchema for Transition {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Transition".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "an allowed status change: { from = \"In Progress\", to = \"Done\" } or [\"In Progress\", \"Done\"]",
+            "anyOf": [
+                {
+                    "type": "object",
+                    "properties": { "from": { "type": "string" }, "to": { "type": "string" } },
+                    "required": ["from", "to"],
+                    "additionalProperties": false
+                },
+                { "type": "array", "items": { "type": "string" }, "minItems": 2, "maxItems": 2 }
+            ]
+        })
     }
 }
 
