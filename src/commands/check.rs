@@ -73,12 +73,18 @@ pub fn run(invocation: &Invocation, args: &CheckArgs) -> Result<ExitStatus, Erro
             (checker.check_commits(&commits)?, checker.into_rules())
         }
         None => {
+            if repo.is_bare() {
+                return Err(Error::usage(
+                    "a bare repository has no staged changes to check",
+                    "check its commits instead: lancelot check --range <A>..<B>",
+                ));
+            }
             let rules = freeze::load_rules(&repo, explicit.unwrap_or(RulesSource::Head))?;
             let mut checker = Checker::for_repository(&repo, rules)?;
             (checker.check_staged()?, checker.into_rules())
         }
     };
-    let status = print_report(&report, &rules, args.output);
+    let status = print_report(&report, &rules, args.output, args.staged);
     // The process ends next: freeing the repository's caches of a long walk (tens of
     // thousands of objects) would cost a tenth of the check for nothing.
     std::mem::forget(repo);
@@ -89,17 +95,23 @@ fn print_report(
     report: &Report,
     rules: &Rules,
     output: FindingsOutputArgs,
+    staged: bool,
 ) -> Result<ExitStatus, Error> {
     output.emit(
         "lancelot check: changes to frozen documents",
         || report::to_json(report),
         || {
             if report.is_clean() {
-                format!(
-                    "lancelot: {} checked, no frozen document changed\n{}",
-                    plural(report.commits_checked, "commit"),
-                    report::rules_line(rules)
-                )
+                // The staged check of a repository without a commit judges nothing.
+                let checked = if staged && report.commits_checked == 0 {
+                    "no commit yet, nothing is frozen".to_owned()
+                } else {
+                    format!(
+                        "{} checked, no frozen document changed",
+                        plural(report.commits_checked, "commit")
+                    )
+                };
+                format!("lancelot: {checked}\n{}", report::rules_line(rules))
             } else {
                 format!(
                     "{}{}",

@@ -292,11 +292,9 @@ impl<'r> Checker<'r> {
             Ok(head) => head
                 .peel_to_commit()
                 .map_err(FreezeError::git("cannot read HEAD"))?,
+            // No commit yet: nothing is frozen, and no commit was checked.
             Err(error) if error.code() == git2::ErrorCode::UnbornBranch => {
-                return Ok(Report {
-                    commits_checked: 1,
-                    ..Report::default()
-                });
+                return Ok(Report::default());
             }
             Err(error) => return Err(FreezeError::git("cannot read HEAD")(error)),
         };

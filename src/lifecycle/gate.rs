@@ -125,6 +125,17 @@ pub fn change_status(
     superseded_by: Option<&Slice>,
 ) -> Result<StatusChange, LifecycleError> {
     let from = slice.status.clone();
+    if superseded_by.is_some_and(|other| other.feature == slice.feature) {
+        let feature = slice.feature.pascal();
+        return Err(LifecycleError::Refused {
+            feature: feature.clone(),
+            target,
+            reasons: vec!["a slice cannot supersede itself".into()],
+            hint: format!(
+                "name the slice that replaces it: lancelot set-status {feature} superseded --by <FEATURE>"
+            ),
+        });
+    }
     if slice.stage() == Some(target) && superseded_by.is_none() {
         return Ok(StatusChange {
             from,

@@ -612,3 +612,39 @@ fn quiet_prints_no_report_and_the_exit_status_tells() {
         .refused()
         .stderr_has("error:");
 }
+
+#[test]
+fn the_staged_check_says_when_there_is_nothing_to_check() {
+    // No commit yet: nothing is frozen, and no commit was checked.
+    let repo = TestRepo::new();
+    repo.file("README.md", "x\n");
+    repo.git(["add", "README.md"]);
+    let outcome = repo.lancelot(["check", "--staged"]).run().success();
+    assert!(
+        outcome.stdout.contains("no commit yet, nothing is frozen"),
+        "{}",
+        outcome.stdout
+    );
+    assert_eq!(
+        repo.lancelot(["check", "--staged", "--format", "json"])
+            .run()
+            .success()
+            .json()["commits_checked"],
+        0
+    );
+    // A bare repository has no index to check.
+    let bare = tempfile::tempdir().unwrap();
+    let mut init = Command::new("git");
+    isolate(&mut init, repo.home());
+    assert!(
+        init.args(["init", "-q", "--bare"])
+            .arg(bare.path())
+            .status()
+            .unwrap()
+            .success()
+    );
+    repo.lancelot_in(bare.path(), ["check", "--staged"])
+        .run()
+        .refused()
+        .stderr_has("a bare repository has no staged changes");
+}

@@ -162,6 +162,13 @@ fn superseded_by_fills_its_line_and_passes_the_freeze() {
     }
     repo.commit_all("alpha frozen");
     let base = repo.rev("HEAD");
+    // A slice is never superseded by itself.
+    let before = repo.read(SPEC);
+    repo.lancelot(["set-status", "Alpha", "superseded", "--by", "alpha"])
+        .run()
+        .refused()
+        .stderr_has("a slice cannot supersede itself");
+    assert_eq!(repo.read(SPEC), before);
     repo.lancelot(["set-status", "Alpha", "superseded", "--by", "beta"])
         .run()
         .success();
