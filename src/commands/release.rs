@@ -83,7 +83,12 @@ fn parse_target(text: Option<&str>, pre: Option<&str>) -> Result<Target, Error> 
             "give the prerelease itself (e.g. 2.0.0-rc.1), or a bump with --pre (e.g. major --pre rc)",
         ));
     }
-    Version::parse(text).map(Target::Exact).map_err(|error| {
+    // `v2.0.0` is how tags spell it: the version is the same (as `changelog show`).
+    let version = text
+        .strip_prefix(['v', 'V'])
+        .filter(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+        .unwrap_or(text);
+    Version::parse(version).map(Target::Exact).map_err(|error| {
         ReleaseError::NotAVersion {
             text: text.to_owned(),
             reason: error.to_string(),

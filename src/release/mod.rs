@@ -228,7 +228,7 @@ impl ReleaseError {
                 "slices add their entries with `lancelot new-slice`; add an entry under ## [Unreleased]".into()
             }
             ReleaseError::NotGreater { .. } => "give a greater version, or a bump: major, minor or patch".into(),
-            ReleaseError::NotAVersion { .. } | ReleaseError::BadLabel { .. } => "versions are semver, like 1.4.0 or 2.0.0-rc.1 (no leading v)".into(),
+            ReleaseError::NotAVersion { .. } | ReleaseError::BadLabel { .. } => "versions are semver, like 1.4.0 or 2.0.0-rc.1 (a leading v is accepted)".into(),
             ReleaseError::Overflow { .. } => "give the version to release exactly".into(),
             ReleaseError::TagExists(_) => "that version was released already; pick the next one".into(),
             ReleaseError::TagStyle { seen, .. } => format!(

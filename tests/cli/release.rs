@@ -137,6 +137,13 @@ fn each_explicit_level_and_an_exact_version() {
         repo.git(["tag", "--list"]).lines().collect::<Vec<_>>(),
         ["v1.2.3", "v2.0.0", "v2.1.0", "v2.1.1"]
     );
+    // A version spelt as its tag is the same version.
+    add_entry(&repo, "Fixed", "change before v3");
+    repo.lancelot(["release", "v3.0.0"])
+        .run()
+        .success()
+        .stdout_has("Released 3.0.0");
+    assert_eq!(repo.read("VERSION"), "3.0.0\n");
 }
 
 #[test]
