@@ -295,7 +295,7 @@ fn every_refusal_changes_nothing() {
 
     refused_unchanged(
         &repo,
-        &["v1.0.0"],
+        &["v1.0"],
         "neither major, minor, patch nor a semver version",
     );
     refused_unchanged(
