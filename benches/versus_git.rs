@@ -283,33 +283,22 @@ fn lancelot(dir: &Path, args: &[&str], config: Option<&Path>) -> Measured {
 }
 
 fn git_log(dir: &Path, range: &str, globs: &[&str]) -> Measured {
-    let mut args: Vec<String> = [
-        "log",
-        "-m",
-        "--raw",
-        "--no-renames",
-        "--format=%H",
-        range,
-        "--",
-    ]
-    .iter()
-    .map(|arg| (*arg).to_owned())
-    .collect();
-    args.extend(globs.iter().map(|glob| (*glob).to_owned()));
-    Measured {
-        program: PathBuf::from("git"),
-        args,
-        dir: dir.to_owned(),
-        ok: &[0],
-    }
+    let args = ["log", "-m", "--raw", "--no-renames", "--format=%H", range];
+    git_over_globs(dir, &args, globs)
 }
 
 fn git_diff_cached(dir: &Path, globs: &[&str]) -> Measured {
-    let mut args: Vec<String> = ["diff", "--cached", "--raw", "--"]
+    git_over_globs(dir, &["diff", "--cached", "--raw"], globs)
+}
+
+/// `git <args> -- <globs>` in `dir`.
+fn git_over_globs(dir: &Path, args: &[&str], globs: &[&str]) -> Measured {
+    let args = args
         .iter()
+        .chain(&["--"])
+        .chain(globs)
         .map(|arg| (*arg).to_owned())
         .collect();
-    args.extend(globs.iter().map(|glob| (*glob).to_owned()));
     Measured {
         program: PathBuf::from("git"),
         args,
