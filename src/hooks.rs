@@ -49,8 +49,11 @@ pub enum Outcome {
     Installed,
     /// lancelot's hook is there and up to date: nothing to write.
     Unchanged,
-    /// lancelot's older hook (or, with `--force`, another hook) is replaced.
+    /// lancelot's older hook is replaced.
     Replaced,
+    /// With `--force`, another program's hook is replaced; it is kept, not run, in
+    /// the file named here (`<hook>.lancelot-backup`).
+    ReplacedKeeping(String),
     /// Another hook was there (written by `manager`, when lancelot knows it): it is
     /// kept as `<hook>.pre-lancelot` and runs first.
     Chained(Option<Manager>),
@@ -288,9 +291,10 @@ pub fn plan_install(
             Some(current) if !force && Manager::of(&current) == Some(Manager::PreCommit) => {
                 let legacy = RelPath::from_static(legacy_name(hook));
                 match write_slot(dir, &mut plan, hook, &legacy, &wanted, false)? {
-                    Outcome::Installed | Outcome::Replaced | Outcome::Chained(_) => {
-                        Outcome::BesidePreCommit
-                    }
+                    Outcome::Installed
+                    | Outcome::Replaced
+                    | Outcome::ReplacedKeeping(_)
+                    | Outcome::Chained(_) => Outcome::BesidePreCommit,
                     other => other,
                 }
             }
@@ -329,9 +333,18 @@ fn write_slot(
     if current == wanted && is_executable(&file.under(dir.path())) {
         return Ok(Outcome::Unchanged);
     }
-    if current.contains(MARKER) || force {
+    if current.contains(MARKER) {
         plan.push(FileChange::update(file.clone(), current, wanted.to_owned()).executable());
         return Ok(Outcome::Replaced);
+    }
+    if force {
+        // Replaced, never lost: the hook is kept where git does not run it.
+        let backup = backup_slot(dir, file, &current)?;
+        if read_hook(dir, &backup)?.is_none() {
+            plan.push(FileChange::create(backup.clone(), current.clone()));
+        }
+        plan.push(FileChange::update(file.clone(), current, wanted.to_owned()).executable());
+        return Ok(Outcome::ReplacedKeeping(backup.to_string()));
     }
     let cannot = |why: &str| HookError::CannotChain {
         name: file.to_string(),
@@ -364,6 +377,33 @@ fn write_slot(
     let manager = Manager::of(&current);
     plan.push(FileChange::update(file.clone(), current, wanted.to_owned()).executable());
     Ok(Outcome::Chained(manager))
+}
+
+/// Where a hook replaced with `--force` is kept: `<hook>.lancelot-backup`, or the
+/// first of `<hook>.lancelot-backup.2` … `.9` that is free or already holds it.
+fn backup_slot(dir: &Root, file: &RelPath, current: &str) -> Result<RelPath, HookError> {
+    for number in 1..10 {
+        let name = if number == 1 {
+            format!("{file}.lancelot-backup")
+        } else {
+            format!("{file}.lancelot-backup.{number}")
+        };
+        let slot = RelPath::parse(&name).map_err(|_| HookError::CannotChain {
+            name: file.to_string(),
+            why: "its backup cannot be named".into(),
+            dir: dir.path().to_path_buf(),
+        })?;
+        match read_hook(dir, &slot)? {
+            None => return Ok(slot),
+            Some(kept) if kept == current => return Ok(slot),
+            Some(_) => {}
+        }
+    }
+    Err(HookError::CannotChain {
+        name: file.to_string(),
+        why: "nine backups of it are kept already; remove the ones you do not need".into(),
+        dir: dir.path().to_path_buf(),
+    })
 }
 
 /// Plans lancelot's lines into husky's scripts (`<husky>/<hook>`, paths relative to
@@ -584,8 +624,17 @@ mod tests {
         std::fs::write(temp.path().join("pre-push"), "#!/bin/sh\nsomething else\n").unwrap();
         let error = plan_install(&dir, &[Hook::PrePush], program, false).unwrap_err();
         assert!(error.to_string().contains("another kept hook"), "{error}");
-        let (_, outcomes) = plan_install(&dir, &[Hook::PrePush], program, true).unwrap();
-        assert_eq!(outcomes, [(Hook::PrePush, Outcome::Replaced)]);
+        let (plan, outcomes) = plan_install(&dir, &[Hook::PrePush], program, true).unwrap();
+        assert_eq!(
+            outcomes,
+            [(
+                Hook::PrePush,
+                Outcome::ReplacedKeeping("pre-push.lancelot-backup".into())
+            )]
+        );
+        plan.apply(&dir).unwrap();
+        let backup = std::fs::read_to_string(temp.path().join("pre-push.lancelot-backup")).unwrap();
+        assert_eq!(backup, "#!/bin/sh\nsomething else\n");
     }
 
     #[test]

@@ -574,7 +574,7 @@ fn install_report(
         |done: &'static str, planned: &'static str| if args.dry_run { planned } else { done };
     let describe = |outcome: &Outcome| match outcome {
         Outcome::Installed => would("installed", "would install"),
-        Outcome::Replaced => would("replaced", "would replace"),
+        Outcome::Replaced | Outcome::ReplacedKeeping(_) => would("replaced", "would replace"),
         Outcome::Unchanged => "already installed",
         Outcome::Chained(_) => would("chained", "would chain"),
         Outcome::BesidePreCommit => would("installed", "would install"),
@@ -595,6 +595,10 @@ fn install_report(
                     manager.map_or("earlier", |manager| manager.name()),
                     hooks::chained_name(hook)
                 ),
+            ),
+            Outcome::ReplacedKeeping(backup) => (
+                file(hook.name()),
+                format!("the hook that was here is kept, not run, as {backup}"),
             ),
             Outcome::InHusky => (
                 file(hook.name()),

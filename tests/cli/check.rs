@@ -249,8 +249,22 @@ fn hook_install_is_idempotent_and_keeps_foreign_hooks() {
     repo.lancelot(["hook", "install", "--pre-push", "--force"])
         .run()
         .success()
-        .stdout_has("replaced");
+        .stdout_has("replaced")
+        .stdout_has("kept, not run, as pre-push.lancelot-backup");
     assert!(repo.read(".git/hooks/pre-push").contains("hook pre-push"));
+    // Replaced, never lost: the user's hook is kept beside it.
+    assert_eq!(
+        repo.read(".git/hooks/pre-push.lancelot-backup"),
+        "#!/bin/sh\necho another\n"
+    );
+    repo.file(".git/hooks/pre-push", "#!/bin/sh\necho a third\n");
+    repo.lancelot(["hook", "install", "--pre-push", "--force"])
+        .run()
+        .success();
+    assert_eq!(
+        repo.read(".git/hooks/pre-push.lancelot-backup.2"),
+        "#!/bin/sh\necho a third\n"
+    );
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(repo.path().join(".git/hooks/pre-push"))
         .unwrap()
