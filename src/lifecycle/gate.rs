@@ -136,7 +136,17 @@ pub fn change_status(
             ),
         });
     }
-    if slice.stage() == Some(target) && superseded_by.is_none() {
+    // Asking again for what is already written changes nothing: the same status,
+    // and the same slice in its `Superseded by` line.
+    let same_successor = superseded_by.is_none_or(|other| {
+        doc::field_value(slice.spec.as_bytes(), "Superseded by").is_some_and(|written| {
+            written
+                .strip_prefix('[')
+                .and_then(|rest| rest.split_once(']'))
+                .is_some_and(|(name, _)| name == other.feature.pascal())
+        })
+    });
+    if slice.stage() == Some(target) && same_successor {
         return Ok(StatusChange {
             from,
             to: target,

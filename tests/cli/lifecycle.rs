@@ -172,6 +172,15 @@ fn superseded_by_fills_its_line_and_passes_the_freeze() {
     repo.lancelot(["set-status", "Alpha", "superseded", "--by", "beta"])
         .run()
         .success();
+    // Asking again for what is written changes nothing and succeeds.
+    let written = repo.read(SPEC);
+    repo.lancelot(["set-status", "Alpha", "superseded", "--by", "beta"])
+        .run()
+        .success();
+    repo.lancelot(["set-status", "Alpha", "superseded"])
+        .run()
+        .success();
+    assert_eq!(repo.read(SPEC), written);
     let spec = repo.read(SPEC);
     assert!(
         spec.contains(
