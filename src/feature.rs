@@ -12,13 +12,6 @@ use serde::Serialize;
 /// Longest feature name accepted, in characters.
 pub const MAX_LEN: usize = 64;
 
-/// Words that cannot name a Python module (the default module language).
-const RESERVED: &[&str] = &[
-    "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del", "elif",
-    "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda",
-    "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
-];
-
 /// A validated feature name and its spellings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FeatureName {
@@ -52,14 +45,6 @@ pub enum FeatureNameError {
     /// Normalises to something that is not an ASCII identifier starting with a letter.
     #[error("the feature name `{input}` becomes `{normalised}`, which is not a valid identifier")]
     NotIdentifier {
-        /// What was given.
-        input: String,
-        /// What it normalised to.
-        normalised: String,
-    },
-    /// Normalises to a reserved word of the module language.
-    #[error("the feature name `{input}` becomes `{normalised}`, a reserved word")]
-    Reserved {
         /// What was given.
         input: String,
         /// What it normalised to.
@@ -106,12 +91,6 @@ impl FeatureName {
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
         if !identifier {
             return Err(FeatureNameError::NotIdentifier {
-                input: input.to_owned(),
-                normalised: snake,
-            });
-        }
-        if RESERVED.contains(&snake.as_str()) {
-            return Err(FeatureNameError::Reserved {
                 input: input.to_owned(),
                 normalised: snake,
             });
@@ -251,7 +230,6 @@ mod tests {
         assert!(matches!(refused("!!! ---"), E::NoWords(_)));
         assert!(matches!(refused("2fast"), E::NotIdentifier { .. }));
         assert!(matches!(refused("Café"), E::NotIdentifier { .. }));
-        assert!(matches!(refused("class"), E::Reserved { .. }));
         assert!(matches!(refused(&"a".repeat(65)), E::TooLong { len: 65 }));
         assert!(FeatureName::parse(&"a".repeat(64)).is_ok());
     }

@@ -151,7 +151,7 @@ fn templates_check(root: &Root, config: &Config) -> (Check, bool) {
             let overridden = templates
                 .origins()
                 .values()
-                .filter(|origin| *origin != "built-in")
+                .filter(|origin| *origin != crate::scaffold::BUILT_IN)
                 .count();
             let detail = format!(
                 "parse and render a sample slice within the budgets ({overridden} overridden in {})",

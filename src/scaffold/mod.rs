@@ -7,10 +7,11 @@
 
 mod context;
 pub mod guard;
+pub mod names;
 pub mod setup;
 mod templates;
 
-pub use templates::{Artifact, BUILTIN, Templates};
+pub use templates::{Artifact, BUILT_IN, BUILTIN, Templates};
 
 use crate::apply::{FileChange, Plan};
 use crate::changelog::{self, Changelog, NEW_CHANGELOG};
@@ -50,6 +51,9 @@ pub enum ScaffoldError {
     /// The feature name is not acceptable.
     #[error(transparent)]
     Name(#[from] crate::feature::FeatureNameError),
+    /// The feature name is not a name the generated code can use.
+    #[error(transparent)]
+    Clash(#[from] names::NameClash),
     /// A slice with this name (under any spelling) exists.
     #[error("the slice {feature} already exists: {spec}")]
     SliceExists {
@@ -140,6 +144,13 @@ impl ScaffoldError {
     pub fn hint(&self) -> Option<String> {
         match self {
             ScaffoldError::Name(error) => error.hint(),
+            ScaffoldError::Clash(clash) => Some(match clash.why {
+                names::Why::Taken => format!(
+                    "add a word to the name (e.g. \"{} Service\"), or write the module templates yourself (`lancelot guide templates`)",
+                    clash.input
+                ),
+                _ => format!("add a word to the name, e.g. \"{} Service\"", clash.input),
+            }),
             ScaffoldError::SliceExists { .. } => Some(
                 "a frozen or active slice is never extended: pick a new feature name for the follow-up slice".into(),
             ),
@@ -210,6 +221,11 @@ impl<'r> Scaffolder<'r> {
     /// Parses a feature name and refuses one that exists under any spelling.
     pub fn new_feature(&self, input: &str) -> Result<FeatureName, ScaffoldError> {
         let feature = FeatureName::parse(input)?;
+        names::check(
+            &feature,
+            self.config.paths.module_ext.as_str(),
+            self.templates.code_is_builtin(),
+        )?;
         if let Some(slice) = find_slice(&self.existing, &feature) {
             return Err(ScaffoldError::SliceExists {
                 feature: feature.pascal(),

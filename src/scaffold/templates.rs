@@ -13,6 +13,9 @@ use super::guard::{self, Budget};
 use crate::config::Config;
 use crate::fs::{EntryKind, FsError, RelPath, Root};
 
+/// The origin of a template that is not the repository's own.
+pub const BUILT_IN: &str = "built-in";
+
 /// The built-in templates, by name.
 pub const BUILTIN: &[(&str, &str)] = &[
     ("spec.md.tera", include_str!("../../templates/spec.md.tera")),
@@ -171,7 +174,7 @@ impl Templates {
             .map(|(name, text)| {
                 (
                     (*name).to_owned(),
-                    ((*text).to_owned(), "built-in".to_owned()),
+                    ((*text).to_owned(), BUILT_IN.to_owned()),
                 )
             })
             .collect();
@@ -252,6 +255,21 @@ impl Templates {
             return Err(over(Budget::Output));
         }
         Ok(text)
+    }
+
+    /// Whether the module and its tests come from the built-in templates.
+    pub fn code_is_builtin(&self) -> bool {
+        [
+            Artifact::Module,
+            Artifact::UnitTest,
+            Artifact::IntegrationTest,
+        ]
+        .iter()
+        .all(|artifact| {
+            self.origins
+                .get(&artifact.template_name(&self.ext))
+                .is_some_and(|origin| origin == BUILT_IN)
+        })
     }
 
     /// Where each template comes from: `built-in` or a repository path.

@@ -810,3 +810,199 @@ fn writes_files_only_and_leaves_git_state_to_the_user() {
     let untracked = repo.git(["status", "--porcelain", "--untracked-files=all"]);
     assert!(untracked.contains(&format!("?? {SPEC}")), "{untracked}");
 }
+
+/// The Python that runs generated code in these tests.
+fn python() -> String {
+    std::env::var("LANCELOT_TEST_PYTHON").unwrap_or_else(|_| "python3".into())
+}
+
+#[test]
+fn a_name_the_language_cannot_use_is_refused_with_the_reason() {
+    let repo = TestRepo::new();
+    for (name, shown) in [
+        ("None", "the Python class `None`, a reserved word"),
+        ("true", "the Python class `True`, a reserved word"),
+        ("False", "the Python class `False`, a reserved word"),
+        ("lambda", "the Python module `lambda`, a reserved word"),
+        (
+            "Health",
+            "the Python class `Health`, which the built-in templates already declare or use",
+        ),
+    ] {
+        assert_refused_unchanged(
+            &repo,
+            &["new-slice", name, "--summary", "x", "--yes"],
+            shown,
+        );
+    }
+    repo.lancelot(["new-slice", "None", "--summary", "x", "--yes"])
+        .run()
+        .refused()
+        .stderr_has("add a word to the name, e.g. \"None Service\"");
+    // The wizard refuses before asking anything else (no terminal: it would fail on
+    // the missing summary otherwise).
+    repo.lancelot(["new-slice", "None"])
+        .run()
+        .refused()
+        .stderr_has("reserved word");
+
+    // A module named like a standard library module is loaded under a name of its own
+    // by its tests, so it shadows nothing.
+    for (name, test) in [
+        ("Sys", "tests/unit/test_sys.py"),
+        ("Dataclasses", "tests/unit/test_dataclasses.py"),
+    ] {
+        repo.lancelot(["new-slice", name, "--summary", "x", "--yes"])
+            .run()
+            .success();
+        let ran = run_python_unit_tests(&repo, test);
+        assert!(
+            ran.status.success(),
+            "{}",
+            String::from_utf8_lossy(&ran.stderr)
+        );
+    }
+
+    // With the repository's own module templates, `Health` is the repository's call.
+    repo.file(
+        ".lancelot/templates/module.py.tera",
+        "class {{ feature.pascal }}:\n    pass\n",
+    )
+    .file(".lancelot/templates/unit_test.py.tera", "# unit\n")
+    .file(".lancelot/templates/integration_test.py.tera", "# it\n");
+    repo.lancelot(["new-slice", "Health", "--summary", "x", "--yes"])
+        .run()
+        .success();
+    assert_eq!(repo.read("src/core/health.py"), "class Health:\n    pass\n");
+    assert_refused_unchanged(
+        &repo,
+        &["new-slice", "None", "--summary", "x", "--yes"],
+        "reserved word",
+    );
+}
+
+#[test]
+fn rust_and_go_names_are_checked_against_their_languages() {
+    let repo = rust_package(true);
+    for (name, shown) in [
+        ("type", "the Rust module `type`, a reserved word"),
+        ("Self Check", "create  src/self_check.rs"),
+        (
+            "Option",
+            "the Rust struct `Option`, which the built-in templates",
+        ),
+        ("std", "the Rust module `std`, which the built-in templates"),
+        (
+            "main",
+            "the Rust file `main.rs`, which Cargo reads as a crate root",
+        ),
+    ] {
+        if name == "Self Check" {
+            // A name with more words is fine: only whole identifiers clash.
+            repo.lancelot(["new-slice", name, "--summary", "x", "--yes", "--dry-run"])
+                .run()
+                .success()
+                .stdout_has(shown);
+            continue;
+        }
+        assert_refused_unchanged(
+            &repo,
+            &["new-slice", name, "--summary", "x", "--yes"],
+            shown,
+        );
+    }
+
+    let repo = TestRepo::new();
+    repo.file(
+        "lancelot.toml",
+        "[paths]\nmodules = \"internal\"\nmodule_ext = \"go\"\n",
+    );
+    for (name, shown) in [
+        (
+            "Fall Through",
+            "the Go package `fallthrough`, a reserved word",
+        ),
+        ("New", "the Go type `New`, which the built-in templates"),
+        (
+            "Load Test",
+            "the Go file `load_test.go`, which the Go tools read as a test file or a build constraint",
+        ),
+        ("Support Windows", "the Go file `support_windows.go`"),
+    ] {
+        assert_refused_unchanged(
+            &repo,
+            &["new-slice", name, "--summary", "x", "--yes"],
+            shown,
+        );
+    }
+    repo.lancelot(["new-slice", "Windows", "--summary", "x", "--yes"])
+        .run()
+        .success();
+    assert!(repo.exists("internal/windows/windows.go"));
+}
+
+/// Runs every `test_*` function of a generated Python unit test file (no pytest
+/// needed); the generated module is loaded and exercised with it.
+fn run_python_unit_tests(repo: &TestRepo, file: &str) -> std::process::Output {
+    const RUNNER: &str = "import importlib.util, sys\n\
+spec = importlib.util.spec_from_file_location('generated_tests', sys.argv[1])\n\
+tests = importlib.util.module_from_spec(spec)\n\
+spec.loader.exec_module(tests)\n\
+ran = [getattr(tests, name)() for name in dir(tests) if name.startswith('test_')]\n\
+assert ran, 'no tests'\n";
+    Command::new(python())
+        .args(["-c", RUNNER, file])
+        .current_dir(repo.path())
+        .output()
+        .unwrap()
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+
+    /// Any name either is refused (exit 2, nothing written) or yields files inside the
+    /// repository whose Python compiles and whose unit tests pass.
+    #[test]
+    fn every_accepted_name_yields_working_code_inside_the_repository(
+        words in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "None", "true", "class", "Health", "Receipt", "Dict", "Os", "Sys", "Time",
+                "type", "Self", "Option", "main", "Load", "Test", "Set", "New", "Status",
+                "Monitor", "x2", "API", "v2", "..", "é", "2", "_", "Calendar", "Typing",
+            ]),
+            1..=3,
+        ),
+        separator in proptest::sample::select(vec![" ", "-", "_", ""]),
+    ) {
+        let name = words.join(separator);
+        let repo = TestRepo::new();
+        let before = repo.state();
+        let outcome = repo
+            .lancelot(["new-slice", name.as_str(), "--summary", "x", "--yes", "--format", "json"])
+            .run();
+        if outcome.code != 0 {
+            proptest::prop_assert_eq!(outcome.code, 2, "{}", outcome.stderr);
+            proptest::prop_assert_eq!(repo.state(), before);
+            return Ok(());
+        }
+        let report = outcome.json();
+        let root = repo.path().canonicalize().unwrap();
+        let mut unit_test = None;
+        for change in report["changes"].as_array().unwrap() {
+            let path = change["path"].as_str().unwrap();
+            let full = repo.path().join(path).canonicalize().unwrap();
+            proptest::prop_assert!(full.starts_with(&root), "{} is outside", path);
+            if path.starts_with("tests/unit/") && path.ends_with(".py") {
+                unit_test = Some(path.to_owned());
+            }
+        }
+        let unit_test = unit_test.unwrap();
+        let ran = run_python_unit_tests(&repo, &unit_test);
+        proptest::prop_assert!(
+            ran.status.success(),
+            "{}: {}",
+            name,
+            String::from_utf8_lossy(&ran.stderr)
+        );
+    }
+}
