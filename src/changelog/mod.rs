@@ -7,6 +7,8 @@
 
 mod conventions;
 
+use std::fmt;
+
 use semver::Version;
 
 pub use conventions::{Conventions, VersionLink};
@@ -415,7 +417,52 @@ pub struct Cut<'a> {
     pub tag_prefix: &'a str,
 }
 
+/// Two `## ` sections of the same name: `[Unreleased]` twice, or one version twice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Repeated {
+    /// `[Unreleased]` or the version.
+    pub name: String,
+    /// The line numbers (from 1) of the first heading and of the repeat.
+    pub lines: (usize, usize),
+}
+
+impl fmt::Display for Repeated {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "two {} sections (lines {} and {})",
+            self.name, self.lines.0, self.lines.1
+        )
+    }
+}
+
 impl Changelog {
+    /// The first section whose name an earlier section already has. A release moves
+    /// the entries of one `[Unreleased]` section and finds a version by its first
+    /// section, so a repeat would be left behind or shadowed.
+    pub fn repeated_section(&self) -> Option<Repeated> {
+        let mut line = self.preamble.lines().count() + 1;
+        let mut seen: Vec<(String, usize)> = Vec::new();
+        for section in &self.sections {
+            let name = if section.is_unreleased() {
+                Some("[Unreleased]".to_owned())
+            } else {
+                section.version().map(|version| format!("[{version}]"))
+            };
+            if let Some(name) = name {
+                if let Some((_, first)) = seen.iter().find(|(known, _)| *known == name) {
+                    return Some(Repeated {
+                        name,
+                        lines: (*first, line),
+                    });
+                }
+                seen.push((name, line));
+            }
+            line += section.render_text().lines().count();
+        }
+        None
+    }
+
     /// The release sections, newest first as written.
     pub fn releases(&self) -> impl Iterator<Item = (Version, &Section)> {
         self.sections

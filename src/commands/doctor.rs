@@ -657,6 +657,16 @@ fn changelog_check(project: &Project, config: &Config) -> Vec<Check> {
             ),
         ),
     });
+    if let Some(repeated) = changelog.repeated_section() {
+        checks.push(Check::fail(
+            "CHANGELOG sections",
+            format!("{path} has {repeated}"),
+            format!(
+                "merge them into one: a release moves the entries of one {} section",
+                repeated.name
+            ),
+        ));
+    }
     // Headings written before lancelot that are not semver versions: history, each
     // named once however often it repeats.
     let mut historical: Vec<(String, usize)> = Vec::new();

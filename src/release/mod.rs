@@ -158,6 +158,14 @@ pub enum ReleaseError {
     /// The clone lacks the history or the tags the check needs.
     #[error("{0}")]
     Incomplete(String),
+    /// The CHANGELOG names a section twice.
+    #[error("{path} has {repeated}")]
+    Repeated {
+        /// The CHANGELOG.
+        path: RelPath,
+        /// The repeated section.
+        repeated: crate::changelog::Repeated,
+    },
     /// The CHANGELOG and the tags disagree on the current version.
     #[error("the CHANGELOG and the tags disagree: {changelog} but {tags}")]
     Disagree {
@@ -237,6 +245,10 @@ impl ReleaseError {
             ReleaseError::Incomplete(_) => {
                 "fetch them: git fetch --tags --unshallow (or --tags alone in a full clone), then release again".into()
             }
+            ReleaseError::Repeated { repeated, .. } => format!(
+                "merge the two {} sections into one (a release moves one section's entries), then release again",
+                repeated.name
+            ),
             ReleaseError::Disagree { .. } => {
                 "make them agree: tag the released commit, or fix the CHANGELOG heading, then release again".into()
             }
@@ -279,6 +291,12 @@ pub fn prepare(
         });
     }
     let mut changelog = Changelog::parse(&before);
+    if let Some(repeated) = changelog.repeated_section() {
+        return Err(ReleaseError::Repeated {
+            path: changelog_path.clone(),
+            repeated,
+        });
+    }
     let prefix = config.release.tag_prefix.as_str();
     let decision = compute::decide(
         &changelog,

@@ -706,3 +706,53 @@ fn bare_tags_and_shallow_clones_are_named_as_the_cause() {
         .stderr_has("this clone is shallow")
         .stderr_has("git fetch --tags --unshallow");
 }
+
+#[test]
+fn a_section_written_twice_is_named_by_doctor_and_refused_by_release() {
+    let repo = with_slice("minor");
+    let text = repo.read(CHANGELOG);
+    // A second [Unreleased] further down, as a bad merge leaves it.
+    let twice = format!("{text}\n## [Unreleased]\n\n### Fixed\n\n- a late fix\n");
+    repo.file(CHANGELOG, &twice).commit_all("merge");
+    let heading = |n: usize| {
+        twice
+            .lines()
+            .enumerate()
+            .filter(|(_, line)| *line == "## [Unreleased]")
+            .nth(n)
+            .map(|(index, _)| index + 1)
+            .unwrap()
+    };
+    let named = format!(
+        "two [Unreleased] sections (lines {} and {})",
+        heading(0),
+        heading(1)
+    );
+    refused_unchanged(&repo, &["minor"], &named);
+    refused_unchanged(&repo, &["--dry-run"], &named);
+    repo.lancelot(["release"])
+        .run()
+        .refused()
+        .stderr_has("merge the two [Unreleased] sections into one");
+    let doctor = repo.lancelot(["doctor"]).run();
+    assert_eq!(doctor.code, 1, "{}", doctor.stdout);
+    assert!(doctor.stdout.contains(&named), "{}", doctor.stdout);
+
+    // Merged, the release goes through and leaves a single [Unreleased].
+    repo.file(CHANGELOG, &text).commit_all("fix the merge");
+    repo.lancelot(["release"]).run().success();
+    let released = repo.read(CHANGELOG);
+    assert_eq!(released.matches("## [Unreleased]").count(), 1, "{released}");
+    assert!(
+        repo.lancelot(["doctor"])
+            .run()
+            .stdout
+            .contains("parses (1 release(s))")
+    );
+
+    // A version written twice is refused the same way.
+    let version_twice = format!("{released}\n## [0.1.0] - 2026-01-01\n\n- again\n");
+    repo.file(CHANGELOG, &version_twice).commit_all("dup");
+    add_entry(&repo, "Added", "more");
+    refused_unchanged(&repo, &[], "two [0.1.0] sections");
+}
