@@ -97,35 +97,43 @@ fn parse_target(text: Option<&str>, pre: Option<&str>) -> Result<Target, Error> 
     })
 }
 
-/// Runs `lancelot release`.
+/// Runs `lancelot release`. Every refusal of a real run, from a version that does not
+/// parse to a commit that fails, leaves a `release.refused` receipt.
 pub fn run(invocation: &Invocation, args: &ReleaseArgs) -> Result<ExitStatus, Error> {
     let workspace = invocation.workspace()?;
-    let _lock = (!args.next && !args.dry_run)
-        .then(|| workspace.lock("release"))
-        .transpose()?;
+    let real = !args.next && !args.dry_run;
+    let outcome = release(invocation, &workspace, args);
+    if let (true, Err(error)) = (real, &outcome) {
+        super::record(
+            &workspace.repo,
+            receipts::RELEASE_REFUSED,
+            json!({
+                "requested": { "target": args.target, "pre": args.pre },
+                "reason": error.to_string(),
+            }),
+        );
+    }
+    outcome
+}
+
+fn release(
+    invocation: &Invocation,
+    workspace: &crate::repo::Workspace,
+    args: &ReleaseArgs,
+) -> Result<ExitStatus, Error> {
+    let real = !args.next && !args.dry_run;
+    let _lock = real.then(|| workspace.lock("release")).transpose()?;
     let config = invocation.config(&workspace.files)?;
     let request = Request {
         target: parse_target(args.target.as_deref(), args.pre.as_deref())?,
         pre: args.pre.clone(),
         allow_detached: args.allow_detached,
-        check_tree: !args.next && !args.dry_run,
+        // A dry run checks everything the real run checks; only --next, a query,
+        // answers from a work tree in any state.
+        check_tree: !args.next,
     };
     let repo = &workspace.repo;
-    let record = |kind: &str, details: serde_json::Value| super::record(repo, kind, details);
-    let requested = json!({ "target": args.target, "pre": args.pre });
-    let prepared = release::prepare(repo, &workspace.files, &config, &request, &clock::today());
-    let release = match prepared {
-        Ok(release) => release,
-        Err(error) => {
-            if !args.next && !args.dry_run {
-                record(
-                    receipts::RELEASE_REFUSED,
-                    json!({ "requested": requested, "reason": error.to_string() }),
-                );
-            }
-            return Err(error.into());
-        }
-    };
+    let release = release::prepare(repo, &workspace.files, &config, &request, &clock::today())?;
 
     if args.next {
         ui::out(&format!("{}\n", release.next))?;
@@ -142,30 +150,20 @@ pub fn run(invocation: &Invocation, args: &ReleaseArgs) -> Result<ExitStatus, Er
         &release,
         commit,
         commit && !args.no_tag,
+    )?;
+    super::record(
+        repo,
+        receipts::RELEASE_CUT,
+        json!({
+            "version": release.next.to_string(),
+            "previous": release.current.to_string(),
+            "tag": executed.tag,
+            "commit": executed.commit.map(|oid| oid.to_string()),
+            "files": release.plan.summary(),
+        }),
     );
-    match executed {
-        Ok(executed) => {
-            record(
-                receipts::RELEASE_CUT,
-                json!({
-                    "version": release.next.to_string(),
-                    "previous": release.current.to_string(),
-                    "tag": executed.tag,
-                    "commit": executed.commit.map(|oid| oid.to_string()),
-                    "files": release.plan.summary(),
-                }),
-            );
-            report(args, &release, Some(&executed))?;
-            Ok(ExitStatus::Success)
-        }
-        Err(error) => {
-            record(
-                receipts::RELEASE_REFUSED,
-                json!({ "requested": requested, "reason": error.to_string() }),
-            );
-            Err(error.into())
-        }
-    }
+    report(args, &release, Some(&executed))?;
+    Ok(ExitStatus::Success)
 }
 
 fn report(
@@ -228,10 +226,18 @@ fn report(
                         "  tag     {}\n\nPush it: git push --follow-tags\n",
                         ui::safe(tag)
                     )),
-                    None if executed.commit.is_none() => text.push_str(
-                        "\nNothing committed (--no-commit): review, then commit and tag by hand.\n",
-                    ),
-                    None => text.push_str("\nNot tagged (--no-tag).\n"),
+                    None => {
+                        let tag = ui::safe(&release.tag);
+                        text.push_str(&match executed.commit {
+                            None => format!(
+                                "\nNothing committed (--no-commit): review, commit (`git commit -am \"release: {tag}\"`) and tag it (`git tag -a {tag} -m \"Release {tag}\"`) before the next release.\n"
+                            ),
+                            Some(commit) => format!(
+                                "\nNot tagged (--no-tag): tag the release commit (`git tag -a {tag} {} -m \"Release {tag}\"`) before the next release, which reads the current version from the tags.\n",
+                                &commit.to_string()[..10]
+                            ),
+                        });
+                    }
                 }
             }
         }

@@ -210,13 +210,22 @@ fn check_agreement(
     let in_changelog = changelog.releases().map(|(version, _)| version).max();
     let in_tags = tagged.iter().max().cloned();
     if in_changelog != in_tags {
+        // The CHANGELOG ahead: its newest release was never tagged.
+        let untagged = in_changelog
+            .as_ref()
+            .filter(|ahead| in_tags.as_ref().is_none_or(|tagged| *ahead > tagged))
+            .map(|ahead| (format!("{prefix}{ahead}"), None));
         let changelog = in_changelog.map_or("the CHANGELOG has no release".into(), |v| {
             format!("the newest CHANGELOG release is {v}")
         });
         let tags = in_tags.map_or("there is no release tag".into(), |v| {
             format!("the newest tag is {prefix}{v}")
         });
-        return Err(ReleaseError::Disagree { changelog, tags });
+        return Err(ReleaseError::Disagree {
+            changelog,
+            tags,
+            untagged,
+        });
     }
     Ok(())
 }

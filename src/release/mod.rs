@@ -158,6 +158,16 @@ pub enum ReleaseError {
     /// The clone lacks the history or the tags the check needs.
     #[error("{0}")]
     Incomplete(String),
+    /// No tag at all, and the newest CHANGELOG release has its release commit here.
+    #[error("{reason}")]
+    NoTags {
+        /// What is missing.
+        reason: String,
+        /// The tag the newest release would have.
+        tag: String,
+        /// Its release commit, abbreviated.
+        commit: String,
+    },
     /// The CHANGELOG names a section twice.
     #[error("{path} has {repeated}")]
     Repeated {
@@ -173,6 +183,9 @@ pub enum ReleaseError {
         changelog: String,
         /// What the tags say.
         tags: String,
+        /// When the CHANGELOG is ahead: the tag its newest release lacks, and the
+        /// commit `release: <tag>` found on HEAD's first-parent line, if any.
+        untagged: Option<(String, Option<String>)>,
     },
     /// A version file is missing or lacks its key.
     #[error("version file {path}: {reason}")]
@@ -245,9 +258,18 @@ impl ReleaseError {
             ReleaseError::Incomplete(_) => {
                 "fetch them: git fetch --tags --unshallow (or --tags alone in a full clone), then release again".into()
             }
+            ReleaseError::NoTags { tag, commit, .. } => format!(
+                "fetch them (git fetch --tags); if {tag} was never tagged (a release with --no-tag), tag its release commit: `git tag -a {tag} {commit} -m \"Release {tag}\"`, then release again"
+            ),
             ReleaseError::Repeated { repeated, .. } => format!(
                 "merge the two {} sections into one (a release moves one section's entries), then release again",
                 repeated.name
+            ),
+            ReleaseError::Disagree { untagged: Some((tag, Some(commit))), .. } => format!(
+                "{commit} is the release commit of {tag}, never tagged (a release with --no-tag?): tag it with `git tag -a {tag} {commit} -m \"Release {tag}\"`, then release again"
+            ),
+            ReleaseError::Disagree { untagged: Some((tag, None)), .. } => format!(
+                "tag the commit that released it (`git tag -a {tag} <commit> -m \"Release {tag}\"`), or fix the CHANGELOG heading, then release again"
             ),
             ReleaseError::Disagree { .. } => {
                 "make them agree: tag the released commit, or fix the CHANGELOG heading, then release again".into()
@@ -298,16 +320,52 @@ pub fn prepare(
         });
     }
     let prefix = config.release.tag_prefix.as_str();
+    let tags = gather_tags(repo)?;
     let decision = compute::decide(
         &changelog,
-        &gather_tags(repo)?,
+        &tags,
         compute::Ask {
             target: &request.target,
             pre: request.pre.as_deref(),
             prefix,
             changelog_path,
         },
-    )?;
+    )
+    .map_err(|error| match error {
+        ReleaseError::Disagree {
+            changelog,
+            tags,
+            untagged: Some((tag, None)),
+        } => {
+            let commit = release_commit(repo, &tag);
+            ReleaseError::Disagree {
+                changelog,
+                tags,
+                untagged: Some((tag, commit)),
+            }
+        }
+        // No tag at all, but the newest release was cut on this branch: a clone
+        // without its tags, or a first release made with --no-tag.
+        ReleaseError::Incomplete(reason) if tags.names.is_empty() && !tags.shallow => {
+            let found = changelog
+                .releases()
+                .map(|(version, _)| version)
+                .max()
+                .and_then(|version| {
+                    let tag = format!("{prefix}{version}");
+                    release_commit(repo, &tag).map(|commit| (version, tag, commit))
+                });
+            match found {
+                Some((_, tag, commit)) => ReleaseError::NoTags {
+                    reason,
+                    tag,
+                    commit,
+                },
+                None => ReleaseError::Incomplete(reason),
+            }
+        }
+        error => error,
+    })?;
     let compute::Decision {
         current,
         next,
@@ -496,6 +554,24 @@ pub fn check_setup(repo: &Repository, root: &Root, config: &Config) -> Vec<(Stri
 }
 
 /// The repository's tags, as a release reads them.
+/// How far back the commit of an untagged release is looked for.
+const RELEASE_COMMIT_SEARCH: usize = 10_000;
+
+/// The short id of the commit `release: <tag>` (the message `release` writes) on
+/// HEAD's first-parent line, looking back at most [`RELEASE_COMMIT_SEARCH`] commits.
+fn release_commit(repo: &Repository, tag: &str) -> Option<String> {
+    let message = format!("release: {tag}");
+    let mut commit = repo.head().ok()?.peel_to_commit().ok()?;
+    for _ in 0..RELEASE_COMMIT_SEARCH {
+        if commit.message_bytes().trim_ascii() == message.as_bytes() {
+            let id = commit.id().to_string();
+            return Some(id[..id.len().min(12)].to_owned());
+        }
+        commit = commit.parent(0).ok()?;
+    }
+    None
+}
+
 fn gather_tags(repo: &Repository) -> Result<compute::Tags, ReleaseError> {
     let names = repo
         .tag_names(None)

@@ -756,3 +756,100 @@ fn a_section_written_twice_is_named_by_doctor_and_refused_by_release() {
     add_entry(&repo, "Added", "more");
     refused_unchanged(&repo, &[], "two [0.1.0] sections");
 }
+
+#[test]
+fn after_a_release_without_its_tag_the_way_out_is_named_and_works() {
+    let repo = with_slice("minor");
+    let outcome = repo.lancelot(["release", "--no-tag"]).run().success();
+    let commit = repo.rev("HEAD");
+    let tag_it = format!("git tag -a v0.1.0 {} -m \"Release v0.1.0\"", &commit[..10]);
+    outcome.stdout_has(&tag_it);
+
+    add_entry(&repo, "Added", "more");
+    // With no tag at all, the clone may lack them, or the release was never tagged:
+    // the hint names both ways, the second with the release commit.
+    let hint = format!(
+        "fetch them (git fetch --tags); if v0.1.0 was never tagged (a release with --no-tag), tag its release commit: `git tag -a v0.1.0 {short} -m \"Release v0.1.0\"`",
+        short = &commit[..12]
+    );
+    repo.lancelot(["release"])
+        .run()
+        .refused()
+        .stderr_has("this clone has no tags at all")
+        .stderr_has(&hint);
+    // With older tags, the newest release is the one never tagged.
+    repo.git(["tag", "v0.0.1", "HEAD~2"]);
+    let hint = format!(
+        "{short} is the release commit of v0.1.0, never tagged (a release with --no-tag?): tag it with `git tag -a v0.1.0 {short} -m \"Release v0.1.0\"`",
+        short = &commit[..12]
+    );
+    repo.lancelot(["release"])
+        .run()
+        .refused()
+        .stderr_has("the CHANGELOG and the tags disagree")
+        .stderr_has(&hint);
+
+    // Following it, the next release goes through.
+    repo.git(["tag", "-a", "v0.1.0", &commit[..12], "-m", "Release v0.1.0"]);
+    repo.lancelot(["release"])
+        .run()
+        .success()
+        .stdout_has("Released 0.1.1");
+}
+
+#[test]
+fn a_dry_run_runs_every_check_of_the_real_run() {
+    let repo = with_slice("minor");
+    repo.file("VERSION", "0.0.0-edited\n");
+    refused_unchanged(&repo, &["--dry-run"], "uncommitted changes: VERSION");
+    // --next is a query for scripts: it answers from a work tree in any state.
+    repo.lancelot(["release", "--next"])
+        .run()
+        .success()
+        .stdout_has("0.1.0");
+    repo.git(["checkout", "--", "VERSION"]);
+    let detached = repo.rev("HEAD");
+    repo.git(["checkout", "-q", &detached]);
+    refused_unchanged(&repo, &["--dry-run"], "HEAD is detached");
+
+    let empty = TestRepo::new();
+    assert_refused_unchanged(
+        &empty,
+        &["release", "--dry-run"],
+        "the repository has no commits yet",
+    );
+}
+
+#[test]
+fn every_refused_release_leaves_a_receipt() {
+    let repo = with_slice("minor");
+    for args in [
+        &["release", "banana"][..],
+        &["release", "2.0.0", "--pre", "rc"],
+        &["release", "0.0.1-"],
+    ] {
+        repo.lancelot(args).run().refused();
+    }
+    // A dry run or --next is a question, not a release: no receipt.
+    repo.lancelot(["release", "banana", "--dry-run"])
+        .run()
+        .refused();
+    let reasons: Vec<String> =
+        crate::support::receipts(&repo.path().join(".git/lancelot/receipts.jsonl"))
+            .into_iter()
+            .filter(|receipt| receipt["type"] == "release.refused")
+            .map(|receipt| {
+                format!(
+                    "{} {}",
+                    receipt["requested"]["target"],
+                    receipt["reason"].as_str().unwrap()
+                )
+            })
+            .collect();
+    assert_eq!(reasons.len(), 3, "{reasons:?}");
+    assert!(
+        reasons[0].starts_with("\"banana\" `banana` is neither"),
+        "{reasons:?}"
+    );
+    assert!(reasons[1].contains("--pre needs a bump"), "{reasons:?}");
+}
