@@ -33,7 +33,7 @@ pub(super) fn with_versions(
             Key::Whole if keys.len() > 1 => {
                 return Err("a file that is the version cannot also have keys".into());
             }
-            Key::Whole => whole(&text, version),
+            Key::Whole => whole(&text, version)?,
             Key::Toml(key) => toml(&text, key, version)?,
             Key::Json(key) => json(&text, key, version)?,
         };
@@ -43,10 +43,26 @@ pub(super) fn with_versions(
     Ok((text, old))
 }
 
-/// A whole-file version, keeping a trailing newline.
-fn whole(text: &str, version: &Version) -> (String, String) {
-    let newline = if text.ends_with('\n') { "\n" } else { "" };
-    (format!("{version}{newline}"), text.trim().to_owned())
+/// A whole-file version, keeping the white space around it (and a leading `v`).
+/// Refused when the file holds anything else: rewriting it would lose that.
+fn whole(text: &str, version: &Version) -> Result<(String, String), String> {
+    let old = text.trim();
+    let before = &text[..text.len() - text.trim_start().len()];
+    let after = &text[text.trim_end().len()..];
+    if old.is_empty() {
+        return Ok((format!("{before}{version}{after}"), String::new()));
+    }
+    let first_line = old.lines().next().unwrap_or_default();
+    let replaced = replaced(old, version, "the file")
+        .ok()
+        .filter(|_| !old.contains(char::is_whitespace));
+    match replaced {
+        Some(new) => Ok((format!("{before}{new}{after}"), old.to_owned())),
+        None => Err(format!(
+            "it holds more than a version (it starts `{}`), and a plain version file is rewritten whole: name where the version is with toml_key (e.g. \"project.version\") or json_key (e.g. \"version\")",
+            first_line.chars().take(40).collect::<String>()
+        )),
+    }
 }
 
 /// `old` with its version replaced by `version`, keeping an operator in front of it
@@ -81,6 +97,17 @@ fn toml(text: &str, key: &str, version: &Version) -> Result<(String, String), St
     let (last, tables) = parts
         .split_last()
         .ok_or_else(|| "the toml_key is empty".to_owned())?;
+    let dynamic = key == "project.version"
+        && document
+            .get("project")
+            .and_then(|project| project.get("dynamic"))
+            .and_then(Item::as_array)
+            .is_some_and(|names| names.iter().any(|name| name.as_str() == Some("version")));
+    if dynamic {
+        return Err(
+            "has no `project.version`: the version is dynamic (`project.dynamic` lists it), set by the build backend; drop this version file, or name the file the backend reads it from".into(),
+        );
+    }
     let mut item: &mut Item = document.as_item_mut();
     for part in tables {
         item = item
@@ -94,14 +121,14 @@ fn toml(text: &str, key: &str, version: &Version) -> Result<(String, String), St
         .ok_or_else(|| format!("has no `{key}`"))?;
     let Some(value) = item.as_value_mut() else {
         return Err(format!(
-            "`{key}` is not a string (it is a {}); point toml_key at the version string itself",
-            item.type_name()
+            "`{key}` is not a string (it is {}); point toml_key at the version string itself",
+            with_article(item.type_name())
         ));
     };
     let Some(old) = value.as_str().map(str::to_owned) else {
         return Err(format!(
             "`{key}` is not a string (it is {}); point toml_key at the version string itself",
-            value.type_name()
+            with_article(value.type_name())
         ));
     };
     let decor = value.decor().clone();
@@ -109,6 +136,16 @@ fn toml(text: &str, key: &str, version: &Version) -> Result<(String, String), St
     *replacement.decor_mut() = decor;
     *value = replacement;
     Ok((document.to_string(), old))
+}
+
+/// `an integer`, `a table`.
+fn with_article(noun: &str) -> String {
+    let article = if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {noun}")
 }
 
 /// The JSON key `key` rewritten in place (comments, order and spacing kept).
@@ -232,6 +269,26 @@ mod tests {
                 .0,
             "2.0.0-rc.1"
         );
+        assert_eq!(
+            with_versions("\r\nv1.0.0\r\n", &[Key::Whole], &v("1.1.0"))
+                .unwrap()
+                .0,
+            "\r\nv1.1.0\r\n"
+        );
+        assert_eq!(
+            with_versions("", &[Key::Whole], &v("0.1.0")).unwrap().0,
+            "0.1.0"
+        );
+        // Anything else would be lost: refused.
+        for text in [
+            "[project]\nname = \"x\"\n",
+            "1.0.0\nbuilt by ci\n",
+            "version: 1.0.0\n",
+            "1.0.0 beta",
+        ] {
+            let refused = with_versions(text, &[Key::Whole], &v("1.1.0")).unwrap_err();
+            assert!(refused.contains("holds more than a version"), "{refused}");
+        }
     }
 
     #[test]

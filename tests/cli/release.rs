@@ -853,3 +853,47 @@ fn every_refused_release_leaves_a_receipt() {
     );
     assert!(reasons[1].contains("--pre needs a bump"), "{reasons:?}");
 }
+
+#[test]
+fn a_plain_version_file_that_holds_more_than_a_version_is_never_overwritten() {
+    let repo = with_slice("minor");
+    let pyproject = "[project]\nname = \"demo\"\ndynamic = [\"version\"]\n";
+    repo.file("pyproject.toml", pyproject)
+        .file(
+            "lancelot.toml",
+            "[release]\nversion_files = [{ path = \"VERSION\" }, { path = \"pyproject.toml\" }]\n",
+        )
+        .commit_all("pyproject");
+    refused_unchanged(
+        &repo,
+        &[],
+        "version file pyproject.toml: it holds more than a version (it starts `[project]`)",
+    );
+    refused_unchanged(&repo, &["--dry-run"], "toml_key (e.g. \"project.version\")");
+    assert_eq!(repo.read("pyproject.toml"), pyproject);
+    assert_eq!(repo.read("VERSION"), "0.0.0\n");
+
+    // Pointed at project.version, a dynamic version is named as such; a key that is
+    // no string says what it is.
+    repo.file(
+        "lancelot.toml",
+        "[release]\nversion_files = [{ path = \"pyproject.toml\", toml_key = \"project.version\" }]\n",
+    )
+    .commit_all("key");
+    refused_unchanged(
+        &repo,
+        &[],
+        "the version is dynamic (`project.dynamic` lists it)",
+    );
+    for (text, shown) in [
+        ("[project]\nversion = 3\n", "(it is an integer)"),
+        ("[project]\nversion.major = 3\n", "(it is a table)"),
+        (
+            "[tool.poetry]\nversion = \"1.0.0\"\n",
+            "has no `project.version` (no table `project`)",
+        ),
+    ] {
+        repo.file("pyproject.toml", text).commit_all(shown);
+        refused_unchanged(&repo, &[], shown);
+    }
+}
