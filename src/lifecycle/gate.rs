@@ -256,6 +256,25 @@ fn refusal(
                 "complete the slice (SOP 8.1: spec, blueprint, architecture note, runbook, CHANGELOG entry, flag, module), then run set-status again",
             )
         }
+        Stage::Done if !unfinished_dependencies(project, slice).is_empty() => {
+            let unfinished = unfinished_dependencies(project, slice);
+            let first = unfinished[0].feature.pascal();
+            Some((
+                unfinished
+                    .iter()
+                    .map(|dependency| {
+                        format!(
+                            "it depends on {}, which is {}",
+                            dependency.feature.pascal(),
+                            shown(&dependency.status)
+                        )
+                    })
+                    .collect(),
+                format!(
+                    "a slice is done when what it builds on is: finish {first} first (lancelot set-status {first} done), or drop it from the spec's Depends on"
+                ),
+            ))
+        }
         Stage::Done | Stage::Superseded => {
             let from = written.as_deref().unwrap_or_default();
             let allowed: Vec<String> = rules
@@ -274,6 +293,17 @@ fn refusal(
             })
         }
     }
+}
+
+/// The slices `slice` depends on that are not finished: neither Done nor Superseded
+/// (a superseded slice is history; its successor carries the work on).
+pub fn unfinished_dependencies<'p>(project: &'p Project, slice: &Slice) -> Vec<&'p Slice> {
+    project
+        .dependencies(slice)
+        .0
+        .into_iter()
+        .filter(|dependency| !matches!(dependency.stage(), Some(Stage::Done | Stage::Superseded)))
+        .collect()
 }
 
 /// The edits that move `slice` to `target`: the status of the spec and the

@@ -754,3 +754,76 @@ fn lint_and_doctor_report_statuses_that_read_two_ways() {
         doctor.stdout
     );
 }
+
+/// Fills the spec and blueprint of `name` and moves it to In Progress.
+fn start(repo: &TestRepo, name: &str) {
+    fill(repo, &format!("docs/specs/Lancelot_vNext2_Spec_{name}.md"));
+    repo.lancelot(["set-status", name, "approved"])
+        .run()
+        .success();
+    fill(
+        repo,
+        &format!("docs/blueprints/Lancelot_vNext2_Blueprint_{name}.md"),
+    );
+    repo.lancelot(["set-status", name, "in-progress"])
+        .run()
+        .success();
+}
+
+#[test]
+fn a_slice_is_done_only_when_what_it_depends_on_is() {
+    let repo = scaffolded(&["Alpha"]);
+    repo.lancelot([
+        "new-slice",
+        "Beta",
+        "--summary",
+        "B",
+        "--depends-on",
+        "Alpha",
+        "--yes",
+    ])
+    .run()
+    .success();
+    start(&repo, "Alpha");
+    start(&repo, "Beta");
+    repo.commit_all("both in progress");
+    let before = repo.state();
+    repo.lancelot(["set-status", "Beta", "done"])
+        .run()
+        .refused()
+        .stderr_has("it depends on Alpha, which is In Progress")
+        .stderr_has("finish Alpha first (lancelot set-status Alpha done)");
+    assert_eq!(repo.state(), before);
+    repo.lancelot(["set-status", "Alpha", "done"])
+        .run()
+        .success();
+    repo.lancelot(["set-status", "Beta", "done"])
+        .run()
+        .success();
+
+    // A superseded dependency is history: its successor carries the work on.
+    let repo = scaffolded(&["Alpha"]);
+    repo.lancelot([
+        "new-slice",
+        "Beta",
+        "--summary",
+        "B",
+        "--depends-on",
+        "Alpha",
+        "--yes",
+    ])
+    .run()
+    .success();
+    repo.lancelot(["new-slice", "AlphaV2", "--summary", "A2", "--yes"])
+        .run()
+        .success();
+    start(&repo, "Alpha");
+    start(&repo, "Beta");
+    start(&repo, "AlphaV2");
+    repo.lancelot(["set-status", "Alpha", "superseded", "--by", "AlphaV2"])
+        .run()
+        .success();
+    repo.lancelot(["set-status", "Beta", "done"])
+        .run()
+        .success();
+}
