@@ -5,10 +5,11 @@ use semver::Version;
 use serde_json::json;
 
 use super::Invocation;
+use crate::lifecycle::Project;
 use crate::receipts;
 use crate::release::{self, Release, ReleaseError, Request, Target};
 use crate::slice::Bump;
-use crate::ui::{self, BOLD, DIM, HELP, OutputArgs};
+use crate::ui::{self, BOLD, DIM, HELP, OutputArgs, WARNING};
 use crate::{Error, ExitStatus, clock};
 
 const AFTER_HELP: &str = "\
@@ -134,13 +135,31 @@ fn release(
     };
     let repo = &workspace.repo;
     let release = release::prepare(repo, &workspace.files, &config, &request, &clock::today())?;
+    // Said, not refused: flags keep unfinished work dark, and teams ship it so.
+    let not_done: Vec<(String, String)> = Project::load(&workspace.files, config)
+        .map(|project| {
+            project
+                .not_done_in(&release.section)
+                .iter()
+                .map(|slice| {
+                    (
+                        slice.feature.pascal(),
+                        slice
+                            .status
+                            .clone()
+                            .unwrap_or_else(|| "without a status".into()),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
 
     if args.next {
         ui::out(&format!("{}\n", release.next))?;
         return Ok(ExitStatus::Success);
     }
     if args.dry_run {
-        report(args, &release, None)?;
+        report(args, &release, &not_done, None)?;
         return Ok(ExitStatus::Success);
     }
     let commit = !args.no_commit;
@@ -160,15 +179,40 @@ fn release(
             "tag": executed.tag,
             "commit": executed.commit.map(|oid| oid.to_string()),
             "files": release.plan.summary(),
+            "not_done": not_done_json(&not_done),
         }),
     );
-    report(args, &release, Some(&executed))?;
+    report(args, &release, &not_done, Some(&executed))?;
     Ok(ExitStatus::Success)
+}
+
+fn not_done_json(not_done: &[(String, String)]) -> serde_json::Value {
+    not_done
+        .iter()
+        .map(|(slice, status)| json!({ "slice": slice, "status": status }))
+        .collect()
+}
+
+/// The warning naming the released entries of slices that are not Done.
+fn not_done_warning(not_done: &[(String, String)]) -> String {
+    if not_done.is_empty() {
+        return String::new();
+    }
+    let named: Vec<String> = not_done
+        .iter()
+        .map(|(slice, status)| format!("{slice} ({})", ui::safe(status)))
+        .collect();
+    format!(
+        "\n{WARNING}warning:{WARNING:#} the release lists the entries of {} slice(s) that are not Done: {}; their work ships unfinished (behind its flag) or replaced\n",
+        not_done.len(),
+        named.join(", ")
+    )
 }
 
 fn report(
     args: &ReleaseArgs,
     release: &Release,
+    not_done: &[(String, String)],
     executed: Option<&release::Executed>,
 ) -> Result<(), Error> {
     let bump = release
@@ -186,6 +230,7 @@ fn report(
             "files": release.plan.summary(),
             "commit": executed.and_then(|e| e.commit).map(|oid| oid.to_string()),
             "tagged": executed.and_then(|e| e.tag.clone()),
+            "not_done": not_done_json(not_done),
         })
     };
     let text = || {
@@ -200,6 +245,7 @@ fn report(
                 for line in release.section.trim_end().lines() {
                     text.push_str(&format!("    {}\n", ui::safe(line)));
                 }
+                text.push_str(&not_done_warning(not_done));
                 text.push_str("\nFiles it would change:\n");
                 text.push_str(&ui::plan_lines(&release.plan));
                 text.push_str(&format!(
@@ -221,11 +267,12 @@ fn report(
                         ui::safe(&release.tag)
                     ));
                 }
+                if let Some(tag) = &executed.tag {
+                    text.push_str(&format!("  tag     {}\n", ui::safe(tag)));
+                }
+                text.push_str(&not_done_warning(not_done));
                 match &executed.tag {
-                    Some(tag) => text.push_str(&format!(
-                        "  tag     {}\n\nPush it: git push --follow-tags\n",
-                        ui::safe(tag)
-                    )),
+                    Some(_) => text.push_str("\nPush it: git push --follow-tags\n"),
                     None => {
                         let tag = ui::safe(&release.tag);
                         text.push_str(&match executed.commit {

@@ -243,6 +243,20 @@ impl Project {
         }
     }
 
+    /// The slices whose CHANGELOG entries `text` holds (a line linking the spec) and
+    /// that are not Done: a release listing them ships the entry of work that is
+    /// unfinished, or was replaced.
+    pub fn not_done_in(&self, text: &str) -> Vec<&Slice> {
+        self.slices
+            .iter()
+            .filter(|slice| slice.stage() != Some(Stage::Done))
+            .filter(|slice| {
+                let spec = slice.layout.spec.file_name();
+                text.lines().any(|line| line.contains(spec))
+            })
+            .collect()
+    }
+
     /// The slice `name` designates, under any spelling.
     pub fn slice(&self, name: &str) -> Result<&Slice, LifecycleError> {
         let unknown = || LifecycleError::UnknownSlice {

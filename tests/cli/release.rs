@@ -897,3 +897,47 @@ fn a_plain_version_file_that_holds_more_than_a_version_is_never_overwritten() {
         refused_unchanged(&repo, &[], shown);
     }
 }
+
+#[test]
+fn a_release_names_the_slices_it_ships_that_are_not_done() {
+    let repo = with_slice("minor");
+    repo.lancelot(["new-slice", "Beta", "--summary", "Second", "--yes"])
+        .run()
+        .success();
+    let spec = "docs/specs/Lancelot_vNext2_Spec_Alpha.md";
+    let done = repo
+        .read(spec)
+        .replace("**Status:** Draft", "**Status:** Done");
+    repo.file(spec, &done)
+        .commit_all("alpha done, beta drafted");
+
+    let json = repo
+        .lancelot(["release", "--dry-run", "--format", "json"])
+        .run()
+        .success()
+        .json();
+    assert_eq!(
+        json["not_done"],
+        serde_json::json!([{ "slice": "Beta", "status": "Draft" }])
+    );
+    let warning =
+        "warning: the release lists the entries of 1 slice(s) that are not Done: Beta (Draft)";
+    repo.lancelot(["release", "--dry-run"])
+        .run()
+        .success()
+        .stdout_has(warning);
+    repo.lancelot(["release"])
+        .run()
+        .success()
+        .stdout_has(warning);
+    let cut = crate::support::receipts(&repo.path().join(".git/lancelot/receipts.jsonl"))
+        .into_iter()
+        .find(|receipt| receipt["type"] == "release.cut")
+        .unwrap();
+    assert_eq!(cut["not_done"][0]["slice"], "Beta");
+
+    // Only the entries released count: a later release without Beta's says nothing.
+    add_entry(&repo, "Fixed", "a fix");
+    let outcome = repo.lancelot(["release"]).run().success();
+    assert!(!outcome.stdout.contains("warning"), "{}", outcome.stdout);
+}
