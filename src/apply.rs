@@ -18,6 +18,42 @@ use crate::fs::{FsError, Node, RelPath, Root, TEXT_LIMIT};
 /// leaving a half-written change behind.
 pub static APPLYING: AtomicBool = AtomicBool::new(false);
 
+/// The byte order mark some editors write at the start of a UTF-8 file.
+const BOM: char = '\u{feff}';
+
+/// Whether every line of `text` ends in CRLF (and there is at least one).
+fn all_crlf(text: &str) -> bool {
+    let lines = text.matches('\n').count();
+    lines > 0 && text.matches("\r\n").count() == lines
+}
+
+/// `text` in the plain form edits work on: without a byte order mark, and with LF
+/// line ends when every line ends in CRLF (a file that mixes them is left as it is).
+/// [`FileChange::edit`] writes the result back in the file's own form.
+pub fn plain(text: &str) -> std::borrow::Cow<'_, str> {
+    let unmarked = text.strip_prefix(BOM).unwrap_or(text);
+    if all_crlf(unmarked) {
+        std::borrow::Cow::Owned(unmarked.replace("\r\n", "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(unmarked)
+    }
+}
+
+/// `plain` (an edit of `plain(before)`) in `before`'s form.
+fn restyle(before: &str, plain: &str) -> String {
+    let unmarked = before.strip_prefix(BOM);
+    let mut text = String::with_capacity(plain.len() + plain.len() / 16 + 3);
+    if unmarked.is_some() && !plain.starts_with(BOM) {
+        text.push(BOM);
+    }
+    if all_crlf(unmarked.unwrap_or(before)) {
+        text.push_str(&plain.replace("\r\n", "\n").replace('\n', "\r\n"));
+    } else {
+        text.push_str(plain);
+    }
+    text
+}
+
 /// One file write.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FileChange {
@@ -70,6 +106,14 @@ impl FileChange {
             after: after.into(),
             executable: false,
         }
+    }
+
+    /// An edit of the existing text file `before`: `plain_after` is the edited text in
+    /// plain form (see [`plain`]), written back in `before`'s conventions: its byte
+    /// order mark, and CRLF line ends when every line of `before` ends so.
+    pub fn edit(path: RelPath, before: String, plain_after: &str) -> FileChange {
+        let after = restyle(&before, plain_after);
+        FileChange::update(path, before, after)
     }
 
     /// The same change, making the file executable.
@@ -408,6 +452,28 @@ fn undo(root: &Root, done: Vec<Done>) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn edits_keep_the_files_line_ends_and_mark() {
+        let path = RelPath::parse("f.md").unwrap();
+        let after = |before: &str, edit: &dyn Fn(&str) -> String| {
+            let plain_after = edit(&plain(before));
+            match FileChange::edit(path.clone(), before.to_owned(), &plain_after) {
+                FileChange::Update { after, .. } => after,
+                _ => unreachable!(),
+            }
+        };
+        let append = |text: &str| format!("{text}new\n");
+        assert_eq!(after("a\r\nb\r\n", &append), "a\r\nb\r\nnew\r\n");
+        assert_eq!(after("\u{feff}a\n", &append), "\u{feff}a\nnew\n");
+        assert_eq!(after("\u{feff}a\r\n", &append), "\u{feff}a\r\nnew\r\n");
+        // A file that mixes line ends is not normalised: only the edit is new.
+        assert_eq!(after("a\r\nb\n", &append), "a\r\nb\nnew\n");
+        assert_eq!(after("", &append), "new\n");
+        // The plain form is what an editor sees.
+        assert_eq!(plain("\u{feff}x\r\ny\r\n"), "x\ny\n");
+        assert_eq!(plain("x\ry\r\n"), "x\ry\n");
+    }
+
     use super::*;
 
     use std::fs;

@@ -2,7 +2,7 @@
 //! work starts, only the freeze's transitions once frozen, never back.
 
 use super::{LifecycleError, Project, Slice, Stage};
-use crate::apply::{FileChange, Plan};
+use crate::apply::{self, FileChange, Plan};
 use crate::doc::{self, field_block, is_unfilled, section};
 use crate::freeze::Rules;
 use crate::freeze::report::follow_up_command;
@@ -320,8 +320,9 @@ pub fn status_edits(
     ];
     for (path, text) in documents {
         let Some(text) = text else { continue };
+        let plain_text = apply::plain(text);
         let mut updated =
-            doc::set_field_value(text, "Status", target.label()).ok_or_else(|| {
+            doc::set_field_value(&plain_text, "Status", target.label()).ok_or_else(|| {
                 LifecycleError::Refused {
                     feature: slice.feature.pascal(),
                     target,
@@ -338,8 +339,8 @@ pub fn status_edits(
             updated =
                 doc::upsert_field(&updated, "Superseded by", &link, "Status").unwrap_or(updated);
         }
-        if updated != *text {
-            plan.push(FileChange::update(path.clone(), text.clone(), updated));
+        if updated != plain_text {
+            plan.push(FileChange::edit(path.clone(), text.clone(), &updated));
         }
     }
     Ok(plan)

@@ -20,7 +20,7 @@ pub use files::Key;
 pub use tags::{TagStyle, tag_styles};
 pub use version::{bumped, declared_bump, final_of, next_version, parse_label};
 
-use crate::apply::{ApplyError, FileChange, Plan};
+use crate::apply::{self, ApplyError, FileChange, Plan};
 use crate::changelog::{Changelog, Cut};
 use crate::config::Config;
 use crate::fs::{FsError, RelPath, Root, TEXT_LIMIT};
@@ -312,7 +312,7 @@ pub fn prepare(
             path: changelog_path.clone(),
         });
     }
-    let mut changelog = Changelog::parse(&before);
+    let mut changelog = Changelog::parse(&apply::plain(&before));
     if let Some(repeated) = changelog.repeated_section() {
         return Err(ReleaseError::Repeated {
             path: changelog_path.clone(),
@@ -386,10 +386,10 @@ pub fn prepare(
         .unwrap_or_default();
 
     let mut plan = Plan::new();
-    plan.push(FileChange::update(
+    plan.push(FileChange::edit(
         changelog_path.clone(),
         before,
-        changelog.render(),
+        &changelog.render(),
     ));
     for change in version_file_changes(files, config, &next)? {
         plan.push(change);
@@ -437,8 +437,8 @@ fn version_file_changes(
             .collect::<Result<Vec<Key>, _>>()?;
         let text =
             read(files, path)?.ok_or_else(|| refuse(path, "the file does not exist".into()))?;
-        let (updated, old) =
-            files::with_versions(&text, &keys, next).map_err(|reason| refuse(path, reason))?;
+        let (updated, old) = files::with_versions(&apply::plain(&text), &keys, next)
+            .map_err(|reason| refuse(path, reason))?;
         if path.file_name() == "Cargo.toml" {
             for (key, old) in keys.iter().zip(&old) {
                 match key {
@@ -453,7 +453,7 @@ fn version_file_changes(
                 }
             }
         }
-        changes.push(FileChange::update(path.clone(), text, updated));
+        changes.push(FileChange::edit(path.clone(), text, &updated));
     }
     let lock_listed = config
         .release
@@ -461,10 +461,10 @@ fn version_file_changes(
         .iter()
         .any(|file| file.path == lock);
     if let (Some(text), false, false) = (lock_text, crates.is_empty(), lock_listed) {
-        let updated =
-            files::cargo_lock(&text, &crates, next).map_err(|reason| refuse(&lock, reason))?;
+        let updated = files::cargo_lock(&apply::plain(&text), &crates, next)
+            .map_err(|reason| refuse(&lock, reason))?;
         if let Some(updated) = updated {
-            changes.push(FileChange::update(lock, text, updated));
+            changes.push(FileChange::edit(lock, text, &updated));
         }
     }
     Ok(changes)

@@ -13,7 +13,7 @@ mod templates;
 
 pub use templates::{Artifact, BUILT_IN, BUILTIN, Templates};
 
-use crate::apply::{FileChange, Plan};
+use crate::apply::{self, FileChange, Plan};
 use crate::changelog::{self, Changelog, NEW_CHANGELOG};
 use crate::config::Config;
 use crate::envfile;
@@ -339,15 +339,17 @@ impl<'r> Scaffolder<'r> {
                 path: changelog_path.clone(),
             });
         } else {
-            let mut changelog = Changelog::parse(current.as_deref().unwrap_or(NEW_CHANGELOG));
+            let plain_text = current.as_deref().map(apply::plain);
+            let mut changelog = Changelog::parse(plain_text.as_deref().unwrap_or(NEW_CHANGELOG));
             changelog.add_unreleased_entry("Added", &entry);
             self.write(&mut plan, changelog_path, current, changelog.render());
         }
 
         let env_path = &config.paths.env_file;
         let env = self.read_optional(env_path)?;
+        let plain_env = env.as_deref().map(apply::plain).unwrap_or_default();
         let flag = request.flag.as_str();
-        if envfile::feature_flags(env.as_deref().unwrap_or_default())
+        if envfile::feature_flags(&plain_env)
             .iter()
             .any(|declared| declared.name == flag)
         {
@@ -361,7 +363,7 @@ impl<'r> Scaffolder<'r> {
             request.feature.title(),
             layout.spec
         );
-        let new_env = envfile::with_flag(env.as_deref().unwrap_or_default(), &comment, flag, false);
+        let new_env = envfile::with_flag(&plain_env, &comment, flag, false);
         self.write(&mut plan, env_path, env, new_env);
 
         if layout.unit_test == layout.module {
@@ -447,7 +449,7 @@ impl<'r> Scaffolder<'r> {
             } else {
                 format!("pub mod {name};\n")
             };
-            if let Some(updated) = with_module_declared(&text, &name, &declaration) {
+            if let Some(updated) = with_module_declared(&apply::plain(&text), &name, &declaration) {
                 self.write(plan, &owner, Some(text), updated);
             }
             return Ok(());
@@ -479,9 +481,11 @@ impl<'r> Scaffolder<'r> {
         Ok(())
     }
 
+    /// Plans writing `after` to `path`: an edit of `before` (in its plain form, kept in
+    /// the file's own line ends and mark) or a new file.
     fn write(&self, plan: &mut Plan, path: &RelPath, before: Option<String>, after: String) {
         plan.push(match before {
-            Some(before) => FileChange::update(path.clone(), before, after),
+            Some(before) => FileChange::edit(path.clone(), before, &after),
             None => FileChange::create(path.clone(), after),
         });
     }

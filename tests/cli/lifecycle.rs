@@ -827,3 +827,30 @@ fn a_slice_is_done_only_when_what_it_depends_on_is() {
         .run()
         .success();
 }
+
+#[test]
+fn a_status_change_keeps_the_documents_line_ends_and_passes_the_freeze() {
+    let repo = scaffolded(&["Alpha"]);
+    start(&repo, "Alpha");
+    for path in [SPEC, BLUEPRINT] {
+        let text = repo.read(path).replace('\n', "\r\n");
+        repo.file(path, &format!("\u{feff}{text}"));
+    }
+    repo.commit_all("in progress, on Windows");
+    let base = repo.rev("HEAD");
+    repo.lancelot(["set-status", "Alpha", "done"]).run().success();
+    for path in [SPEC, BLUEPRINT] {
+        let text = repo.read(path);
+        assert!(text.starts_with('\u{feff}'), "{path}");
+        assert_eq!(
+            text.matches('\n').count(),
+            text.matches("\r\n").count(),
+            "{path}: mixed line ends"
+        );
+        assert!(text.contains("**Status:** Done\r\n"), "{path}");
+    }
+    repo.commit_all("done");
+    repo.lancelot(["check", "--range", &format!("{base}..HEAD")])
+        .run()
+        .success();
+}

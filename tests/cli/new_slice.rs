@@ -1006,3 +1006,43 @@ proptest::proptest! {
         );
     }
 }
+
+/// Whether every line of `text` ends in CRLF.
+fn all_crlf(text: &str) -> bool {
+    text.matches('\n').count() == text.matches("\r\n").count()
+}
+
+#[test]
+fn edited_files_keep_their_line_ends_and_byte_order_mark() {
+    let repo = TestRepo::new();
+    let changelog = "\u{feff}# Changelog\r\n\r\n## [Unreleased]\r\n\r\n### Added\r\n\r\n- **Old**: kept\r\n\r\n## [1.0.0] - 2026-01-01\r\n\r\n- start\r\n";
+    let env = "# Flags\r\nFEATURE_OLD=false\r\n";
+    repo.file("docs/CHANGELOG.md", changelog)
+        .file(".env.example", env);
+    health_monitor(&repo, &[]).success();
+    let after = repo.read("docs/CHANGELOG.md");
+    assert!(after.starts_with('\u{feff}'), "{after:?}");
+    assert!(all_crlf(&after), "mixed line ends: {after:?}");
+    assert!(
+        after.contains("- **Old**: kept\r\n- **Health Monitor**"),
+        "{after:?}"
+    );
+    // Nothing else changed: the entry is the only new line.
+    let entry = after
+        .split("\r\n")
+        .find(|line| line.contains("Health Monitor"))
+        .unwrap();
+    assert_eq!(after.replacen(&format!("{entry}\r\n"), "", 1), changelog);
+    let env_after = repo.read(".env.example");
+    assert!(env_after.starts_with(env), "{env_after:?}");
+    assert!(all_crlf(&env_after), "mixed line ends: {env_after:?}");
+    assert!(env_after.ends_with("FEATURE_HEALTH_MONITOR=false\r\n"));
+    assert_eq!(env_after.matches("\r\n\r\n").count(), 1, "{env_after:?}");
+
+    // A file that already mixes line ends is not rewritten: only the edit is new.
+    let repo = TestRepo::new();
+    let mixed = "# Flags\r\nFEATURE_OLD=false\n";
+    repo.file(".env.example", mixed);
+    health_monitor(&repo, &[]).success();
+    assert!(repo.read(".env.example").starts_with(mixed));
+}

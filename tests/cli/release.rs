@@ -941,3 +941,25 @@ fn a_release_names_the_slices_it_ships_that_are_not_done() {
     let outcome = repo.lancelot(["release"]).run().success();
     assert!(!outcome.stdout.contains("warning"), "{}", outcome.stdout);
 }
+
+#[test]
+fn a_release_keeps_the_line_ends_and_mark_of_every_file_it_edits() {
+    let repo = with_slice("minor");
+    let crlf = |text: &str| text.replace('\n', "\r\n");
+    let changelog = format!("\u{feff}{}", crlf(&repo.read(CHANGELOG)));
+    repo.file(CHANGELOG, &changelog)
+        .file("VERSION", "0.0.0\r\n")
+        .commit_all("written on Windows");
+    repo.lancelot(["release"]).run().success();
+    let after = repo.read(CHANGELOG);
+    assert!(after.starts_with("\u{feff}# "), "{after:?}");
+    assert_eq!(
+        after.matches('\n').count(),
+        after.matches("\r\n").count(),
+        "mixed line ends: {after:?}"
+    );
+    assert!(after.contains(&format!("## [0.1.0] - {TODAY}\r\n")), "{after:?}");
+    assert_eq!(repo.read("VERSION"), "0.1.0\r\n");
+    // Read back by another parser, the release is there.
+    assert!(versions(&repo).contains(&"0.1.0".to_owned()));
+}
