@@ -519,6 +519,16 @@ fn install_target(
         return Ok((repo, vec![Hook::PreReceive]));
     }
     let repo = repo::discover(&invocation.dir)?;
+    if repo.is_bare() {
+        // No one commits in a bare repository: client hooks there would never run.
+        return Err(Error::usage(
+            format!(
+                "{} is a bare repository: nobody commits there, so the pre-commit and pre-push hooks would never run",
+                repo.path().display()
+            ),
+            "on the server, install the pre-receive hook: lancelot hook install --server . (in a clone, run hook install without --server)",
+        ));
+    }
     let hooks = match (args.pre_commit, args.pre_push) {
         (false, false) => vec![Hook::PreCommit, Hook::PreMergeCommit, Hook::PrePush],
         (pre_commit, pre_push) => [
@@ -648,13 +658,15 @@ fn install_report(
             }
             if husky {
                 text.push_str(&format!(
-                    "{} call the lancelot on PATH\n",
-                    plural(outcomes.len(), "hook")
+                    "{} {} the lancelot on PATH\n",
+                    plural(outcomes.len(), "hook"),
+                    if outcomes.len() == 1 { "calls" } else { "call" }
                 ));
             } else {
                 text.push_str(&format!(
-                    "{} point at {}\n",
+                    "{} {} at {}\n",
                     plural(outcomes.len(), "hook"),
+                    if outcomes.len() == 1 { "points" } else { "point" },
                     ui::safe(&program.display().to_string())
                 ));
             }

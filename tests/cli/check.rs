@@ -313,6 +313,32 @@ fn server_install_needs_a_bare_repository() {
 }
 
 #[test]
+fn client_hooks_are_refused_in_a_bare_repository() {
+    let repo = TestRepo::with_server(None);
+    let bare = repo.remote().to_owned();
+    let hooks = || {
+        let mut names: Vec<String> = std::fs::read_dir(bare.join("hooks"))
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| !name.ends_with(".sample"))
+            .collect();
+        names.sort();
+        names
+    };
+    let before = hooks();
+    repo.lancelot_in(&bare, ["hook", "install"])
+        .run()
+        .refused()
+        .stderr_has("is a bare repository: nobody commits there")
+        .stderr_has("lancelot hook install --server .");
+    assert_eq!(hooks(), before, "nothing was installed");
+    repo.lancelot_in(&bare, ["hook", "install", "--server", "."])
+        .run()
+        .success()
+        .stdout_has("1 hook points at");
+}
+
+#[test]
 fn hooks_find_a_lancelot_installed_under_a_path_that_is_not_utf8() {
     use std::os::unix::ffi::OsStrExt;
     let repo = frozen_alpha_local();

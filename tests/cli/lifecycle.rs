@@ -838,7 +838,9 @@ fn a_status_change_keeps_the_documents_line_ends_and_passes_the_freeze() {
     }
     repo.commit_all("in progress, on Windows");
     let base = repo.rev("HEAD");
-    repo.lancelot(["set-status", "Alpha", "done"]).run().success();
+    repo.lancelot(["set-status", "Alpha", "done"])
+        .run()
+        .success();
     for path in [SPEC, BLUEPRINT] {
         let text = repo.read(path);
         assert!(text.starts_with('\u{feff}'), "{path}");

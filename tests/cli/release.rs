@@ -958,7 +958,10 @@ fn a_release_keeps_the_line_ends_and_mark_of_every_file_it_edits() {
         after.matches("\r\n").count(),
         "mixed line ends: {after:?}"
     );
-    assert!(after.contains(&format!("## [0.1.0] - {TODAY}\r\n")), "{after:?}");
+    assert!(
+        after.contains(&format!("## [0.1.0] - {TODAY}\r\n")),
+        "{after:?}"
+    );
     assert_eq!(repo.read("VERSION"), "0.1.0\r\n");
     // Read back by another parser, the release is there.
     assert!(versions(&repo).contains(&"0.1.0".to_owned()));
