@@ -84,7 +84,9 @@ pub fn run(invocation: &Invocation, args: &CheckArgs) -> Result<ExitStatus, Erro
             (checker.check_staged()?, checker.into_rules())
         }
     };
-    let status = print_report(&report, &rules, args.output, args.staged);
+    let taken =
+        |violation: &freeze::Violation, path: &str| freeze::exists_where(&repo, violation, path);
+    let status = print_report(&report, &rules, &taken, args.output, args.staged);
     // The process ends next: freeing the repository's caches of a long walk (tens of
     // thousands of objects) would cost a tenth of the check for nothing.
     std::mem::forget(repo);
@@ -94,6 +96,7 @@ pub fn run(invocation: &Invocation, args: &CheckArgs) -> Result<ExitStatus, Erro
 fn print_report(
     report: &Report,
     rules: &Rules,
+    taken: report::Taken<'_>,
     output: FindingsOutputArgs,
     staged: bool,
 ) -> Result<ExitStatus, Error> {
@@ -115,12 +118,12 @@ fn print_report(
             } else {
                 format!(
                     "{}{}",
-                    report::to_text(report, rules),
+                    report::to_text(report, rules, taken),
                     report::rules_line(rules)
                 )
             }
         },
-        || report::annotations(report),
+        || report::annotations(report, taken),
     )?;
     Ok(if report.is_clean() {
         ExitStatus::Success

@@ -181,7 +181,7 @@ fn pre_commit(invocation: &Invocation) -> Result<ExitStatus, Error> {
         .map_or(RulesSource::Head, RulesSource::File);
     let mut checker = Checker::for_repository(&repo, freeze::load_rules(&repo, source)?)?;
     let report = checker.check_staged()?;
-    Ok(refuse_if_violations(&report, checker.rules()))
+    Ok(refuse_if_violations(&repo, &report, checker.rules()))
 }
 
 fn pre_push(invocation: &Invocation, remote: Option<&str>) -> Result<ExitStatus, Error> {
@@ -233,14 +233,16 @@ fn pre_push(invocation: &Invocation, remote: Option<&str>) -> Result<ExitStatus,
     let mut checker = Checker::for_repository(&repo, rules)?
         .with_threads_from_git_config(std::sync::Arc::new(Repository::open_from_env))?;
     let report = checker.check_commits(&commits)?;
-    Ok(refuse_if_violations(&report, checker.rules()))
+    Ok(refuse_if_violations(&repo, &report, checker.rules()))
 }
 
-fn refuse_if_violations(report: &Report, rules: &Rules) -> ExitStatus {
+fn refuse_if_violations(repo: &Repository, report: &Report, rules: &Rules) -> ExitStatus {
     if report.is_clean() {
         return ExitStatus::Success;
     }
-    ui::err(&report::to_text(report, rules));
+    ui::err(&report::to_text(report, rules, &|violation, path| {
+        freeze::exists_where(repo, violation, path)
+    }));
     ExitStatus::Findings
 }
 
@@ -301,7 +303,9 @@ fn pre_receive(invocation: &Invocation) -> Result<ExitStatus, Error> {
         "pusher": pusher.name,
         "pusher_source": pusher.source,
     });
-    let mut text = report::to_text(&report, &rules);
+    let mut text = report::to_text(&report, &rules, &|violation, path| {
+        freeze::exists_where(&repo, violation, path)
+    });
     match decision {
         Decision::Accept => Ok(ExitStatus::Success),
         Decision::Override(reason) => {

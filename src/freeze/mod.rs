@@ -356,6 +356,20 @@ pub fn covered_documents(
     Ok(documents)
 }
 
+/// Whether `path` exists where `violation` was made: in its commit's tree, or in
+/// the index for staged changes. Follow-up names are picked among those that do not.
+pub fn exists_where(repo: &Repository, violation: &Violation, path: &str) -> bool {
+    if violation.commit == "index" {
+        return repo
+            .index()
+            .is_ok_and(|index| index.get_path(Path::new(path), 0).is_some());
+    }
+    Oid::from_str(&violation.commit)
+        .and_then(|id| repo.find_commit(id))
+        .and_then(|commit| commit.tree())
+        .is_ok_and(|tree| tree.get_path(Path::new(path)).is_ok())
+}
+
 /// The commit `[freeze] baseline` names, when the repository has it. A baseline the
 /// repository does not have hides nothing: more is judged, never less.
 pub fn baseline_commit(repo: &Repository, rules: &Rules) -> Option<Oid> {

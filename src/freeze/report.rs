@@ -34,7 +34,7 @@ pub fn rules_line(rules: &Rules) -> String {
 }
 
 /// The text of a report with violations: what changed, where, and what to do instead.
-pub fn to_text(report: &Report, rules: &Rules) -> String {
+pub fn to_text(report: &Report, rules: &Rules, taken: Taken<'_>) -> String {
     let mut text = String::new();
     for refusal in &report.refused_refs {
         text.push_str(&format!(
@@ -99,7 +99,7 @@ pub fn to_text(report: &Report, rules: &Rules) -> String {
     ));
     let mut suggested = Vec::new();
     for violation in edits {
-        let command = follow_up_command(&violation.path);
+        let command = follow_up_command(&violation.path, &|path| taken(violation, path));
         if !suggested.contains(&command) {
             text.push_str(&format!("        {command}\n"));
             suggested.push(command);
@@ -180,7 +180,7 @@ fn describe_commit(violation: &Violation) -> String {
 }
 
 /// The violations of `report` as CI annotations, one on each changed document.
-pub fn annotations(report: &Report) -> Vec<crate::ui::ci::Annotation> {
+pub fn annotations(report: &Report, taken: Taken<'_>) -> Vec<crate::ui::ci::Annotation> {
     report
         .violations
         .iter()
@@ -217,7 +217,7 @@ pub fn annotations(report: &Report) -> Vec<crate::ui::ci::Annotation> {
                 message: format!(
                     "{}: {what}, {at}. A frozen spec or blueprint is never edited (SOP 2.1): put the new idea in a follow-up slice ({}), or change nothing but its status along an allowed transition.",
                     violation.path,
-                    follow_up_command(&violation.path)
+                    follow_up_command(&violation.path, &|path| taken(violation, path))
                 ),
             }
         })
@@ -228,25 +228,51 @@ fn short(oid: &str) -> &str {
     oid.get(..10).unwrap_or(oid)
 }
 
+/// Whether a path exists where a violation was made (see
+/// [`super::exists_where`]); follow-up names are picked among those that do not.
+pub type Taken<'a> = &'a dyn Fn(&Violation, &str) -> bool;
+
 /// `lancelot new-slice <Feature>V2 --depends-on <Feature>` for a spec or blueprint
-/// named by the SOP's convention; for any other frozen document (a PEP, a KEP), a
-/// generic new slice, since depending on it would fail.
-pub fn follow_up_command(path: &str) -> String {
-    let stem = Path::new(path)
+/// named by the SOP's convention, with the first version number whose document
+/// `exists` says is not there (`HealthMonitorV2` is followed by `HealthMonitorV3`);
+/// for any other frozen document (a PEP, a KEP), a generic new slice, since depending
+/// on it would fail.
+pub fn follow_up_command(path: &str, exists: &dyn Fn(&str) -> bool) -> String {
+    let file = Path::new(path);
+    let stem = file
         .file_stem()
         .map(|stem| stem.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let slice = ["_Spec_", "_Blueprint_"]
-        .iter()
-        .find_map(|marker| stem.rsplit_once(marker).map(|(_, name)| name.to_owned()))
-        .and_then(|name| FeatureName::parse(&name).ok());
-    match slice {
-        Some(feature) => format!(
-            "lancelot new-slice {}V2 --depends-on {}",
-            feature.pascal(),
-            feature.pascal()
-        ),
-        None => "lancelot new-slice <Feature>".to_owned(),
+    let slice = ["_Spec_", "_Blueprint_"].iter().find_map(|marker| {
+        let (prefix, name) = stem.rsplit_once(marker)?;
+        let feature = FeatureName::parse(name).ok()?;
+        Some((format!("{prefix}{marker}"), feature.pascal()))
+    });
+    let Some((prefix, frozen)) = slice else {
+        return "lancelot new-slice <Feature>".to_owned();
+    };
+    let (base, version) = versioned(&frozen);
+    let sibling = |name: &str| {
+        let mut sibling = file.with_file_name(format!("{prefix}{name}"));
+        if let Some(extension) = file.extension() {
+            sibling.set_extension(extension);
+        }
+        sibling.to_string_lossy().into_owned()
+    };
+    let next = (version + 1..version + 1000)
+        .map(|number| format!("{base}V{number}"))
+        .find(|name| !exists(&sibling(name)))
+        .unwrap_or_else(|| format!("{base}Next"));
+    format!("lancelot new-slice {next} --depends-on {frozen}")
+}
+
+/// `HealthMonitorV2` → (`HealthMonitor`, 2); a name without a version is version 1.
+fn versioned(pascal: &str) -> (&str, u32) {
+    let digits = pascal.len() - pascal.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    let (head, number) = pascal.split_at(pascal.len() - digits);
+    match (head.strip_suffix('V'), number.parse()) {
+        (Some(base), Ok(number)) if !base.is_empty() => (base, number),
+        _ => (pascal, 1),
     }
 }
 
@@ -256,22 +282,49 @@ mod tests {
 
     #[test]
     fn follow_ups_are_named_after_the_frozen_slice() {
+        let none = |_: &str| false;
         assert_eq!(
-            follow_up_command("docs/specs/Lancelot_vNext2_Spec_HealthMonitor.md"),
+            follow_up_command("docs/specs/Lancelot_vNext2_Spec_HealthMonitor.md", &none),
             "lancelot new-slice HealthMonitorV2 --depends-on HealthMonitor"
         );
         assert_eq!(
-            follow_up_command("docs/blueprints/Acme_v3_Blueprint_Scheduler.md"),
+            follow_up_command("docs/blueprints/Acme_v3_Blueprint_Scheduler.md", &none),
             "lancelot new-slice SchedulerV2 --depends-on Scheduler"
         );
         assert_eq!(
-            follow_up_command("docs/specs/!!!.md"),
+            follow_up_command("docs/specs/!!!.md", &none),
             "lancelot new-slice <Feature>"
         );
         assert_eq!(
-            follow_up_command("peps/pep-0572.rst"),
+            follow_up_command("peps/pep-0572.rst", &none),
             "lancelot new-slice <Feature>",
             "a document that is not a slice cannot be depended on"
         );
+    }
+
+    #[test]
+    fn follow_ups_take_the_first_version_not_taken() {
+        let taken = |path: &str| {
+            [
+                "docs/specs/Lancelot_vNext2_Spec_HealthMonitorV2.md",
+                "docs/specs/Lancelot_vNext2_Spec_HealthMonitorV3.md",
+            ]
+            .contains(&path)
+        };
+        assert_eq!(
+            follow_up_command("docs/specs/Lancelot_vNext2_Spec_HealthMonitor.md", &taken),
+            "lancelot new-slice HealthMonitorV4 --depends-on HealthMonitor"
+        );
+        assert_eq!(
+            follow_up_command("docs/specs/Lancelot_vNext2_Spec_HealthMonitorV2.md", &taken),
+            "lancelot new-slice HealthMonitorV4 --depends-on HealthMonitorV2"
+        );
+        assert_eq!(
+            follow_up_command("docs/specs/Lancelot_vNext2_Spec_V2.md", &|_| false),
+            "lancelot new-slice V2V2 --depends-on V2",
+            "a name that is only a version has no base to count from"
+        );
+        assert_eq!(versioned("ApiV10"), ("Api", 10));
+        assert_eq!(versioned("Api10"), ("Api10", 1));
     }
 }

@@ -219,7 +219,12 @@ fn refusal(
             )],
             format!(
                 "put new work in a follow-up slice: {}",
-                follow_up_command(slice.layout.spec.as_str())
+                follow_up_command(slice.layout.spec.as_str(), &|path| {
+                    project
+                        .slices
+                        .iter()
+                        .any(|other| other.layout.spec.as_str() == path)
+                })
             ),
         )),
         Stage::Draft if current != Some(Stage::Approved) => Some((

@@ -463,3 +463,28 @@ fn ref_names_that_are_not_utf8_are_judged_like_any_other() {
         outcome.stderr
     );
 }
+
+#[test]
+fn the_follow_up_named_is_one_that_does_not_exist_yet() {
+    let repo = frozen_alpha();
+    repo.spec("AlphaV2", "In Progress")
+        .commit_all("a first follow-up");
+    repo.push(["main"]);
+    // Alpha edited: AlphaV2 exists, so AlphaV3 is suggested, on the server and locally.
+    repo.edit_spec("Alpha").commit_all("fold in an idea");
+    let outcome = push_refused(&repo, "modified");
+    assert!(
+        outcome
+            .stderr
+            .contains("lancelot new-slice AlphaV3 --depends-on Alpha"),
+        "{}",
+        outcome.stderr
+    );
+    repo.git(["reset", "-q", "--hard", "HEAD~1"]);
+    // AlphaV2 edited: its follow-up is AlphaV3 (not AlphaV2V2), building on AlphaV2.
+    repo.edit_spec("AlphaV2");
+    repo.git(["add", "-A"]);
+    repo.lancelot(["check", "--staged"])
+        .run()
+        .stdout_has("lancelot new-slice AlphaV3 --depends-on AlphaV2");
+}
