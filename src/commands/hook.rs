@@ -233,7 +233,94 @@ fn pre_push(invocation: &Invocation, remote: Option<&str>) -> Result<ExitStatus,
     let mut checker = Checker::for_repository(&repo, rules)?
         .with_threads_from_git_config(std::sync::Arc::new(Repository::open_from_env))?;
     let report = checker.check_commits(&commits)?;
+    if !report.is_clean()
+        && let Some(reason) = client_override(&repo)
+    {
+        // The server judges an override and keeps its receipt: the local hook says
+        // what it saw and lets the push through to it.
+        ui::err(&report::to_text(
+            &report,
+            checker.rules(),
+            &|violation, path| freeze::exists_where(&repo, violation, path),
+        ));
+        if reason.is_empty() {
+            ui::err(&format!(
+                "lancelot: an override needs a reason: git push -o {}=\"<why>\"\n",
+                push::OVERRIDE_OPTION
+            ));
+            return Ok(ExitStatus::Findings);
+        }
+        ui::err(&format!(
+            "lancelot: the push asks for an override ({}): passed on to the server, which judges it and keeps its receipt\n",
+            ui::safe(&reason)
+        ));
+        return Ok(ExitStatus::Success);
+    }
     Ok(refuse_if_violations(&repo, &report, checker.rules()))
+}
+
+/// The override the running `git push` asks for (`-o lancelot-override=…` on its
+/// command line, or `push.pushOption` in the configuration), if any. git gives
+/// pre-push hooks no push options, so the command line is read from the git process
+/// that runs the hook (on Linux, from /proc).
+fn client_override(repo: &Repository) -> Option<String> {
+    let mut config: Vec<String> = repo
+        .config()
+        .ok()
+        .and_then(|config| {
+            let entries = config.multivar("push.pushoption", None).ok()?;
+            let mut values = Vec::new();
+            let _ = entries.for_each(|entry| {
+                values.extend(entry.value().map(str::to_owned));
+            });
+            Some(values)
+        })
+        .unwrap_or_default();
+    if let Ok(parameters) = std::env::var("GIT_CONFIG_PARAMETERS") {
+        config.extend(push::config_parameters(&parameters, "push.pushOption"));
+    }
+    push::client_override_request(&git_push_arguments(), &config)
+}
+
+/// The arguments (after the program name) of the `git push` process running this
+/// hook: the nearest ancestor, within a few generations (the hook script, a hook
+/// manager), whose program is git. Empty where processes cannot be read.
+fn git_push_arguments() -> Vec<String> {
+    #[cfg(target_os = "linux")]
+    {
+        let mut pid = std::os::unix::process::parent_id();
+        for _ in 0..6 {
+            let Ok(line) = std::fs::read(format!("/proc/{pid}/cmdline")) else {
+                break;
+            };
+            let mut words = line
+                .split(|byte| *byte == 0)
+                .map(|word| String::from_utf8_lossy(word).into_owned());
+            let program = words.next().unwrap_or_default();
+            let args: Vec<String> = words.filter(|word| !word.is_empty()).collect();
+            let is_git = Path::new(&program)
+                .file_name()
+                .is_some_and(|name| name == "git" || name == "git.exe");
+            if is_git && args.iter().any(|arg| arg == "push") {
+                return args;
+            }
+            // The parent: the field after the command name, which ends at the last `)`.
+            let Some(parent) = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .ok()
+                .and_then(|stat| {
+                    let rest = stat.rsplit_once(')')?.1;
+                    rest.split_whitespace().nth(1)?.parse().ok()
+                })
+            else {
+                break;
+            };
+            if parent <= 1 {
+                break;
+            }
+            pid = parent;
+        }
+    }
+    Vec::new()
 }
 
 fn refuse_if_violations(repo: &Repository, report: &Report, rules: &Rules) -> ExitStatus {

@@ -64,6 +64,75 @@ pub fn override_request(env: &dyn Fn(&str) -> Option<String>) -> Option<String> 
         })
 }
 
+/// The override a `git push` asks for, as a client-side hook can see it: git gives
+/// pre-push hooks no push options, so they are read from the `git push` command line
+/// (`args`, after the program name: `-o <option>`, `-o<option>`,
+/// `--push-option=<option>`, `--push-option <option>`) and from the `push.pushOption`
+/// values of the configuration (`config`).
+pub fn client_override_request(args: &[String], config: &[String]) -> Option<String> {
+    let mut options: Vec<&str> = Vec::new();
+    let mut words = args.iter().map(String::as_str);
+    // Global options (`-C dir`, `-c key=value`) come before the `push` command.
+    let mut pushing = false;
+    while let Some(word) = words.next() {
+        if !pushing {
+            pushing = word == "push";
+            continue;
+        }
+        if word == "--" {
+            break;
+        }
+        if word == "-o" || word == "--push-option" {
+            options.extend(words.next());
+        } else if let Some(option) = word.strip_prefix("--push-option=") {
+            options.push(option);
+        } else if let Some(option) = word.strip_prefix("-o") {
+            options.push(option);
+        }
+    }
+    options
+        .into_iter()
+        .chain(config.iter().map(String::as_str))
+        .find_map(|option| {
+            option
+                .strip_prefix(OVERRIDE_OPTION)
+                .and_then(|rest| rest.strip_prefix('='))
+                .map(|reason| reason.trim().to_owned())
+        })
+}
+
+/// The values of `key` in `GIT_CONFIG_PARAMETERS`, where git passes `git -c key=value`
+/// settings to the programs it runs (shell-quoted words: `'key'='value'` or
+/// `'key=value'`). Keys compare without case.
+pub fn config_parameters(parameters: &str, key: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quoted = false;
+    let mut chars = parameters.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => quoted = !quoted,
+            '\\' if !quoted => word.extend(chars.next()),
+            ' ' if !quoted => {
+                if !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+            }
+            c => word.push(c),
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
+        .into_iter()
+        .filter_map(|word| {
+            let (name, value) = word.split_once('=')?;
+            name.eq_ignore_ascii_case(key).then(|| value.to_owned())
+        })
+        .collect()
+}
+
 /// What the hook does with a push.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision {
@@ -128,6 +197,43 @@ pub fn decide(clean: bool, rules: &Rules, request: Option<&str>, pusher: &Pusher
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_client_sees_the_override_on_the_push_command_line_or_in_config() {
+        let args = |line: &str| -> Vec<String> { line.split(' ').map(String::from).collect() };
+        for line in [
+            "push -o lancelot-override=INC-42 origin main",
+            "push origin main -olancelot-override=INC-42",
+            "-C repo push --push-option=lancelot-override=INC-42",
+            "push --push-option lancelot-override=INC-42",
+            "push -o ci.skip -o lancelot-override=INC-42",
+        ] {
+            assert_eq!(
+                client_override_request(&args(line), &[]),
+                Some("INC-42".into()),
+                "{line}"
+            );
+        }
+        for line in [
+            "push origin main",
+            "push -- -o lancelot-override=x",
+            "-o lancelot-override=x fetch",
+            "push -o lancelot-overrides=x",
+        ] {
+            assert_eq!(client_override_request(&args(line), &[]), None, "{line}");
+        }
+        assert_eq!(
+            client_override_request(&args("push"), &["lancelot-override=".into()]),
+            Some(String::new())
+        );
+        assert_eq!(
+            config_parameters(
+                "'core.editor'='vi' 'push.pushoption'='lancelot-override=it'\\''s down' 'push.pushOption=x'",
+                "push.pushOption"
+            ),
+            ["lancelot-override=it's down", "x"]
+        );
+    }
+
     use super::*;
     use crate::config::FreezeConfig;
     use std::collections::HashMap;

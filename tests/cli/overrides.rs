@@ -162,3 +162,55 @@ fn under_gitlab_every_refusal_line_carries_its_marker() {
         outcome.stderr
     );
 }
+
+#[test]
+fn the_local_pre_push_hook_lets_an_override_through_to_the_server() {
+    let repo = frozen_alpha_with(Some("[freeze]\nallow_override = true\n"));
+    repo.lancelot(["hook", "install", "--pre-push"])
+        .run()
+        .success();
+    repo.edit_spec("Alpha").commit_all("urgent fix");
+    let before = repo.remote_refs();
+    // Without an override the local hook stops the push before it leaves.
+    let stopped_locally = |outcome: crate::support::Outcome| {
+        assert_ne!(outcome.code, 0, "{}", outcome.stderr);
+        assert!(
+            outcome.stderr.contains("failed to push"),
+            "{}",
+            outcome.stderr
+        );
+        assert!(!outcome.stderr.contains("remote:"), "{}", outcome.stderr);
+        outcome
+    };
+    stopped_locally(repo.push(["HEAD:refs/heads/main"]));
+    // An override without a reason is stopped locally, saying what is missing.
+    let outcome = stopped_locally(repo.push(["-o", "lancelot-override=", "HEAD:refs/heads/main"]));
+    assert!(
+        outcome.stderr.contains("an override needs a reason"),
+        "{}",
+        outcome.stderr
+    );
+    assert_eq!(repo.remote_refs(), before);
+    // With a reason it reaches the server, which judges it and keeps the receipt.
+    let outcome = accepted(repo.push(OVERRIDE));
+    assert!(
+        outcome.stderr.contains(
+            "the push asks for an override (prod is down (INC-42)): passed on to the server"
+        ),
+        "{}",
+        outcome.stderr
+    );
+    let log = repo.remote().join("lancelot/receipts.jsonl");
+    assert_eq!(receipts(&log).last().unwrap()["type"], "check.overridden");
+
+    // push.pushOption given with -c works the same way.
+    repo.edit_spec("Alpha").commit_all("second urgent fix");
+    repo.git([
+        "-c",
+        "push.pushOption=lancelot-override=INC-43",
+        "push",
+        "origin",
+        "HEAD:refs/heads/main",
+    ]);
+    assert_eq!(receipts(&log).last().unwrap()["reason"], "INC-43");
+}
