@@ -98,12 +98,29 @@ pub fn to_text(report: &Report, rules: &Rules, taken: Taken<'_>) -> String {
         "\n{HELP}help:{HELP:#} a frozen spec or blueprint is never edited; put the new idea in a follow-up slice:\n"
     ));
     let mut suggested = Vec::new();
-    for violation in edits {
+    for violation in &edits {
         let command = follow_up_command(&violation.path, &|path| taken(violation, path));
         if !suggested.contains(&command) {
             text.push_str(&format!("        {command}\n"));
             suggested.push(command);
         }
+    }
+    if let Some(staged) = edits.iter().find(|violation| violation.commit == "index") {
+        text.push_str(&format!(
+            "      to commit without the edit, take it out of the index: git restore --staged {} (git restore --staged --worktree drops it)\n",
+            safe(&staged.path)
+        ));
+    }
+    // The oldest commit that edits a frozen document: everything from it on is judged
+    // again at the next push, so the edit has to leave those commits.
+    if let Some(first) = edits
+        .iter()
+        .find(|violation| violation.commit != "index" && violation.rewrite.is_none())
+    {
+        text.push_str(&format!(
+            "      to push without the edit, take it out of the commits first: git rebase -i {}~1, then edit or drop that commit (a git revert on top does not help: the edit stays in the history the server judges)\n",
+            short(&first.commit)
+        ));
     }
     if !rules.transition_names.is_empty() {
         let transitions: Vec<String> = rules

@@ -488,3 +488,42 @@ fn the_follow_up_named_is_one_that_does_not_exist_yet() {
         .run()
         .stdout_has("lancelot new-slice AlphaV3 --depends-on AlphaV2");
 }
+
+#[test]
+fn a_refused_push_says_how_to_take_the_edit_back_out() {
+    let repo = frozen_alpha();
+    let base = repo.rev("HEAD");
+    repo.edit_spec("Alpha").commit_all("first edit");
+    let first = repo.rev("HEAD");
+    repo.edit_spec("Alpha").commit_all("second edit");
+    let outcome = push_refused(&repo, "modified");
+    let hint = format!("git rebase -i {}~1, then edit or drop", &first[..10]);
+    assert!(outcome.stderr.contains(&hint), "{}", outcome.stderr);
+    assert!(
+        outcome.stderr.contains("does not help"),
+        "{}",
+        outcome.stderr
+    );
+
+    // It does not: reverting both edits leaves them in the history judged.
+    repo.git(["revert", "--no-edit", "HEAD", "HEAD~1"]);
+    assert_eq!(repo.read(&crate::support::spec_path("Alpha")), {
+        repo.git([
+            "show",
+            &format!("{base}:{}", crate::support::spec_path("Alpha")),
+        ])
+    });
+    push_refused(&repo, "modified");
+    // Taking the commits out, as the hint says, lets the push through.
+    repo.git(["reset", "-q", "--hard", &base]);
+    repo.file("notes.txt", "other work\n")
+        .commit_all("other work");
+    assert_eq!(repo.push(["HEAD:refs/heads/main"]).code, 0);
+
+    // Staged, the hint names the path to take out of the index.
+    repo.edit_spec("Alpha");
+    repo.git(["add", "-A"]);
+    repo.lancelot(["check", "--staged"])
+        .run()
+        .stdout_has("git restore --staged docs/specs/Lancelot_vNext2_Spec_Alpha.md");
+}
