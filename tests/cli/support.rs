@@ -512,26 +512,37 @@ pub fn normalize(text: &str, repo: &TestRepo) -> String {
     }
     replace(repo.path(), "[REPO]");
     replace(repo.home(), "[HOME]");
+    // Object ids (full or abbreviated): runs of 7 or more lower-case hex digits, with
+    // a digit among them, standing alone between other characters.
+    let is_id = |run: &str| {
+        run.len() >= 7
+            && run.chars().any(|c| c.is_ascii_digit())
+            && run
+                .chars()
+                .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
+    };
     let lines: Vec<String> = text
         .lines()
         .map(|line| {
             let line = line.trim_end();
-            line.split(' ')
-                .map(|word| {
-                    let core = word.trim_matches(|c: char| !c.is_ascii_hexdigit());
-                    let is_id = core.len() >= 7
-                        && core
-                            .chars()
-                            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
-                        && core.chars().any(|c| c.is_ascii_digit());
-                    if is_id {
-                        word.replace(core, "[OID]")
-                    } else {
-                        word.to_owned()
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join(" ")
+            let mut out = String::new();
+            let mut run = String::new();
+            for c in line.chars().chain(std::iter::once('\n')) {
+                if c.is_ascii_alphanumeric() {
+                    run.push(c);
+                    continue;
+                }
+                if is_id(&run) {
+                    out.push_str("[OID]");
+                } else {
+                    out.push_str(&run);
+                }
+                run.clear();
+                if c != '\n' {
+                    out.push(c);
+                }
+            }
+            out
         })
         .collect();
     lines.join("\n") + "\n"
