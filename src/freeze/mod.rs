@@ -364,7 +364,7 @@ pub fn exists_where(repo: &Repository, violation: &Violation, path: &str) -> boo
             .index()
             .is_ok_and(|index| index.get_path(Path::new(path), 0).is_some());
     }
-    Oid::from_str(&violation.commit)
+    crate::repo::parse_oid(&violation.commit)
         .and_then(|id| repo.find_commit(id))
         .and_then(|commit| commit.tree())
         .is_ok_and(|tree| tree.get_path(Path::new(path)).is_ok())
