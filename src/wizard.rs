@@ -46,12 +46,13 @@ impl PromptError {
 /// Asks the user questions.
 pub trait Prompter {
     /// Asks for a line of text. `default` is offered and returned on an empty answer;
-    /// `validate` rejects answers (the message is shown and the question asked again).
+    /// `validate` rejects answers (the message is shown and the question asked again)
+    /// or says how the accepted answer is shown (`jobs` is the flag `FEATURE_JOBS`).
     fn text(
         &mut self,
         prompt: &str,
         default: Option<&str>,
-        validate: &dyn Fn(&str) -> Result<(), String>,
+        validate: &dyn Fn(&str) -> Result<String, String>,
     ) -> Result<String, PromptError>;
 
     /// Asks to pick any number of `items`; returns their indexes.
@@ -99,11 +100,13 @@ pub fn resolve(
     answers: &Answers,
     mut prompter: Option<&mut dyn Prompter>,
 ) -> Result<SliceRequest, crate::Error> {
+    check_given(scaffolder, answers)?;
     let feature = answer(
         answers.feature.as_deref(),
         prompter.as_deref_mut(),
         ("Feature name (e.g. Health Monitor)", None),
         &|text| scaffolder.new_feature(text),
+        &|feature: &FeatureName| feature.pascal(),
         || Err(missing("<FEATURE>", "the feature name")),
     )?;
     let summary = answer(
@@ -111,6 +114,7 @@ pub fn resolve(
         prompter.as_deref_mut(),
         ("One-line summary", None),
         &|text| one_line("--summary", text),
+        &String::clone,
         || Err(missing("--summary", "a one-line summary")),
     )?;
 
@@ -139,6 +143,9 @@ pub fn resolve(
         prompter.as_deref_mut(),
         ("Owning module", Some(conventional.as_str())),
         &|text| scaffolder.module_path(text).map(Some),
+        &|path: &Option<crate::fs::RelPath>| {
+            path.as_ref().map(ToString::to_string).unwrap_or_default()
+        },
         || Ok(None),
     )?
     .filter(|path| *path != conventional);
@@ -146,13 +153,8 @@ pub fn resolve(
         answers.flag.as_deref(),
         prompter,
         ("Feature flag", Some(&feature.flag())),
-        &|text| {
-            text.parse::<Flag>()
-                .map_err(|message| ScaffoldError::InvalidAnswer {
-                    option: "--flag",
-                    message,
-                })
-        },
+        &parse_flag,
+        &|flag: &Flag| flag.as_str().to_owned(),
         || Ok(Flag::for_feature(&feature)),
     )?;
 
@@ -167,6 +169,47 @@ pub fn resolve(
         flag,
         bump,
     })
+}
+
+fn parse_flag(text: &str) -> Result<Flag, ScaffoldError> {
+    text.parse::<Flag>()
+        .map_err(|message| ScaffoldError::InvalidAnswer {
+            option: "--flag",
+            message,
+        })
+}
+
+/// Checks every option given on the command line before anything is asked: a wrong
+/// one is refused at once, not after the questions. (Whether a dependency is the
+/// feature itself is checked once the feature is known.)
+fn check_given(scaffolder: &Scaffolder, answers: &Answers) -> Result<(), crate::Error> {
+    let feature = answers
+        .feature
+        .as_deref()
+        .map(|feature| scaffolder.new_feature(feature))
+        .transpose()?;
+    if let Some(summary) = &answers.summary {
+        one_line("--summary", summary)?;
+    }
+    for name in &answers.depends_on {
+        match &feature {
+            Some(feature) => scaffolder.dependency(feature, name)?,
+            None => scaffolder.known_slice(name)?,
+        };
+    }
+    for item in &answers.include {
+        one_line("--include", item)?;
+    }
+    for item in &answers.exclude {
+        one_line("--exclude", item)?;
+    }
+    if let Some(module) = &answers.module {
+        scaffolder.module_path(module)?;
+    }
+    if let Some(flag) = &answers.flag {
+        parse_flag(flag)?;
+    }
+    Ok(())
 }
 
 /// Why the feature is a new slice (SOP 2.2): `--kind`, else asked.
@@ -203,7 +246,15 @@ fn dependencies<P: Prompter + ?Sized>(
     let existing = scaffolder.existing();
     match prompter {
         Some(prompter) if answers.depends_on.is_empty() && !existing.is_empty() => {
-            let names: Vec<String> = existing.iter().map(|s| s.feature.pascal()).collect();
+            let names: Vec<String> = existing
+                .iter()
+                .map(|slice| match scaffolder.status(slice) {
+                    Some(status) => {
+                        format!("{} ({})", slice.feature.pascal(), crate::ui::safe(&status))
+                    }
+                    None => slice.feature.pascal(),
+                })
+                .collect();
             let chosen =
                 prompter.choose_many("Depends on (space to select, enter when done)", &names)?;
             Ok(chosen
@@ -251,12 +302,15 @@ fn answer<T, P: Prompter + ?Sized>(
     prompter: Option<&mut P>,
     (question, default): (&str, Option<&str>),
     parse: &dyn Fn(&str) -> Result<T, ScaffoldError>,
+    show: &dyn Fn(&T) -> String,
     otherwise: impl FnOnce() -> Result<T, crate::Error>,
 ) -> Result<T, crate::Error> {
     match (given, prompter) {
         (Some(text), _) => Ok(parse(text)?),
         (None, Some(prompter)) => {
-            let text = prompter.text(question, default, &|text| check(parse(text)))?;
+            let text = prompter.text(question, default, &|text| {
+                parse(text).map(|value| show(&value)).map_err(for_prompt)
+            })?;
             Ok(parse(&text)?)
         }
         (None, None) => otherwise(),
@@ -267,9 +321,19 @@ fn missing(option: &'static str, what: &'static str) -> crate::Error {
     PromptError::Missing { option, what }.into()
 }
 
-/// Adapts a validation result to the prompter's validator signature.
-fn check<T>(result: Result<T, ScaffoldError>) -> Result<(), String> {
-    result.map(|_| ()).map_err(|error| error.to_string())
+/// The message a refused answer shows under its question: without the flag's name
+/// (`--summary: it is empty` is `It is empty`), since nobody typed a flag.
+fn for_prompt(error: ScaffoldError) -> String {
+    match error {
+        ScaffoldError::InvalidAnswer { message, .. } => {
+            let mut chars = message.chars();
+            chars
+                .next()
+                .map(|first| first.to_uppercase().chain(chars).collect())
+                .unwrap_or(message)
+        }
+        error => error.to_string(),
+    }
 }
 
 fn dedup<T: PartialEq>(items: Vec<T>) -> Vec<T> {
@@ -303,9 +367,9 @@ fn scope_items<P: Prompter + ?Sized>(
             };
             let text = prompter.text(prompt, Some(""), &|text| {
                 let items = split(text);
-                check(validate_all(
-                    &items.iter().map(String::as_str).collect::<Vec<_>>(),
-                ))
+                validate_all(&items.iter().map(String::as_str).collect::<Vec<_>>())
+                    .map(|items| items.join("; "))
+                    .map_err(for_prompt)
             })?;
             let items = split(&text);
             Ok(validate_all(
@@ -338,9 +402,40 @@ impl Default for TerminalPrompter {
     }
 }
 
+/// Whether the interruption has been reported; held while it is being reported.
+static INTERRUPT_REPORTED: std::sync::Mutex<bool> = std::sync::Mutex::new(false);
+
+/// Says once, on a line of its own, that the wizard was interrupted. Ctrl-C at a
+/// prompt reaches both the prompt (as an error) and the interrupt handler (console
+/// raises SIGINT), so both call this: the first prints, and the other waits until it
+/// has (the handler exits the process right after).
+fn report_interrupt() {
+    let mut reported = INTERRUPT_REPORTED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if *reported {
+        return;
+    }
+    let terminal = console::Term::stderr();
+    let _ = terminal.show_cursor();
+    let _ = terminal.write_line("");
+    let _ = terminal.write_str(&crate::ui::error_line(
+        &PromptError::Interrupted.to_string(),
+    ));
+    *reported = true;
+}
+
+/// Whether the interruption was already reported (the error needs no second line).
+pub fn interrupt_reported() -> bool {
+    *INTERRUPT_REPORTED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 fn terminal_error(error: dialoguer::Error) -> PromptError {
     let dialoguer::Error::IO(error) = error;
     if error.kind() == std::io::ErrorKind::Interrupted {
+        report_interrupt();
         PromptError::Interrupted
     } else {
         PromptError::Terminal(error)
@@ -352,18 +447,34 @@ impl Prompter for TerminalPrompter {
         &mut self,
         prompt: &str,
         default: Option<&str>,
-        validate: &dyn Fn(&str) -> Result<(), String>,
+        validate: &dyn Fn(&str) -> Result<String, String>,
     ) -> Result<String, PromptError> {
+        // An empty answer goes to the validator too, which says why it is refused
+        // (dialoguer would ask again without a word). The answer is reported as it
+        // was understood: `jobs` as `FEATURE_JOBS`.
         let mut input = dialoguer::Input::<String>::with_theme(&self.theme)
             .with_prompt(prompt)
-            .validate_with(|text: &String| validate(text));
+            .allow_empty(true)
+            .report(false)
+            .validate_with(|text: &String| validate(text).map(|_| ()));
         if let Some(default) = default {
             input = input
                 .default(default.to_owned())
-                .allow_empty(true)
                 .show_default(!default.is_empty());
         }
-        input.interact_text().map_err(terminal_error)
+        let text = input.interact_text().map_err(terminal_error)?;
+        let shown = validate(&text).unwrap_or_else(|_| text.clone());
+        let mut line = String::new();
+        let _ = dialoguer::theme::Theme::format_input_prompt_selection(
+            &self.theme,
+            &mut line,
+            prompt,
+            &shown,
+        );
+        console::Term::stderr()
+            .write_line(&line)
+            .map_err(PromptError::Terminal)?;
+        Ok(text)
     }
 
     fn choose_many(&mut self, prompt: &str, items: &[String]) -> Result<Vec<usize>, PromptError> {
@@ -404,10 +515,7 @@ pub fn install_interrupt_handler() {
         if crate::apply::APPLYING.load(std::sync::atomic::Ordering::SeqCst) {
             return;
         }
-        let terminal = console::Term::stderr();
-        let _ = terminal.show_cursor();
-        let _ = terminal.write_line("");
-        let _ = terminal.write_line("interrupted; nothing was written");
+        report_interrupt();
         std::process::exit(130);
     });
     // A handler can only be installed once per process; a second install is harmless.
@@ -458,7 +566,7 @@ mod scripted {
             &mut self,
             prompt: &str,
             default: Option<&str>,
-            validate: &dyn Fn(&str) -> Result<(), String>,
+            validate: &dyn Fn(&str) -> Result<String, String>,
         ) -> Result<String, PromptError> {
             loop {
                 let Scripted::Text(text) = self.next(prompt)? else {

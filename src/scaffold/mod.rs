@@ -245,23 +245,34 @@ impl<'r> Scaffolder<'r> {
         Ok(())
     }
 
-    /// Resolves a `--depends-on` name to an existing slice.
+    /// Resolves a `--depends-on` name to an existing slice other than `feature`.
     pub fn dependency(
         &self,
         feature: &FeatureName,
         name: &str,
     ) -> Result<ExistingSlice, ScaffoldError> {
+        if FeatureName::parse(name).is_ok_and(|wanted| wanted.key() == feature.key()) {
+            return Err(ScaffoldError::SelfDependency(feature.pascal()));
+        }
+        self.known_slice(name)
+    }
+
+    /// Resolves a `--depends-on` name to an existing slice.
+    pub fn known_slice(&self, name: &str) -> Result<ExistingSlice, ScaffoldError> {
         let unknown = || ScaffoldError::UnknownDependency {
             name: name.to_owned(),
             known: self.existing.iter().map(|s| s.feature.pascal()).collect(),
         };
         let wanted = FeatureName::parse(name).map_err(|_| unknown())?;
-        if wanted.key() == feature.key() {
-            return Err(ScaffoldError::SelfDependency(feature.pascal()));
-        }
         find_slice(&self.existing, &wanted)
             .cloned()
             .ok_or_else(unknown)
+    }
+
+    /// The status `slice`'s spec declares, when it can be read.
+    pub fn status(&self, slice: &ExistingSlice) -> Option<String> {
+        let text = self.files.read_text(&slice.spec, TEXT_LIMIT).ok()??;
+        crate::doc::field_value(text.as_bytes(), "Status")
     }
 
     /// Parses `--module`: a file ending in the module extension, or a package folder

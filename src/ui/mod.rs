@@ -87,6 +87,11 @@ pub fn report_error(error: &Error) {
     if error.exit_status() == crate::ExitStatus::ClosedPipe {
         return;
     }
+    // Ctrl-C in the wizard is said where it happened, once.
+    if error.exit_status() == crate::ExitStatus::Interrupted && crate::wizard::interrupt_reported()
+    {
+        return;
+    }
     err(&error_text(error));
 }
 
@@ -114,9 +119,14 @@ pub fn report_error_json(error: &Error) {
     }
 }
 
+/// `error: <text>`, as every error is printed.
+pub fn error_line(text: &str) -> String {
+    format!("{ERROR}error:{ERROR:#} {}\n", message(text))
+}
+
 /// An error as `error: …`, its causes, and its `help: …` line.
 pub fn error_text(error: &Error) -> String {
-    let mut text = format!("{ERROR}error:{ERROR:#} {}\n", message(&error.to_string()));
+    let mut text = error_line(&error.to_string());
     let mut source = error.source();
     while let Some(cause) = source {
         let _ = writeln!(

@@ -98,13 +98,93 @@ fn ctrl_c_in_the_wizard_exits_130_and_writes_nothing() {
     let mut session = spawn(&repo, &["new-slice", "Health Monitor"]);
     session.exp_string("One-line summary").unwrap();
     session.send_control('c').unwrap();
-    session
-        .exp_string("interrupted; nothing was written")
+    // Said once, as an error, on a line of its own (not after the prompt).
+    let (shown, _) = session
+        .exp_regex("\n.*error: interrupted; nothing was written")
         .unwrap();
-    session.exp_eof().unwrap();
+    let rest = session.exp_eof().unwrap();
+    assert!(!rest.contains("interrupted"), "said twice: {shown}{rest}");
     let status = session.process().wait().unwrap();
     assert!(matches!(status, WaitStatus::Exited(_, 130)), "{status:?}");
     assert_eq!(repo.snapshot(), before);
+
+    // At a multi-select too.
+    let mut session = spawn(&repo, &["new-slice", "Health Monitor", "--summary", "x"]);
+    session.exp_string("Why is this a new slice?").unwrap();
+    session.send_control('c').unwrap();
+    session
+        .exp_string("error: interrupted; nothing was written")
+        .unwrap();
+    let rest = session.exp_eof().unwrap();
+    assert!(!rest.contains("interrupted"), "said twice: {rest}");
+    let status = session.process().wait().unwrap();
+    assert!(matches!(status, WaitStatus::Exited(_, 130)), "{status:?}");
+    assert_eq!(repo.snapshot(), before);
+}
+
+#[test]
+fn given_options_are_checked_before_the_first_question() {
+    let repo = TestRepo::new();
+    let mut session = spawn(&repo, &["new-slice", "Foo", "--depends-on", "Nope"]);
+    let before_error = session
+        .exp_string("error: --depends-on Nope: no such slice")
+        .unwrap();
+    assert!(!before_error.contains("One-line summary"), "{before_error}");
+    session.exp_eof().unwrap();
+    assert!(matches!(
+        session.process().wait().unwrap(),
+        WaitStatus::Exited(_, 2)
+    ));
+    let mut session = spawn(&repo, &["new-slice", "--flag", "not a flag"]);
+    let before_error = session.exp_string("error: --flag").unwrap();
+    assert!(!before_error.contains("Feature name"), "{before_error}");
+    session.exp_eof().unwrap();
+}
+
+#[test]
+fn answers_are_refused_and_shown_in_the_wizards_own_words() {
+    let repo = TestRepo::new();
+    repo.lancelot(["new-slice", "Alpha", "--summary", "first", "--yes"])
+        .run()
+        .success();
+    repo.lancelot(["new-slice", "Beta", "--summary", "second", "--yes"])
+        .run()
+        .success();
+    let spec = "docs/specs/Lancelot_vNext2_Spec_Alpha.md";
+    let superseded = repo
+        .read(spec)
+        .replace("**Status:** Draft", "**Status:** Superseded");
+    repo.file(spec, &superseded);
+
+    let mut session = spawn(&repo, &["new-slice", "Jobs", "--kind", "subsystem"]);
+    session.exp_string("One-line summary").unwrap();
+    // An empty answer says why it is refused, without a flag's name.
+    session.send_line("").unwrap();
+    let refusal = session.exp_string("It is empty").unwrap();
+    assert!(!refusal.contains("--summary"), "{refusal}");
+    session.send_line("Run jobs").unwrap();
+    // The picker shows each slice's status.
+    session.exp_string("Alpha (Superseded)").unwrap();
+    session.exp_string("Beta (Draft)").unwrap();
+    press(&mut session, "\r");
+    session.exp_string("Included in scope").unwrap();
+    session.send_line("").unwrap();
+    session.exp_string("Excluded from scope").unwrap();
+    session.send_line("").unwrap();
+    session.exp_string("Version bump").unwrap();
+    press(&mut session, "\r");
+    session.exp_string("Owning module").unwrap();
+    session.send_line("").unwrap();
+    session.exp_string("Feature flag").unwrap();
+    // A flag typed as a name is shown as the flag it becomes.
+    session.send_line("jobs").unwrap();
+    // (The pty's text arrives byte by byte: the dot between them is two of them.)
+    session.exp_regex("Feature flag \\S+ FEATURE_JOBS").unwrap();
+    session.exp_string("Write these files?").unwrap();
+    press(&mut session, "y");
+    session.exp_string("Created the slice Jobs").unwrap();
+    session.exp_eof().unwrap();
+    assert!(repo.read(".env.example").contains("FEATURE_JOBS=false"));
 }
 
 #[test]
