@@ -791,7 +791,106 @@ mod tests {
         );
     }
 
+    /// A CHANGELOG as projects write them: a preamble, `[Unreleased]` with groups of
+    /// entries (some spanning two lines), older releases, and maybe link references.
+    fn written_changelog() -> impl Strategy<Value = String> {
+        let group = (
+            prop::sample::select(vec!["Added", "Fixed", "Changed", "Removed"]),
+            prop::collection::vec(("[a-z ]{1,12}", any::<bool>()), 0..4),
+        );
+        (
+            prop::collection::vec("[A-Za-z ,.]{0,20}", 0..3),
+            prop::collection::vec(group.clone(), 0..3),
+            prop::collection::vec(prop::collection::vec(group, 0..3), 0..4),
+            any::<bool>(),
+        )
+            .prop_map(|(prose, unreleased, releases, links)| {
+                let mut counter = 0;
+                let mut entries = |groups: &[(&str, Vec<(String, bool)>)], text: &mut String| {
+                    for (name, items) in groups {
+                        text.push_str(&format!("### {name}\n\n"));
+                        for (words, wrapped) in items {
+                            counter += 1;
+                            text.push_str(&format!("- entry {counter}: {words}\n"));
+                            if *wrapped {
+                                text.push_str(&format!("  continued {counter}\n"));
+                            }
+                        }
+                        text.push('\n');
+                    }
+                };
+                let mut text = String::from("# Changelog\n\n");
+                for line in prose {
+                    text.push_str(&line);
+                    text.push('\n');
+                }
+                text.push_str("\n## [Unreleased]\n\n");
+                entries(&unreleased, &mut text);
+                let count = releases.len();
+                for (index, groups) in releases.iter().enumerate() {
+                    text.push_str(&format!(
+                        "## [1.{}.0] - 2026-01-0{}\n\n",
+                        count - index,
+                        index + 1
+                    ));
+                    entries(groups, &mut text);
+                }
+                if links && count > 0 {
+                    text.push_str(&format!(
+                        "[1.{count}.0]: https://example.com/v1.{count}.0\n"
+                    ));
+                }
+                text
+            })
+    }
+
+    /// The entry lines of a text (an entry's first line and its continuation lines).
+    fn entry_lines(text: &str) -> Vec<String> {
+        let mut lines: Vec<String> = text
+            .lines()
+            .filter(|line| line.starts_with("- entry ") || line.starts_with("  continued "))
+            .map(str::to_owned)
+            .collect();
+        lines.sort();
+        lines
+    }
+
     proptest! {
+        #[test]
+        fn a_release_moves_every_entry_once_and_keeps_everything_else(text in written_changelog()) {
+            let before = Changelog::parse(&text);
+            let unreleased: Vec<String> = before
+                .unreleased()
+                .map(|section| entry_lines(&section.render_text()))
+                .unwrap_or_default();
+            let mut changelog = before.clone();
+            let version = Version::new(9, 0, 0);
+            changelog.cut_release(&Cut {
+                version: &version,
+                date: "2026-12-01",
+                absorb: &[],
+                repository_url: None,
+                tag_prefix: "v",
+            });
+            let after = changelog.render();
+            // No entry is lost or written twice.
+            prop_assert_eq!(entry_lines(&after), entry_lines(&text));
+            // The unreleased entries are exactly the new release's, which come first.
+            let released = Changelog::parse(&after);
+            let section = released.release(&version).map(Section::render_text).unwrap_or_default();
+            prop_assert_eq!(entry_lines(&section), unreleased);
+            prop_assert!(released.unreleased().is_some_and(|section| section.entries().is_empty()));
+            // Everything outside the moved entries is kept byte for byte: the preamble
+            // and every older release, in order.
+            let preamble_end = text.find("## [Unreleased]").unwrap_or(text.len());
+            prop_assert!(after.starts_with(&text[..preamble_end]));
+            if let Some(older) = text.find("## [1.") {
+                let older_text = &text[older..];
+                let older_text = older_text.split("\n[1.").next().unwrap_or(older_text);
+                prop_assert!(after.contains(older_text), "older releases changed:\n{}", after);
+            }
+        }
+
         #[test]
         fn rendering_a_parsed_document_gives_back_the_input(text in "(?s)(#{0,4} ?[a-zA-Z\\[\\]`~ \r]{0,8}\n?){0,30}") {
             prop_assert_eq!(Changelog::parse(&text).render(), text);
