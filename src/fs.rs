@@ -806,7 +806,10 @@ impl Root {
 }
 
 fn write_all_synced(mut file: File, contents: &[u8]) -> std::io::Result<()> {
-    file.write_all(contents)?;
+    let (first, rest) = contents.split_at(contents.len() / 2);
+    file.write_all(first)?;
+    crate::fault::at_write()?;
+    file.write_all(rest)?;
     file.sync_all()
 }
 

@@ -16,6 +16,7 @@ pub mod detect;
 pub mod doc;
 pub mod envfile;
 pub mod error;
+pub mod fault;
 pub mod feature;
 pub mod freeze;
 pub mod fs;

@@ -10,6 +10,7 @@ use std::io::{Read, Seek, Write};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use crate::apply::{Journal, Recovery};
 use crate::fs::{FsError, RelPath, Root};
 
 /// How long a run waits for the lock by default.
@@ -49,6 +50,14 @@ impl LockError {
 #[derive(Debug)]
 pub struct RepoLock {
     _file: std::fs::File,
+    journal: Journal,
+}
+
+impl RepoLock {
+    /// The journal the holder's plans are written with ([`crate::apply::Plan::apply_journaled`]).
+    pub fn journal(&self) -> &Journal {
+        &self.journal
+    }
 }
 
 /// Takes the lock of the repository whose common git folder is `git_dir`, for the
@@ -87,7 +96,33 @@ pub fn acquire(git_dir: &Path, command: &str, wait: Duration) -> Result<RepoLock
         .and_then(|()| file.write_all(me.as_bytes()))
         .and_then(|()| file.flush())
         .map_err(io)?;
-    Ok(RepoLock { _file: file })
+    // A run that died while writing left its journal: it holds no lock any more, so
+    // what it wrote is undone now, before anything else reads the files.
+    let journal = Journal::new(git_dir, command);
+    if let Some(recovery) = journal.recover()? {
+        crate::ui::err(&recovery_note(&recovery));
+    }
+    Ok(RepoLock {
+        _file: file,
+        journal,
+    })
+}
+
+/// The note that says a stopped run was undone.
+fn recovery_note(recovery: &Recovery) -> String {
+    let mut note = format!(
+        "note: an earlier `lancelot {}` (pid {}) was stopped while writing; what it had written is undone ({} file(s) checked)\n",
+        crate::ui::safe(&recovery.command),
+        recovery.pid,
+        recovery.paths.len()
+    );
+    if !recovery.leftovers.is_empty() {
+        note.push_str(&format!(
+            "note: these could not be restored: {}\n",
+            crate::ui::safe(&recovery.leftovers.join(", "))
+        ));
+    }
+    note
 }
 
 /// What the holder wrote about itself.

@@ -556,7 +556,7 @@ fn install(invocation: &Invocation, args: &InstallArgs) -> Result<ExitStatus, Er
             "run lancelot from its installed path",
         )
     })?;
-    let _lock = (!args.dry_run)
+    let lock = (!args.dry_run)
         .then(|| lock::acquire(repo.commondir(), "hook install", lock::configured_wait()))
         .transpose()?;
     let husky = hooks::husky_folder(&repo).filter(|_| !args.force && args.server.is_none());
@@ -565,12 +565,12 @@ fn install(invocation: &Invocation, args: &InstallArgs) -> Result<ExitStatus, Er
             // husky runs its own scripts in .husky/: lancelot is called from those.
             let files = Root::work_tree(root, repo.path())?;
             let (plan, outcomes) = hooks::plan_husky(&files, husky, &hooks)?;
-            if !args.dry_run {
-                plan.apply(&files)?;
+            if let Some(lock) = &lock {
+                plan.apply_journaled(&files, lock.journal())?;
             }
             (outcomes, husky.under(root))
         }
-        _ => install_scripts(&repo, &hooks, &program, args)?,
+        _ => install_scripts(&repo, &hooks, &program, args, lock.as_ref())?,
     };
     let dangling_head = args
         .server
@@ -641,6 +641,7 @@ fn install_scripts(
     hooks: &[Hook],
     program: &Path,
     args: &InstallArgs,
+    lock: Option<&lock::RepoLock>,
 ) -> Result<(Vec<(Hook, Outcome)>, PathBuf), Error> {
     let dir = hooks::hooks_dir(repo)?;
     prepare_hooks_folder(repo, &dir, args.dry_run)?;
@@ -653,8 +654,8 @@ fn install_scripts(
         Some(folder) => hooks::plan_install(folder, hooks, program, args.force)?,
         None => hooks::plan_missing_folder(hooks, program),
     };
-    if let Some(folder) = hooks_folder.as_ref().filter(|_| !args.dry_run) {
-        plan.apply(folder)?;
+    if let (Some(folder), Some(lock)) = (&hooks_folder, lock) {
+        plan.apply_journaled(folder, lock.journal())?;
         if args.server.is_some() {
             hooks::configure_server(repo)?;
         }

@@ -51,7 +51,7 @@ pub struct InitArgs {
 /// Runs `lancelot init`.
 pub fn run(invocation: &Invocation, args: &InitArgs) -> Result<ExitStatus, Error> {
     let workspace = invocation.workspace()?;
-    let _lock = (!args.dry_run)
+    let lock = (!args.dry_run)
         .then(|| workspace.lock("init"))
         .transpose()?;
     let root = &workspace.files;
@@ -91,8 +91,8 @@ pub fn run(invocation: &Invocation, args: &InitArgs) -> Result<ExitStatus, Error
         existing,
         warnings,
     } = setup::plan(root, &config, config_text, &detected.changelogs)?;
-    if !args.dry_run {
-        plan.apply(root)?;
+    if let Some(lock) = &lock {
+        plan.apply_journaled(root, lock.journal())?;
     }
     args.output.emit(
         || {

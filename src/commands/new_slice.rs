@@ -138,7 +138,7 @@ pub fn run(invocation: &Invocation, args: &NewSliceArgs) -> Result<ExitStatus, E
         }
     }
     if !args.dry_run {
-        let _lock = match early_lock {
+        let lock = match early_lock {
             Some(lock) => lock,
             None => {
                 let lock = workspace.lock("new-slice")?;
@@ -146,7 +146,7 @@ pub fn run(invocation: &Invocation, args: &NewSliceArgs) -> Result<ExitStatus, E
                 lock
             }
         };
-        plan.apply(&workspace.files)?;
+        plan.apply_journaled(&workspace.files, lock.journal())?;
         let details = json!({
             "slice": request.feature.pascal(),
             "flag": request.flag.as_str(),

@@ -123,7 +123,7 @@ fn release(
     args: &ReleaseArgs,
 ) -> Result<ExitStatus, Error> {
     let real = !args.next && !args.dry_run;
-    let _lock = real.then(|| workspace.lock("release")).transpose()?;
+    let lock = real.then(|| workspace.lock("release")).transpose()?;
     let config = invocation.config(&workspace.files)?;
     let request = Request {
         target: parse_target(args.target.as_deref(), args.pre.as_deref())?,
@@ -167,6 +167,7 @@ fn release(
         repo,
         &workspace.files,
         &release,
+        lock.as_ref().map(crate::lock::RepoLock::journal),
         commit,
         commit && !args.no_tag,
     )?;

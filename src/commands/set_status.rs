@@ -44,7 +44,7 @@ pub struct SetStatusArgs {
 /// Runs `lancelot set-status`.
 pub fn run(invocation: &Invocation, args: &SetStatusArgs) -> Result<ExitStatus, Error> {
     let workspace = invocation.workspace()?;
-    let _lock = (!args.dry_run)
+    let lock = (!args.dry_run)
         .then(|| workspace.lock("set-status"))
         .transpose()?;
     let config = invocation.config(&workspace.files)?;
@@ -77,8 +77,10 @@ pub fn run(invocation: &Invocation, args: &SetStatusArgs) -> Result<ExitStatus, 
             return Err(error.into());
         }
     };
-    if !args.dry_run {
-        change.plan.apply(&workspace.files)?;
+    if let Some(lock) = &lock {
+        change
+            .plan
+            .apply_journaled(&workspace.files, lock.journal())?;
         if !change.plan.changes().is_empty() {
             record(
                 receipts::SLICE_STATUS_CHANGED,

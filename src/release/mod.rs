@@ -599,10 +599,14 @@ pub fn execute(
     repo: &Repository,
     files: &Root,
     release: &Release,
+    journal: Option<&apply::Journal>,
     commit: bool,
     tag: bool,
 ) -> Result<Executed, ReleaseError> {
-    let applied = release.plan.apply(files)?;
+    let applied = match journal {
+        Some(journal) => release.plan.apply_journaled(files, journal)?,
+        None => release.plan.apply(files)?,
+    };
     if !commit {
         return Ok(Executed {
             commit: None,

@@ -9,6 +9,7 @@ mod adoption;
 mod baseline;
 mod check;
 mod concurrency;
+mod faults;
 mod hook_limits;
 mod hook_managers;
 mod hostile;

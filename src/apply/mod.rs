@@ -8,11 +8,15 @@
 //! every folder created is removed again, so the work tree is exactly as before. A
 //! rollback touches only what this run wrote: a file someone changed since is left.
 
+mod journal;
+
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
 
 use crate::fs::{FsError, Node, RelPath, Root, TEXT_LIMIT};
+
+pub use journal::{Journal, Recovery};
 
 /// Set while a plan is being applied, so an interrupt handler can wait instead of
 /// leaving a half-written change behind.
@@ -318,6 +322,34 @@ impl Plan {
         };
         APPLYING.store(false, Ordering::SeqCst);
         result
+    }
+
+    /// [`Plan::apply`], with the plan recorded in `journal` while it is written: a run
+    /// killed midway is undone by the next writer (see [`Journal::recover`]).
+    pub fn apply_journaled<'r>(
+        &self,
+        root: &'r Root,
+        journal: &Journal,
+    ) -> Result<Applied<'r>, ApplyError> {
+        self.check_unchanged(root)?;
+        journal
+            .open(self, root)
+            .map_err(|source| ApplyError::Write { source })?;
+        let applied = self.apply(root);
+        // Written or rolled back, the plan has nothing left to undo. A journal left
+        // behind would make the next writer undo this run's writes: if it cannot be
+        // removed, the plan is rolled back and the error reported.
+        match (journal.close(), applied) {
+            (Err(source), Ok(applied)) => {
+                let leftovers = applied.rollback();
+                Err(if leftovers.is_empty() {
+                    ApplyError::Write { source }
+                } else {
+                    ApplyError::RollbackFailed { source, leftovers }
+                })
+            }
+            (_, applied) => applied,
+        }
     }
 
     /// Refuses to start if the tree moved since the plan was made, or if a path of the
