@@ -30,6 +30,7 @@ pub struct GraphArgs {
 /// Runs `lancelot graph`.
 pub fn run(invocation: &Invocation, args: &GraphArgs) -> Result<ExitStatus, Error> {
     let (_, project) = load_project(invocation)?;
+    super::warn_unreadable(&project);
     let text = match args.format {
         GraphFormat::Mermaid => board::mermaid(&project),
         GraphFormat::Dot => board::dot(&project),

@@ -71,6 +71,19 @@ impl Invocation {
     }
 }
 
+/// Says on stderr which slices cannot be read (the board and the graph leave them
+/// out; `lint` lists them as findings).
+pub(crate) fn warn_unreadable(project: &Project) {
+    for slice in &project.unreadable {
+        let warning = crate::ui::WARNING;
+        crate::ui::err(&format!(
+            "{warning}warning:{warning:#} the slice {} is left out: {} (`lancelot lint` lists it)\n",
+            slice.feature.pascal(),
+            crate::ui::safe(&slice.reason)
+        ));
+    }
+}
+
 /// The repository and its slices, for the lifecycle commands.
 pub(crate) fn load_project(invocation: &Invocation) -> Result<(Workspace, Project), Error> {
     let workspace = invocation.workspace()?;

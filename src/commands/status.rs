@@ -36,6 +36,7 @@ pub struct StatusArgs {
 /// Runs `lancelot status`.
 pub fn run(invocation: &Invocation, args: &StatusArgs) -> Result<ExitStatus, Error> {
     let (workspace, project) = load_project(invocation)?;
+    super::warn_unreadable(&project);
     let only = args
         .feature
         .as_deref()

@@ -25,6 +25,14 @@ pub fn lint(project: &Project) -> Vec<Finding> {
     for slice in &project.slices {
         lint_slice(project, slice, &mut findings);
     }
+    for slice in &project.unreadable {
+        findings.push(Finding {
+            slice: slice.feature.pascal(),
+            file: slice.path.clone(),
+            problem: format!("cannot be read: {}", slice.reason),
+            fix: super::UNREADABLE_FIX.into(),
+        });
+    }
     let env_file = project.config.paths.env_file.to_string();
     for flag in &project.env_flags {
         if !project

@@ -101,6 +101,14 @@ pub enum LifecycleError {
     /// A file could not be reached or read safely.
     #[error(transparent)]
     Files(#[from] FsError),
+    /// The slice's spec or blueprint cannot be read (too large, not a file).
+    #[error("the slice {feature} cannot be read: {reason}")]
+    Unreadable {
+        /// The slice.
+        feature: String,
+        /// Why.
+        reason: String,
+    },
 }
 
 impl LifecycleError {
@@ -116,6 +124,7 @@ impl LifecycleError {
             LifecycleError::UnknownStatus(_) => None,
             LifecycleError::Refused { hint, .. } => Some(hint.clone()),
             LifecycleError::Files(error) => error.hint(),
+            LifecycleError::Unreadable { .. } => Some(UNREADABLE_FIX.into()),
         }
     }
 }
@@ -163,6 +172,20 @@ impl Slice {
     }
 }
 
+/// What to do about a slice whose documents cannot be read.
+pub const UNREADABLE_FIX: &str = "a spec or blueprint lancelot cannot read is no slice to it: make it a regular text file under 32 MiB, or move it out of the docs folders";
+
+/// A slice whose spec or blueprint cannot be read: listed, never read again.
+#[derive(Debug, Clone)]
+pub struct Unreadable {
+    /// Its name, from the spec's file name.
+    pub feature: FeatureName,
+    /// The document that cannot be read.
+    pub path: String,
+    /// Why.
+    pub reason: String,
+}
+
 /// Everything the lifecycle commands read, loaded once.
 #[derive(Debug)]
 pub struct Project {
@@ -172,6 +195,9 @@ pub struct Project {
     pub config: Config,
     /// Every slice, sorted by name.
     pub slices: Vec<Slice>,
+    /// Slices whose documents cannot be read (a huge or special file among the
+    /// specs): the others are still worked with.
+    pub unreadable: Vec<Unreadable>,
     /// The CHANGELOG's text ("" when missing).
     pub changelog: String,
     /// The flags the env file declares.
@@ -182,10 +208,23 @@ impl Project {
     /// Reads the slices, the CHANGELOG and the env file of the work tree `files`.
     pub fn load(files: &Root, config: Config) -> Result<Project, LifecycleError> {
         let existing = existing_slices(files, &config)?;
-        let slices = existing
-            .iter()
-            .map(|slice| read_slice(files, &config, slice))
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut slices = Vec::new();
+        let mut unreadable = Vec::new();
+        for slice in &existing {
+            match read_slice(files, &config, slice) {
+                Ok(read) => slices.push(read),
+                // One document that is no text file lancelot reads does not stop the
+                // work on every other slice.
+                Err(LifecycleError::Files(
+                    error @ (FsError::TooLarge { .. } | FsError::NotAFile { .. }),
+                )) => unreadable.push(Unreadable {
+                    feature: slice.feature.clone(),
+                    path: slice.spec.to_string(),
+                    reason: error.to_string(),
+                }),
+                Err(error) => return Err(error),
+            }
+        }
         let mut present = HashSet::new();
         for slice in &slices {
             let fragment = slice.layout.news_fragment.iter();
@@ -213,6 +252,7 @@ impl Project {
             present,
             config,
             slices,
+            unreadable,
             changelog,
             env_flags,
         })
@@ -238,6 +278,7 @@ impl Project {
             present,
             config,
             slices,
+            unreadable: Vec::new(),
             changelog,
             env_flags,
         }
@@ -268,6 +309,16 @@ impl Project {
                 .collect(),
         };
         let wanted = FeatureName::parse(name).map_err(|_| unknown())?;
+        if let Some(unreadable) = self
+            .unreadable
+            .iter()
+            .find(|slice| slice.feature.key() == wanted.key())
+        {
+            return Err(LifecycleError::Unreadable {
+                feature: unreadable.feature.pascal(),
+                reason: unreadable.reason.clone(),
+            });
+        }
         self.slices
             .iter()
             .find(|slice| slice.feature.key() == wanted.key())

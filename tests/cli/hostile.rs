@@ -399,3 +399,112 @@ fn doctor_stops_as_soon_as_a_template_runs_away() {
     );
     assert!(!doctor.stdout.contains("CHANGELOG"), "{}", doctor.stdout);
 }
+
+/// Asserts that a run ended as lancelot ends (0, 1 or 2), not with a crash.
+#[track_caller]
+fn no_crash(outcome: &crate::support::Outcome, what: &str) {
+    assert!(
+        matches!(outcome.code, 0..=2) && !outcome.stderr.contains("panicked"),
+        "{what}: exit {}\n{}",
+        outcome.code,
+        outcome.stderr
+    );
+}
+
+#[test]
+fn odd_files_submodules_detached_heads_and_worktrees_stop_nothing_else() {
+    use std::os::unix::ffi::OsStrExt;
+    let repo = crate::support::TestRepo::new();
+    repo.lancelot(["new-slice", "Alpha", "--summary", "first", "--yes"])
+        .run()
+        .success();
+    let specs = repo.path().join("docs/specs");
+    // A name that is not UTF-8, a binary spec, and a spec over the read limit.
+    fs::write(
+        specs.join(std::ffi::OsStr::from_bytes(
+            b"Lancelot_vNext2_Spec_\xffOdd.md",
+        )),
+        "- **Status:** In Progress\n",
+    )
+    .unwrap();
+    fs::write(
+        specs.join("Lancelot_vNext2_Spec_Binary.md"),
+        [&[0u8, 1, 2, 255][..], b"\n- **Status:** Draft\n"].concat(),
+    )
+    .unwrap();
+    repo.commit_all("odd files");
+    let huge = fs::File::create(specs.join("Lancelot_vNext2_Spec_Huge.md")).unwrap();
+    huge.set_len(33 * 1024 * 1024).unwrap();
+    // A submodule inside the docs folders.
+    let inner = crate::support::TestRepo::new();
+    inner.file("README.md", "inner\n").commit_all("inner");
+    repo.git([
+        "-c",
+        "protocol.file.allow=always",
+        "submodule",
+        "add",
+        "-q",
+        inner.path().to_str().unwrap(),
+        "docs/specs/vendor",
+    ]);
+    repo.git(["commit", "-qm", "submodule"]);
+
+    for args in [
+        &["status"][..],
+        &["graph"],
+        &["lint"],
+        &["doctor"],
+        &["check", "--staged"],
+        &["check", "--range", "HEAD"],
+        &["release", "--dry-run"],
+    ] {
+        no_crash(&repo.lancelot(args).run(), &args.join(" "));
+    }
+    // The huge spec is named, and everything else is still there.
+    let status = repo.lancelot(["status"]).run().success();
+    assert!(
+        status.stderr.contains("the slice Huge is left out"),
+        "{}",
+        status.stderr
+    );
+    assert!(status.stdout.contains("Alpha") && status.stdout.contains("Binary"));
+    let lint = repo.lancelot(["lint"]).run();
+    assert!(
+        lint.stdout.contains("Spec_Huge.md: cannot be read"),
+        "{}",
+        lint.stdout
+    );
+    repo.lancelot(["set-status", "Huge", "approved"])
+        .run()
+        .refused()
+        .stderr_has("the slice Huge cannot be read");
+
+    // Detached, lancelot writes slices; only a release wants a branch.
+    let head = repo.rev("HEAD");
+    repo.git(["checkout", "-q", "--detach", &head]);
+    repo.lancelot(["new-slice", "Beta", "--summary", "b", "--yes"])
+        .run()
+        .success();
+    repo.lancelot(["release", "--dry-run"])
+        .run()
+        .refused()
+        .stderr_has("HEAD is detached");
+
+    // In a linked worktree, the slice lands in that worktree.
+    let linked = tempfile::tempdir().unwrap();
+    let worktree = linked.path().join("wt");
+    repo.git(["worktree", "add", "-q", worktree.to_str().unwrap(), "HEAD"]);
+    repo.lancelot_in(&worktree, ["new-slice", "Gamma", "--summary", "g", "--yes"])
+        .run()
+        .success();
+    assert!(
+        worktree
+            .join("docs/specs/Lancelot_vNext2_Spec_Gamma.md")
+            .exists()
+    );
+    assert!(!repo.exists("docs/specs/Lancelot_vNext2_Spec_Gamma.md"));
+    no_crash(
+        &repo.lancelot_in(&worktree, ["status"]).run(),
+        "status in a worktree",
+    );
+}
