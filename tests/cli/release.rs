@@ -966,3 +966,69 @@ fn a_release_keeps_the_line_ends_and_mark_of_every_file_it_edits() {
     // Read back by another parser, the release is there.
     assert!(versions(&repo).contains(&"0.1.0".to_owned()));
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(16))]
+
+    /// Whatever a project's CHANGELOG holds, `release` moves each [Unreleased] entry
+    /// once, loses and duplicates none, and keeps everything outside them.
+    #[test]
+    fn a_release_of_any_changelog_keeps_every_entry_and_every_other_byte(
+        prose in proptest::collection::vec("[A-Za-z ,.]{0,20}", 0..3),
+        unreleased in proptest::collection::vec(("[a-z ]{1,12}", proptest::bool::ANY), 1..6),
+        releases in proptest::collection::vec(proptest::collection::vec("[a-z ]{1,12}", 1..4), 0..3),
+        wrapped_group in proptest::sample::select(vec!["Added", "Fixed", "Changed"]),
+    ) {
+        let mut text = String::from("# Changelog\n\n");
+        for line in &prose {
+            text.push_str(line);
+            text.push('\n');
+        }
+        text.push_str("\n## [Unreleased]\n\n");
+        text.push_str(&format!("### {wrapped_group}\n\n"));
+        for (n, (words, wrapped)) in unreleased.iter().enumerate() {
+            text.push_str(&format!("- entry u{n}: {words}\n"));
+            if *wrapped {
+                text.push_str(&format!("  continued u{n}\n"));
+            }
+        }
+        text.push('\n');
+        let count = releases.len();
+        let older_start = text.len();
+        for (index, entries) in releases.iter().enumerate() {
+            text.push_str(&format!("## [0.{}.0] - 2026-01-0{}\n\n### Added\n\n", count - index, index + 1));
+            for (n, words) in entries.iter().enumerate() {
+                text.push_str(&format!("- entry r{index}x{n}: {words}\n"));
+            }
+            text.push('\n');
+        }
+        let older = text[older_start..].to_owned();
+        let repo = TestRepo::new();
+        repo.file(CHANGELOG, &text).commit_all("history");
+        for index in 0..count {
+            repo.git(["tag", &format!("v0.{}.0", index + 1)]);
+        }
+        repo.lancelot(["release", "9.0.0"]).run().success();
+        let after = repo.read(CHANGELOG);
+        let entries = |text: &str| {
+            let mut lines: Vec<String> = text
+                .lines()
+                .filter(|line| line.starts_with("- entry ") || line.starts_with("  continued "))
+                .map(str::to_owned)
+                .collect();
+            lines.sort();
+            lines
+        };
+        proptest::prop_assert_eq!(entries(&after), entries(&text));
+        let preamble = &text[..text.find("## [Unreleased]").unwrap()];
+        proptest::prop_assert!(after.starts_with(preamble), "{}", after);
+        proptest::prop_assert!(after.contains(&older), "{}", after);
+        let released = after
+            .split("## [9.0.0]")
+            .nth(1)
+            .and_then(|rest| rest.split("\n## [").next())
+            .unwrap_or_default()
+            .to_owned();
+        proptest::prop_assert_eq!(entries(&released), entries(&text[..older_start]));
+    }
+}
