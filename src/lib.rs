@@ -42,6 +42,11 @@ pub use error::{Error, ExitStatus};
 /// Errors are printed to stderr as `error: …` with a `help: …` line when there is
 /// something the user can do; the exit code follows [`ExitStatus`].
 pub fn main() -> ExitCode {
+    // A shell asking for completions (the scripts of `lancelot completions` call back
+    // with this variable set) is answered here, and nothing else runs.
+    clap_complete::CompleteEnv::with_factory(<cli::Cli as clap::CommandFactory>::command)
+        .var(commands::shell::COMPLETE_VARIABLE)
+        .complete();
     let cli = cli::Cli::parse();
     ui::set_quiet(cli.quiet);
     let json = cli.wants_json();

@@ -42,7 +42,7 @@ pub struct NewSliceArgs {
     pub summary: Option<String>,
 
     /// A slice this one depends on (repeatable; must exist)
-    #[arg(long = "depends-on", value_name = "FEATURE")]
+    #[arg(long = "depends-on", value_name = "FEATURE", add = clap_complete::ArgValueCompleter::new(super::shell::feature_names))]
     pub depends_on: Vec<String>,
 
     /// Something the slice explicitly includes (repeatable)

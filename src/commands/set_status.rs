@@ -27,11 +27,13 @@ A frozen slice never goes back: put new work in a follow-up slice (new-slice).
 The spec and the blueprint move together. Files are edited, not committed.")]
 pub struct SetStatusArgs {
     /// The slice, in any spelling
+    #[arg(add = clap_complete::ArgValueCompleter::new(super::shell::feature_names))]
     pub feature: String,
     /// draft, approved, in-progress, done or superseded (any spelling)
     pub status: String,
     /// The slice that supersedes this one (fills a `Superseded by` line)
     #[arg(long, value_name = "FEATURE")]
+    #[arg(add = clap_complete::ArgValueCompleter::new(super::shell::feature_names))]
     pub by: Option<String>,
     /// Show the edit, write nothing
     #[arg(long)]

@@ -14,7 +14,10 @@ Prints the completion script of a shell on stdout. Load it from your shell's sta
 file:
   bash:  source <(lancelot completions bash)          # in ~/.bashrc
   zsh:   lancelot completions zsh > ~/.zfunc/_lancelot  (with ~/.zfunc in $fpath)
-  fish:  lancelot completions fish > ~/.config/fish/completions/lancelot.fish";
+  fish:  lancelot completions fish > ~/.config/fish/completions/lancelot.fish
+
+The script asks lancelot (on your PATH) for each completion, so the feature names of
+set-status, status, --by and --depends-on are the slices of the repository you are in.";
 
 /// Arguments of `lancelot completions`.
 #[derive(Debug, Args)]
@@ -25,16 +28,61 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
-/// Runs `lancelot completions`.
+/// The variable with which a shell's completion script calls lancelot back.
+pub const COMPLETE_VARIABLE: &str = "LANCELOT_COMPLETE";
+
+/// Runs `lancelot completions`: a script that asks lancelot itself for each
+/// completion, so feature names come from the repository the shell is in. A shell
+/// without such scripts gets clap's static one.
 pub fn completions(args: &CompletionsArgs) -> Result<ExitStatus, Error> {
     let mut script = Vec::new();
-    clap_complete::generate(args.shell, &mut Cli::command(), "lancelot", &mut script);
+    let shells = clap_complete::env::Shells::builtins();
+    let dynamic = shells.completer(&args.shell.to_string()).map(|shell| {
+        shell.write_registration(
+            COMPLETE_VARIABLE,
+            "lancelot",
+            "lancelot",
+            "lancelot",
+            &mut script,
+        )
+    });
+    match dynamic {
+        Some(written) => written.map_err(Error::Output)?,
+        None => clap_complete::generate(args.shell, &mut Cli::command(), "lancelot", &mut script),
+    }
     let mut stdout = std::io::stdout().lock();
     stdout
         .write_all(&script)
         .and_then(|()| stdout.flush())
         .map_err(Error::Output)?;
     Ok(ExitStatus::Success)
+}
+
+/// The slices of the repository the shell is in whose names start with `current`
+/// (any case), each with its status; nothing outside a repository.
+pub fn feature_names(current: &std::ffi::OsStr) -> Vec<clap_complete::CompletionCandidate> {
+    let Some(current) = current.to_str() else {
+        return Vec::new();
+    };
+    let Ok(dir) = std::env::current_dir() else {
+        return Vec::new();
+    };
+    let Ok(workspace) = crate::repo::Workspace::discover(&dir) else {
+        return Vec::new();
+    };
+    let Ok((config, _)) = crate::config::Config::load(&workspace.files, None) else {
+        return Vec::new();
+    };
+    let Ok(slices) = crate::slice::existing_slices(&workspace.files, &config) else {
+        return Vec::new();
+    };
+    let wanted = current.to_lowercase();
+    slices
+        .iter()
+        .map(|slice| slice.feature.pascal())
+        .filter(|name| name.to_lowercase().starts_with(&wanted))
+        .map(clap_complete::CompletionCandidate::new)
+        .collect()
 }
 
 /// Arguments of `lancelot man`.

@@ -24,6 +24,7 @@ pub enum BoardFormat {
 #[derive(Debug, Args)]
 pub struct StatusArgs {
     /// Show only this slice
+    #[arg(add = clap_complete::ArgValueCompleter::new(super::shell::feature_names))]
     pub feature: Option<String>,
     /// Output format
     #[arg(long, value_enum, default_value_t)]

@@ -123,3 +123,116 @@ fn the_guides_are_built_in() {
         "{help}"
     );
 }
+
+/// What a shell offers for the words `line` (the last one being completed), in
+/// `dir`, with lancelot on the PATH.
+fn bash_completions(
+    dir: &std::path::Path,
+    home: &std::path::Path,
+    line: &[&str],
+) -> (Vec<String>, String) {
+    let words = line
+        .iter()
+        .map(|word| format!("'{word}'"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let script = format!(
+        "source <(lancelot completions bash) && COMP_WORDS=({words}) && COMP_CWORD={} && \
+         _clap_complete_lancelot lancelot '{}' '{}' && printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        line.len() - 1,
+        line[line.len() - 1],
+        line[line.len() - 2],
+    );
+    let mut command = Command::new("bash");
+    isolate(&mut command, home);
+    let path = format!(
+        "{}:{}",
+        binary().parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let output = command
+        .env("PATH", path)
+        .current_dir(dir)
+        .args(["-c", &script])
+        .output()
+        .unwrap();
+    let offered = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    (
+        offered,
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn feature_names_are_completed_from_the_repository_the_shell_is_in() {
+    let repo = crate::support::TestRepo::new();
+    for name in ["Alpha", "AlphaV2", "Beta"] {
+        repo.lancelot(["new-slice", name, "--summary", "x", "--yes"])
+            .run()
+            .success();
+    }
+    let names = |offered: Vec<String>| -> Vec<String> {
+        offered
+            .into_iter()
+            .filter(|word| !word.starts_with('-'))
+            .collect()
+    };
+    let (offered, _) = bash_completions(repo.path(), repo.home(), &["lancelot", "set-status", "a"]);
+    assert_eq!(names(offered), ["Alpha", "AlphaV2"]);
+    let (offered, _) = bash_completions(
+        repo.path(),
+        repo.home(),
+        &["lancelot", "new-slice", "Gamma", "--depends-on", "B"],
+    );
+    assert_eq!(names(offered), ["Beta"]);
+    let (offered, _) = bash_completions(
+        &repo.path().join("docs"),
+        repo.home(),
+        &[
+            "lancelot",
+            "set-status",
+            "Alpha",
+            "superseded",
+            "--by",
+            "alphav",
+        ],
+    );
+    assert_eq!(names(offered), ["AlphaV2"], "from a subfolder, in any case");
+    let (offered, _) = bash_completions(repo.path(), repo.home(), &["lancelot", "stat"]);
+    assert_eq!(offered, ["status"]);
+    // Outside a repository there is nothing to offer, and nothing is said.
+    let outside = tempfile::tempdir().unwrap();
+    let (offered, stderr) =
+        bash_completions(outside.path(), repo.home(), &["lancelot", "set-status", ""]);
+    assert_eq!(names(offered), Vec::<String>::new());
+    assert_eq!(stderr, "");
+
+    // fish, where it is installed, asks lancelot the same way.
+    let fish = Command::new("fish").arg("--version").output();
+    if fish.is_ok_and(|output| output.status.success()) {
+        let mut command = Command::new("fish");
+        isolate(&mut command, repo.home());
+        let path = format!(
+            "{}:{}",
+            binary().parent().unwrap().display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        let output = command
+            .env("PATH", path)
+            .current_dir(repo.path())
+            .args([
+                "-c",
+                "lancelot completions fish | source; complete -C 'lancelot set-status Al'",
+            ])
+            .output()
+            .unwrap();
+        let offered = String::from_utf8_lossy(&output.stdout);
+        assert!(offered.contains("AlphaV2"), "{offered}");
+    } else {
+        eprintln!("fish is not installed: its completions were not loaded");
+    }
+}
