@@ -235,4 +235,34 @@ fn feature_names_are_completed_from_the_repository_the_shell_is_in() {
     } else {
         eprintln!("fish is not installed: its completions were not loaded");
     }
+
+    // zsh, where it is installed: the script loads, and the call it makes answers.
+    let zsh = Command::new("zsh").arg("--version").output();
+    if zsh.is_ok_and(|output| output.status.success()) {
+        let mut command = Command::new("zsh");
+        isolate(&mut command, repo.home());
+        let path = format!(
+            "{}:{}",
+            binary().parent().unwrap().display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        let output = command
+            .env("PATH", &path)
+            .current_dir(repo.path())
+            .args([
+                "-c",
+                "autoload -U compinit && compinit -u && source <(lancelot completions zsh) && whence -w _clap_dynamic_completer_lancelot && \
+                 _CLAP_IFS=$'\\n' _CLAP_COMPLETE_INDEX=2 LANCELOT_COMPLETE=zsh lancelot -- lancelot set-status Al",
+            ])
+            .output()
+            .unwrap();
+        let offered = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            offered.contains("function") && offered.contains("AlphaV2"),
+            "{offered}{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    } else {
+        eprintln!("zsh is not installed: its completions were not loaded");
+    }
 }
