@@ -89,6 +89,9 @@ pub enum Error {
     /// Files could not be written (everything was rolled back).
     #[error(transparent)]
     Apply(#[from] ApplyError),
+    /// The other branches could not be read.
+    #[error(transparent)]
+    Branches(#[from] crate::branches::BranchesError),
     /// The interactive wizard failed or was cancelled.
     #[error(transparent)]
     Prompt(#[from] PromptError),
@@ -129,6 +132,11 @@ impl Error {
             Error::Lifecycle(e) => e.hint(),
             Error::Release(e) => e.hint(),
             Error::Prompt(e) => e.hint(),
+            Error::Branches(crate::branches::BranchesError::Pattern { .. }) => Some(
+                "fix [slices] branches in lancelot.toml: ref patterns such as \"refs/heads/*\""
+                    .into(),
+            ),
+            Error::Branches(_) => None,
             Error::Usage { hint, .. } => hint.clone(),
             Error::Output(_) => None,
         }

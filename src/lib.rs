@@ -7,6 +7,7 @@
 //! [`changelog`], [`envfile`], [`receipts`] → [`apply`]. Domain modules never print.
 
 pub mod apply;
+pub mod branches;
 pub mod changelog;
 pub mod cli;
 pub mod clock;

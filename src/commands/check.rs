@@ -6,6 +6,7 @@ use clap::{ArgGroup, Args};
 use git2::Repository;
 
 use super::Invocation;
+use crate::branches::{Clash, SliceName};
 use crate::freeze::{self, Checker, Report, Rules, RulesSource, report};
 use crate::repo;
 use crate::ui::{self, FindingsOutputArgs, plural};
@@ -84,27 +85,102 @@ pub fn run(invocation: &Invocation, args: &CheckArgs) -> Result<ExitStatus, Erro
             (checker.check_staged()?, checker.into_rules())
         }
     };
+    let collisions = match &args.range {
+        Some(range) => range_collisions(&repo, range)?,
+        None => Vec::new(),
+    };
     let taken =
         |violation: &freeze::Violation, path: &str| freeze::exists_where(&repo, violation, path);
-    let status = print_report(&report, &rules, &taken, args.output, args.staged);
+    let status = print_report(
+        &report,
+        &rules,
+        &collisions,
+        &taken,
+        args.output,
+        args.staged,
+    );
     // The process ends next: freeing the repository's caches of a long walk (tens of
     // thousands of objects) would cost a tenth of the check for nothing.
     std::mem::forget(repo);
     status
 }
 
+/// A slice added by the range `A..B` (or `A...B`) that collides with one `A`'s side
+/// added since the two parted: same feature, flag or owning module.
+type Collision = (SliceName, SliceName, Clash);
+
+fn range_collisions(repo: &Repository, range: &str) -> Result<Vec<Collision>, Error> {
+    let Some((base, head)) = range.split_once("..") else {
+        return Ok(Vec::new());
+    };
+    let head = head.strip_prefix('.').unwrap_or(head);
+    let commit = |text: &str| {
+        let text = if text.is_empty() { "HEAD" } else { text };
+        repo.revparse_single(text)
+            .and_then(|object| object.peel_to_commit())
+            .map(|commit| commit.id())
+    };
+    let (Ok(base), Ok(head)) = (commit(base), commit(head)) else {
+        // range_commits already said what is wrong with the range.
+        return Ok(Vec::new());
+    };
+    let (config, _) = freeze::config_at_commit(repo, base)?;
+    Ok(crate::branches::range_collisions(repo, &config, base, head)
+        .map_err(crate::branches::BranchesError::from)?)
+}
+
+/// One line per collision.
+fn collision_lines(collisions: &[Collision]) -> String {
+    collisions
+        .iter()
+        .map(|(ours, theirs, clash)| {
+            format!(
+                "  the slice {} takes {}, which the base also took since the two parted (the slice {}): rename one before they meet\n",
+                ours.feature.pascal(),
+                clash.describe(ours),
+                theirs.feature.pascal()
+            )
+        })
+        .collect()
+}
+
 fn print_report(
     report: &Report,
     rules: &Rules,
+    collisions: &[Collision],
     taken: report::Taken<'_>,
     output: FindingsOutputArgs,
     staged: bool,
 ) -> Result<ExitStatus, Error> {
+    let clean = report.is_clean() && collisions.is_empty();
+    let collided = if collisions.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "lancelot: {} added by the range collide{} with the base:\n{}",
+            plural(collisions.len(), "slice"),
+            if collisions.len() == 1 { "s" } else { "" },
+            collision_lines(collisions)
+        )
+    };
     output.emit(
         "lancelot check: changes to frozen documents",
-        || report::to_json(report),
         || {
-            if report.is_clean() {
+            let mut json = report::to_json(report);
+            json["collisions"] = collisions
+                .iter()
+                .map(|(ours, theirs, clash)| {
+                    serde_json::json!({
+                        "slice": ours.feature.pascal(),
+                        "takes": clash.describe(ours),
+                        "base_slice": theirs.feature.pascal(),
+                    })
+                })
+                .collect();
+            json
+        },
+        || {
+            if clean {
                 // The staged check of a repository without a commit judges nothing.
                 let checked = if staged && report.commits_checked == 0 {
                     "no commit yet, nothing is frozen".to_owned()
@@ -117,15 +193,31 @@ fn print_report(
                 format!("lancelot: {checked}\n{}", report::rules_line(rules))
             } else {
                 format!(
-                    "{}{}",
+                    "{}{collided}{}",
                     report::to_text(report, rules, taken),
                     report::rules_line(rules)
                 )
             }
         },
-        || report::annotations(report, taken),
+        || {
+            let mut annotations = report::annotations(report, taken);
+            annotations.extend(collisions.iter().map(|(ours, theirs, clash)| {
+                ui::ci::Annotation {
+                    file: ours.spec.clone(),
+                    line: None,
+                    title: "Slice collides with the base".into(),
+                    message: format!(
+                        "the slice {} takes {}, which the base also took (the slice {}): rename one before they meet",
+                        ours.feature.pascal(),
+                        clash.describe(ours),
+                        theirs.feature.pascal()
+                    ),
+                }
+            }));
+            annotations
+        },
     )?;
-    Ok(if report.is_clean() {
+    Ok(if clean {
         ExitStatus::Success
     } else {
         ExitStatus::Findings

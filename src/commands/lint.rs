@@ -21,8 +21,9 @@ pub struct LintArgs {
 
 /// Runs `lancelot lint`.
 pub fn run(invocation: &Invocation, args: &LintArgs) -> Result<ExitStatus, Error> {
-    let (_, project) = load_project(invocation)?;
-    let findings = lint::lint(&project);
+    let (workspace, project) = load_project(invocation)?;
+    let elsewhere = crate::branches::elsewhere(&workspace.repo, &project.config)?;
+    let findings = lint::lint(&project, &elsewhere);
     let status = if findings.is_empty() {
         ExitStatus::Success
     } else {

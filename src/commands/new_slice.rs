@@ -112,7 +112,8 @@ pub fn run(invocation: &Invocation, args: &NewSliceArgs) -> Result<ExitStatus, E
         .then(|| workspace.lock("new-slice"))
         .transpose()?;
     let config = invocation.config(&workspace.files)?;
-    let scaffolder = Scaffolder::new(&workspace.files, config)?;
+    let elsewhere = crate::branches::elsewhere(&workspace.repo, &config)?;
+    let scaffolder = Scaffolder::new(&workspace.files, config)?.with_elsewhere(elsewhere);
 
     let mut terminal = interactive.then(|| {
         wizard::install_interrupt_handler();
@@ -168,7 +169,9 @@ fn replan(
     request: &SliceRequest,
     confirmed: &Plan,
 ) -> Result<Plan, Error> {
-    let scaffolder = Scaffolder::new(&workspace.files, invocation.config(&workspace.files)?)?;
+    let config = invocation.config(&workspace.files)?;
+    let elsewhere = crate::branches::elsewhere(&workspace.repo, &config)?;
+    let scaffolder = Scaffolder::new(&workspace.files, config)?.with_elsewhere(elsewhere);
     scaffolder.recheck(request)?;
     let plan = scaffolder.plan(request, clock::today())?;
     let files = |plan: &Plan| {

@@ -31,6 +31,25 @@ pub struct Config {
     pub freeze: FreezeConfig,
     /// How releases are cut.
     pub release: ReleaseConfig,
+    /// Where else slices are looked for.
+    pub slices: SlicesConfig,
+}
+
+/// `[slices]`: the other branches whose slices a new one must not collide with.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct SlicesConfig {
+    /// Ref patterns (`*` matches within a path part, `**` across) whose tips are read
+    /// for slices created there: the local branches and the remote-tracking ones.
+    pub branches: Vec<String>,
+}
+
+impl Default for SlicesConfig {
+    fn default() -> Self {
+        SlicesConfig {
+            branches: vec!["refs/heads/**".into(), "refs/remotes/**".into()],
+        }
+    }
 }
 
 /// `[project]`: the prefix and generation label of spec and blueprint file names.

@@ -395,7 +395,7 @@ fn commit_and_tree(
 }
 
 /// The configuration committed at `oid`, and where it came from.
-fn config_at_commit(repo: &Repository, oid: Oid) -> Result<(Config, String), FreezeError> {
+pub fn config_at_commit(repo: &Repository, oid: Oid) -> Result<(Config, String), FreezeError> {
     let (_, tree) = commit_and_tree(repo, oid)?;
     let short = oid.to_string().chars().take(10).collect::<String>();
     let origin = if tree.get_name(crate::config::CONFIG_FILE).is_some() {

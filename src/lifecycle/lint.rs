@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use super::gate::{approval_gaps, completeness_gaps, has_changelog_entry};
 use super::{Project, Slice, Stage};
+use crate::branches::{Elsewhere, SliceName};
 use crate::doc::{PLACEHOLDER, Status, field_block, field_values, is_invisible, is_look_alike};
 
 /// One problem found.
@@ -19,9 +20,33 @@ pub struct Finding {
     pub fix: String,
 }
 
-/// Lints every slice and the repository-wide rules (orphan flags, dependency cycles).
-pub fn lint(project: &Project) -> Vec<Finding> {
+/// Lints every slice and the repository-wide rules (orphan flags, dependency cycles),
+/// and the slices that collide with one created on another branch (`elsewhere`).
+pub fn lint(project: &Project, elsewhere: &[Elsewhere]) -> Vec<Finding> {
     let mut findings = Vec::new();
+    for slice in &project.slices {
+        let ours = SliceName {
+            feature: slice.feature.clone(),
+            flag: slice.flag.as_str().to_owned(),
+            module: Some(slice.layout.module.to_string()),
+            spec: slice.layout.spec.to_string(),
+        };
+        for other in elsewhere {
+            if let Some(clash) = ours.clash(&other.slice) {
+                findings.push(Finding {
+                    slice: slice.feature.pascal(),
+                    file: slice.layout.spec.to_string(),
+                    problem: format!(
+                        "{} is also taken on {}, by the slice {} created there: they collide when the branches meet",
+                        clash.describe(&ours),
+                        other.branches.join(", "),
+                        other.slice.feature.pascal()
+                    ),
+                    fix: "rename one of the two slices (or its flag or module) before the branches are merged".into(),
+                });
+            }
+        }
+    }
     for slice in &project.slices {
         lint_slice(project, slice, &mut findings);
     }

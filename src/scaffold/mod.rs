@@ -99,6 +99,18 @@ pub enum ScaffoldError {
         /// The slices that exist.
         known: Vec<String>,
     },
+    /// Another branch created a slice with the same feature, flag or module.
+    #[error("{} {value} is already taken on {}: the slice {theirs}, created there since that branch parted from yours", what.noun(), branches.join(", "))]
+    TakenElsewhere {
+        /// What is taken.
+        what: crate::branches::Clash,
+        /// The name, flag or module.
+        value: String,
+        /// The slice that takes it.
+        theirs: String,
+        /// The branches it is on.
+        branches: Vec<String>,
+    },
     /// A slice cannot depend on itself.
     #[error("the slice {0} cannot depend on itself")]
     SelfDependency(String),
@@ -171,6 +183,11 @@ impl ScaffoldError {
                 Some(format!("existing slices: {}", known.join(", ")))
             }
             ScaffoldError::SelfDependency(_) => Some("drop that --depends-on".into()),
+            ScaffoldError::TakenElsewhere { what, .. } => Some(match what {
+                crate::branches::Clash::Feature => "the two would collide when the branches meet: pick another name, or build on that slice once it is merged".into(),
+                crate::branches::Clash::Flag => "pass --flag <NAME> to gate the slice with another flag".into(),
+                crate::branches::Clash::Module => "pass --module <PATH> to give the slice another owning module".into(),
+            }),
             ScaffoldError::InvalidAnswer { .. } => None,
             ScaffoldError::Files(error) => error.hint(),
             ScaffoldError::MissingTemplate { name, folder } => {
@@ -192,6 +209,7 @@ pub struct Scaffolder<'r> {
     config: Config,
     existing: Vec<ExistingSlice>,
     templates: Templates,
+    elsewhere: Vec<crate::branches::Elsewhere>,
 }
 
 impl<'r> Scaffolder<'r> {
@@ -205,7 +223,15 @@ impl<'r> Scaffolder<'r> {
             config,
             existing,
             templates,
+            elsewhere: Vec::new(),
         })
+    }
+
+    /// Also refuses a feature, flag or owning module that a slice created on another
+    /// branch takes ([`crate::branches::elsewhere`]).
+    pub fn with_elsewhere(mut self, elsewhere: Vec<crate::branches::Elsewhere>) -> Self {
+        self.elsewhere = elsewhere;
+        self
     }
 
     /// The configuration in use.
@@ -221,6 +247,17 @@ impl<'r> Scaffolder<'r> {
     /// Parses a feature name and refuses one that exists under any spelling.
     pub fn new_feature(&self, input: &str) -> Result<FeatureName, ScaffoldError> {
         let feature = FeatureName::parse(input)?;
+        if let Some(other) = self
+            .elsewhere
+            .iter()
+            .find(|other| other.slice.feature.key() == feature.key())
+        {
+            return Err(taken_elsewhere(
+                crate::branches::Clash::Feature,
+                feature.pascal(),
+                other,
+            ));
+        }
         names::check(
             &feature,
             self.config.paths.module_ext.as_str(),
@@ -323,6 +360,23 @@ impl<'r> Scaffolder<'r> {
                 })?;
             self.templates.render(artifact, &context)
         };
+
+        for other in &self.elsewhere {
+            if other.slice.flag == request.flag.as_str() {
+                return Err(taken_elsewhere(
+                    crate::branches::Clash::Flag,
+                    request.flag.as_str().to_owned(),
+                    other,
+                ));
+            }
+            if other.slice.module.as_deref() == Some(layout.module.as_str()) {
+                return Err(taken_elsewhere(
+                    crate::branches::Clash::Module,
+                    layout.module.to_string(),
+                    other,
+                ));
+            }
+        }
 
         let mut plan = Plan::new();
         let documents = [
@@ -504,6 +558,19 @@ impl<'r> Scaffolder<'r> {
     /// Reads a text file of the work tree; `None` when it does not exist.
     fn read_optional(&self, path: &RelPath) -> Result<Option<String>, ScaffoldError> {
         Ok(self.files.read_text(path, TEXT_LIMIT)?)
+    }
+}
+
+fn taken_elsewhere(
+    what: crate::branches::Clash,
+    value: String,
+    other: &crate::branches::Elsewhere,
+) -> ScaffoldError {
+    ScaffoldError::TakenElsewhere {
+        what,
+        value,
+        theirs: other.slice.feature.pascal(),
+        branches: other.branches.clone(),
     }
 }
 
