@@ -4,7 +4,7 @@ use clap::Args;
 use serde_json::json;
 
 use super::{Invocation, load_project};
-use crate::lifecycle::lint;
+use crate::lifecycle::{board, drift, lint};
 use crate::ui::{self, BOLD, FindingsOutputArgs, HELP};
 use crate::{Error, ExitStatus};
 
@@ -23,7 +23,16 @@ pub struct LintArgs {
 pub fn run(invocation: &Invocation, args: &LintArgs) -> Result<ExitStatus, Error> {
     let (workspace, project) = load_project(invocation)?;
     let elsewhere = crate::branches::elsewhere(&workspace.repo, &project.config)?;
-    let findings = lint::lint(&project, &elsewhere);
+    let mut findings = lint::lint(&project, &elsewhere);
+    let releases = drift::Releases::read(&project);
+    let last_change = board::last_change_dates(&workspace.repo, &project);
+    findings.extend(drift::findings(
+        &project,
+        &releases,
+        &crate::clock::today(),
+        &last_change,
+        project.config.lifecycle.max_in_progress_after_release,
+    ));
     let status = if findings.is_empty() {
         ExitStatus::Success
     } else {

@@ -33,6 +33,25 @@ pub struct Config {
     pub release: ReleaseConfig,
     /// Where else slices are looked for.
     pub slices: SlicesConfig,
+    /// When a slice's status has drifted from what shipped.
+    pub lifecycle: LifecycleConfig,
+}
+
+/// `[lifecycle]`: how long shipped work may stay In Progress.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct LifecycleConfig {
+    /// Days a slice may stay In Progress after the release that shipped its entry,
+    /// before `lint` reports it.
+    pub max_in_progress_after_release: u32,
+}
+
+impl Default for LifecycleConfig {
+    fn default() -> Self {
+        LifecycleConfig {
+            max_in_progress_after_release: 30,
+        }
+    }
 }
 
 /// `[slices]`: the other branches whose slices a new one must not collide with.

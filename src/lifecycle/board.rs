@@ -36,6 +36,8 @@ pub struct Row {
     pub depends_on: Vec<String>,
     /// The last commit that touched one of its files.
     pub last_commit: Option<LastCommit>,
+    /// The version whose CHANGELOG section holds its entry.
+    pub shipped: Option<String>,
 }
 
 /// Which of a slice's artifacts exist.
@@ -75,6 +77,7 @@ pub fn rows(project: &Project, repo: &Repository, only: Option<&Slice>) -> Vec<R
         None => project.slices.iter().collect(),
     };
     let mut last = last_commits(repo, &slices);
+    let releases = super::drift::Releases::read(project);
     slices
         .iter()
         .map(|slice| {
@@ -101,6 +104,9 @@ pub fn rows(project: &Project, repo: &Repository, only: Option<&Slice>) -> Vec<R
                     .map(|s| s.feature.pascal())
                     .collect(),
                 last_commit: last.remove(&slice.feature.pascal()),
+                shipped: releases
+                    .shipped(slice)
+                    .map(|shipped| shipped.version.clone()),
             }
         })
         .collect()
@@ -234,6 +240,15 @@ impl<'r> TreeCache<'r> {
     }
 }
 
+/// The date (`YYYY-MM-DD`) of each slice's last change, keyed by Pascal name.
+pub fn last_change_dates(repo: &Repository, project: &Project) -> HashMap<String, String> {
+    let slices: Vec<&Slice> = project.slices.iter().collect();
+    last_commits(repo, &slices)
+        .into_iter()
+        .map(|(name, commit)| (name, commit.date))
+        .collect()
+}
+
 /// For each slice, the newest commit (first-parent history from HEAD) that changed
 /// one of its files. One walk for all slices, comparing each commit with its first
 /// parent only inside the folders that hold slice files and whose trees differ.
@@ -303,9 +318,16 @@ pub fn text(rows: &[Row], wide: bool) -> String {
     }
     if !wide {
         let mut table = vec![
-            ["FEATURE", "STATUS", "BUMP", "MISSING", "LAST CHANGE"]
-                .map(String::from)
-                .to_vec(),
+            [
+                "FEATURE",
+                "STATUS",
+                "BUMP",
+                "SHIPPED",
+                "MISSING",
+                "LAST CHANGE",
+            ]
+            .map(String::from)
+            .to_vec(),
         ];
         for row in rows {
             let a = &row.artifacts;
@@ -325,6 +347,7 @@ pub fn text(rows: &[Row], wide: bool) -> String {
                 safe(&row.feature).to_string(),
                 safe(row.status.as_deref().unwrap_or("?")).to_string(),
                 safe(row.bump.as_deref().unwrap_or("-")).to_string(),
+                row.shipped.clone().unwrap_or_else(|| "-".into()),
                 if missing.is_empty() {
                     "-".into()
                 } else {
@@ -343,6 +366,7 @@ pub fn text(rows: &[Row], wide: bool) -> String {
             "STATUS",
             "FLAG",
             "BUMP",
+            "SHIPPED",
             "MODULE",
             "BLUEPRINT",
             "ARCH",
@@ -363,6 +387,7 @@ pub fn text(rows: &[Row], wide: bool) -> String {
             shown(row.status.as_deref().unwrap_or("?")),
             shown(&row.flag),
             shown(row.bump.as_deref().unwrap_or("-")),
+            row.shipped.clone().unwrap_or_else(|| "-".into()),
             shown(&row.module),
             mark(a.blueprint).into(),
             mark(a.architecture).into(),
@@ -405,17 +430,20 @@ fn aligned(table: &[Vec<String>]) -> String {
 /// The board as Markdown: a table and the Mermaid dependency graph.
 pub fn markdown(project: &Project, rows: &[Row]) -> String {
     let mut out = String::from("# War Room\n\n");
-    out.push_str("| Feature | Status | Flag | Bump | Module | Blueprint | Architecture | Runbook | CHANGELOG | Flag declared | Module exists | Last change |\n");
-    out.push_str("| --- | --- | --- | --- | --- | :-: | :-: | :-: | :-: | :-: | :-: | --- |\n");
+    out.push_str("| Feature | Status | Flag | Bump | Shipped in | Module | Blueprint | Architecture | Runbook | CHANGELOG | Flag declared | Module exists | Last change |\n");
+    out.push_str(
+        "| --- | --- | --- | --- | --- | --- | :-: | :-: | :-: | :-: | :-: | :-: | --- |\n",
+    );
     let tick = |present: bool| if present { "✅" } else { "❌" };
     for row in rows {
         let a = &row.artifacts;
         out.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
             md_cell(&row.feature),
             md_cell(row.status.as_deref().unwrap_or("?")),
             md_code_cell(&row.flag),
             md_cell(row.bump.as_deref().unwrap_or("-")),
+            md_cell(row.shipped.as_deref().unwrap_or("-")),
             md_code_cell(&row.module),
             tick(a.blueprint),
             tick(a.architecture),

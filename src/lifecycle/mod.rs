@@ -7,6 +7,7 @@
 //! the graph. None of them print.
 
 pub mod board;
+pub mod drift;
 pub mod gate;
 pub mod lint;
 

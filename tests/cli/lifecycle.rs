@@ -856,3 +856,111 @@ fn a_status_change_keeps_the_documents_line_ends_and_passes_the_freeze() {
         .run()
         .success();
 }
+
+/// Sets the status line of a slice's spec and blueprint by hand.
+fn written_status(repo: &TestRepo, name: &str, status: &str) {
+    for path in [
+        format!("docs/specs/Lancelot_vNext2_Spec_{name}.md"),
+        format!("docs/blueprints/Lancelot_vNext2_Blueprint_{name}.md"),
+    ] {
+        let text = repo
+            .read(&path)
+            .replace("**Status:** Draft", &format!("**Status:** {status}"));
+        repo.file(&path, &text);
+    }
+}
+
+#[test]
+fn lint_reports_statuses_that_drifted_from_what_shipped() {
+    // Today is 2026-03-01 and every commit is dated that day (see support).
+    let repo = scaffolded(&["Alpha", "Beta", "Gamma", "Delta"]);
+    written_status(&repo, "Beta", "In Progress");
+    written_status(&repo, "Gamma", "Done");
+    written_status(&repo, "Delta", "Done");
+    let changelog = repo.read("docs/CHANGELOG.md");
+    let entry = |name: &str| {
+        changelog
+            .lines()
+            .find(|line| line.contains(&format!("Spec_{name}.md")))
+            .unwrap()
+            .to_owned()
+    };
+    let text = format!(
+        "# Changelog\n\n## [Unreleased]\n\n### Added\n\n{}\n\n## [1.1.0] - 2026-03-15\n\n### Added\n\n{}\n\n## [1.0.0] - 2026-01-10\n\n### Added\n\n{}\n{}\n",
+        entry("Delta"),
+        entry("Gamma"),
+        entry("Alpha"),
+        entry("Beta"),
+    );
+    repo.file("docs/CHANGELOG.md", &text).commit_all("history");
+
+    let drifted: Vec<(String, String)> = findings(&repo)
+        .iter()
+        .filter(|finding| {
+            let problem = finding["problem"].as_str().unwrap();
+            problem.contains("shipped") || problem.contains("[Unreleased]")
+        })
+        .map(|finding| {
+            (
+                finding["slice"].as_str().unwrap().to_owned(),
+                finding["problem"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        drifted,
+        [
+            (
+                "Alpha".to_owned(),
+                "its CHANGELOG entry shipped in 1.0.0, but the spec is still Draft".to_owned()
+            ),
+            (
+                "Beta".to_owned(),
+                "shipped in 1.0.0 50 days ago, and still In Progress (more than 30 days)".to_owned()
+            ),
+            (
+                "Delta".to_owned(),
+                "Done since 2026-03-01, but its entry is still under [Unreleased] after the release of 2026-03-15".to_owned()
+            ),
+        ]
+    );
+
+    // The board shows the version that shipped each slice.
+    let rows = repo
+        .lancelot(["status", "--format", "json"])
+        .run()
+        .success()
+        .json();
+    let shipped: Vec<(String, serde_json::Value)> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            (
+                row["feature"].as_str().unwrap().to_owned(),
+                row["shipped"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        shipped,
+        [
+            ("Alpha".to_owned(), serde_json::json!("1.0.0")),
+            ("Beta".to_owned(), serde_json::json!("1.0.0")),
+            ("Delta".to_owned(), serde_json::Value::Null),
+            ("Gamma".to_owned(), serde_json::json!("1.1.0")),
+        ]
+    );
+
+    // A longer allowance keeps Beta quiet.
+    repo.file(
+        "lancelot.toml",
+        "[lifecycle]\nmax_in_progress_after_release = 60\n",
+    );
+    assert!(
+        !findings(&repo)
+            .iter()
+            .any(|finding| finding["slice"] == "Beta"
+                && finding["problem"].as_str().unwrap().contains("days ago"))
+    );
+}
