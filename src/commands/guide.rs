@@ -6,7 +6,7 @@ use clap::Args;
 use crate::{Error, ExitStatus};
 
 /// The guides: name, what it covers, text.
-const GUIDES: [(&str, &str, &str); 11] = [
+const GUIDES: [(&str, &str, &str); 12] = [
     (
         "user-guide",
         "global options, init, new-slice, JSON output",
@@ -46,6 +46,11 @@ const GUIDES: [(&str, &str, &str); 11] = [
         "lifecycle",
         "statuses and gates, lint, the board, the graph",
         include_str!("../../docs/lifecycle.md"),
+    ),
+    (
+        "lint",
+        "every lint rule, its id and its level",
+        include_str!("../../docs/lint.md"),
     ),
     (
         "receipts",

@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::{Invocation, load_project};
 use crate::lifecycle::{board, drift, lint};
-use crate::ui::{self, BOLD, FindingsOutputArgs, HELP};
+use crate::ui::{self, BOLD, DIM, FindingsOutputArgs, HELP, WARNING};
 use crate::{Error, ExitStatus};
 
 /// Arguments of `lancelot lint`.
@@ -33,7 +33,11 @@ pub fn run(invocation: &Invocation, args: &LintArgs) -> Result<ExitStatus, Error
         &last_change,
         project.config.lifecycle.max_in_progress_after_release,
     ));
-    let status = if findings.is_empty() {
+    let findings = lint::with_levels(findings, &project.config.lint);
+    let failing = findings
+        .iter()
+        .any(|finding| finding.level == lint::Level::Deny);
+    let status = if !failing {
         ExitStatus::Success
     } else {
         ExitStatus::Findings
@@ -79,10 +83,16 @@ fn lint_text(findings: &[lint::Finding], checked: usize) -> String {
             ));
             last = Some(&finding.slice);
         }
+        let warning = if finding.level == lint::Level::Warn {
+            format!("{WARNING}warning:{WARNING:#} ")
+        } else {
+            String::new()
+        };
         text.push_str(&format!(
-            "  {}: {}\n    {HELP}fix:{HELP:#} {}\n",
+            "  {warning}{}: {} {DIM}[{}]{DIM:#}\n    {HELP}fix:{HELP:#} {}\n",
             ui::safe(&finding.file),
             ui::safe(&finding.problem),
+            finding.rule,
             ui::safe(&finding.fix)
         ));
     }

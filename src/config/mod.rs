@@ -35,6 +35,21 @@ pub struct Config {
     pub slices: SlicesConfig,
     /// When a slice's status has drifted from what shipped.
     pub lifecycle: LifecycleConfig,
+    /// How each lint rule counts.
+    pub lint: LintConfig,
+}
+
+/// `[lint]`: rule ids (see `docs/lint.md`) whose findings are dropped (`allow`),
+/// fail `lint` (`deny`) or are only reported (`warn`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct LintConfig {
+    /// Rules not checked.
+    pub allow: Vec<String>,
+    /// Rules whose findings fail `lint`.
+    pub deny: Vec<String>,
+    /// Rules whose findings are reported without failing `lint`.
+    pub warn: Vec<String>,
 }
 
 /// `[lifecycle]`: how long shipped work may stay In Progress.
@@ -317,10 +332,31 @@ impl ConfigError {
 impl Config {
     /// Parses configuration text; `origin` names its source in error messages.
     pub fn from_toml(text: &str, origin: &str) -> Result<Config, ConfigError> {
-        toml::from_str(text).map_err(|error| ConfigError::Parse {
+        let config: Config = toml::from_str(text).map_err(|error| ConfigError::Parse {
             origin: origin.to_owned(),
             message: error.to_string().trim_end().to_owned(),
-        })
+        })?;
+        // A misspelt rule id would silently do nothing.
+        let lint = &config.lint;
+        for (key, ids) in [
+            ("allow", &lint.allow),
+            ("deny", &lint.deny),
+            ("warn", &lint.warn),
+        ] {
+            if let Some(unknown) = ids.iter().find(|id| {
+                !crate::lifecycle::lint::RULES
+                    .iter()
+                    .any(|rule| rule.id == *id)
+            }) {
+                return Err(ConfigError::Parse {
+                    origin: origin.to_owned(),
+                    message: format!(
+                        "[lint] {key}: `{unknown}` is not a lint rule (`lancelot guide lint` lists them)"
+                    ),
+                });
+            }
+        }
+        Ok(config)
     }
 
     /// Loads the configuration for the work tree `root`.

@@ -106,8 +106,10 @@ pub fn findings(
         let feature = slice.feature.pascal();
         let spec = slice.layout.spec.to_string();
         let status = slice.status.clone().unwrap_or_default();
-        let mut push = |problem: String, fix: String| {
+        let mut push = |rule: &str, problem: String, fix: String| {
             findings.push(Finding {
+                rule: rule.into(),
+                level: super::lint::Level::Deny,
                 slice: feature.clone(),
                 file: spec.clone(),
                 problem,
@@ -117,6 +119,7 @@ pub fn findings(
         let shipped = releases.shipped(slice);
         match (slice.stage(), shipped) {
             (Some(Stage::Draft | Stage::Approved), Some(shipped)) => push(
+                "drift-shipped-early",
                 format!(
                     "its CHANGELOG entry shipped in {}, but the spec is still {status}",
                     shipped.version
@@ -132,6 +135,7 @@ pub fn findings(
                     .and_then(|date| days_between(date, today));
                 if let Some(age) = age.filter(|age| *age > i64::from(max_in_progress_days)) {
                     push(
+                        "drift-in-progress",
                         format!(
                             "shipped in {} {age} days ago, and still In Progress (more than {max_in_progress_days} days)",
                             shipped.version
@@ -150,6 +154,7 @@ pub fn findings(
                 };
                 if missed {
                     push(
+                        "drift-unreleased",
                         format!(
                             "Done since {}, but its entry is still under [Unreleased] after the release of {}",
                             last_change.get(&feature).map_or("", String::as_str),

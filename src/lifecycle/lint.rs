@@ -7,9 +7,148 @@ use super::{Project, Slice, Stage};
 use crate::branches::{Elsewhere, SliceName};
 use crate::doc::{PLACEHOLDER, Status, field_block, field_values, is_invisible, is_look_alike};
 
+/// How a rule's findings count: `deny` fails `lint` (exit 1), `warn` is reported
+/// only; `[lint] allow` silences a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Reported, and `lint` exits 1.
+    Deny,
+    /// Reported; `lint` still exits 0.
+    Warn,
+}
+
+/// A lint rule: its stable id, how its findings count by default, and what it checks.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    /// The id in findings and in `[lint] allow` / `deny`.
+    pub id: &'static str,
+    /// The level without configuration.
+    pub level: Level,
+    /// One line on what it finds.
+    pub summary: &'static str,
+}
+
+const fn rule(id: &'static str, level: Level, summary: &'static str) -> Rule {
+    Rule { id, level, summary }
+}
+
+/// Every rule, in the order `docs/lint.md` explains them.
+pub const RULES: &[Rule] = &[
+    rule(
+        "status-missing",
+        Level::Deny,
+        "a spec or blueprint without a Status line",
+    ),
+    rule(
+        "status-unknown",
+        Level::Deny,
+        "a status lancelot does not know, so the freeze cannot protect the document",
+    ),
+    rule(
+        "status-reading",
+        Level::Deny,
+        "a status that reads two ways: front matter against body, look-alike or invisible characters",
+    ),
+    rule(
+        "status-mismatch",
+        Level::Deny,
+        "a blueprint whose status is not its spec's",
+    ),
+    rule(
+        "header-field",
+        Level::Deny,
+        "a spec without its Depends on or Scope header field",
+    ),
+    rule(
+        "dependency-unknown",
+        Level::Deny,
+        "Depends on names no slice",
+    ),
+    rule(
+        "dependency-cycle",
+        Level::Deny,
+        "slices that depend on each other in a circle",
+    ),
+    rule(
+        "blueprint-missing",
+        Level::Deny,
+        "a slice without its blueprint",
+    ),
+    rule(
+        "blueprint-unlinked",
+        Level::Deny,
+        "a blueprint that does not link its spec",
+    ),
+    rule(
+        "spec-unlinked",
+        Level::Deny,
+        "a spec that does not link its blueprint",
+    ),
+    rule(
+        "artifact-missing",
+        Level::Deny,
+        "a missing architecture note, runbook or owning module",
+    ),
+    rule(
+        "changelog-entry",
+        Level::Deny,
+        "no CHANGELOG entry links the spec and the blueprint",
+    ),
+    rule(
+        "flag-name",
+        Level::Deny,
+        "a Feature flag that is not a flag name",
+    ),
+    rule(
+        "flag-undeclared",
+        Level::Deny,
+        "a slice's flag the env file does not declare",
+    ),
+    rule(
+        "flag-orphan",
+        Level::Deny,
+        "a flag of the env file that gates no slice",
+    ),
+    rule(
+        "placeholder",
+        Level::Deny,
+        "TODO: placeholders left in an approved spec or a blueprint in progress",
+    ),
+    rule(
+        "unreadable",
+        Level::Deny,
+        "a spec or blueprint lancelot cannot read",
+    ),
+    rule(
+        "branch-collision",
+        Level::Deny,
+        "a feature, flag or owning module another branch's slice takes too",
+    ),
+    rule(
+        "drift-shipped-early",
+        Level::Deny,
+        "a slice whose entry shipped while it is still Draft or Approved",
+    ),
+    rule(
+        "drift-in-progress",
+        Level::Warn,
+        "a slice still In Progress long after its entry shipped",
+    ),
+    rule(
+        "drift-unreleased",
+        Level::Warn,
+        "a Done slice whose entry missed the release cut after it",
+    ),
+];
+
 /// One problem found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
+    /// The rule's id.
+    pub rule: String,
+    /// How it counts.
+    pub level: Level,
     /// The slice (`-` for repository-wide findings).
     pub slice: String,
     /// The file concerned.
@@ -34,6 +173,8 @@ pub fn lint(project: &Project, elsewhere: &[Elsewhere]) -> Vec<Finding> {
         for other in elsewhere {
             if let Some(clash) = ours.clash(&other.slice) {
                 findings.push(Finding {
+                    rule: "branch-collision".into(),
+                    level: Level::Deny,
                     slice: slice.feature.pascal(),
                     file: slice.layout.spec.to_string(),
                     problem: format!(
@@ -52,6 +193,8 @@ pub fn lint(project: &Project, elsewhere: &[Elsewhere]) -> Vec<Finding> {
     }
     for slice in &project.unreadable {
         findings.push(Finding {
+            rule: "unreadable".into(),
+            level: Level::Deny,
             slice: slice.feature.pascal(),
             file: slice.path.clone(),
             problem: format!("cannot be read: {}", slice.reason),
@@ -66,6 +209,8 @@ pub fn lint(project: &Project, elsewhere: &[Elsewhere]) -> Vec<Finding> {
             .any(|slice| slice.flag.as_str() == flag)
         {
             findings.push(Finding {
+                rule: "flag-orphan".into(),
+                level: Level::Deny,
                 slice: "-".into(),
                 file: env_file.clone(),
                 problem: format!("{flag} gates no slice"),
@@ -75,6 +220,8 @@ pub fn lint(project: &Project, elsewhere: &[Elsewhere]) -> Vec<Finding> {
     }
     for cycle in project.cycles() {
         findings.push(Finding {
+            rule: "dependency-cycle".into(),
+            level: Level::Deny,
             slice: cycle[0].clone(),
             file: project.config.paths.specs.to_string(),
             problem: format!("dependency cycle: {}", cycle.join(" -> ")),
@@ -82,6 +229,29 @@ pub fn lint(project: &Project, elsewhere: &[Elsewhere]) -> Vec<Finding> {
         });
     }
     findings
+}
+
+/// `findings` at the levels `[lint]` sets: a rule in `allow` is dropped, one in
+/// `deny` fails, one in `warn` is reported only; the others keep their default.
+pub fn with_levels(findings: Vec<Finding>, config: &crate::config::LintConfig) -> Vec<Finding> {
+    findings
+        .into_iter()
+        .filter(|finding| !config.allow.contains(&finding.rule))
+        .map(|mut finding| {
+            let default = RULES
+                .iter()
+                .find(|rule| rule.id == finding.rule)
+                .map_or(Level::Deny, |rule| rule.level);
+            finding.level = if config.deny.contains(&finding.rule) {
+                Level::Deny
+            } else if config.warn.contains(&finding.rule) {
+                Level::Warn
+            } else {
+                default
+            };
+            finding
+        })
+        .collect()
 }
 
 /// What is wrong with how a document writes its status, for a reader and for the
@@ -123,11 +293,16 @@ pub fn status_reading_problems(text: &str) -> Vec<(String, String)> {
     problems
 }
 
-/// A finding of one slice: the file, what is wrong, how to fix it.
-type Found = (String, String, String);
+/// A finding of one slice: its rule, the file, what is wrong, how to fix it.
+type Found = (&'static str, String, String, String);
 
-fn found(file: &dyn ToString, problem: impl Into<String>, fix: impl Into<String>) -> Found {
-    (file.to_string(), problem.into(), fix.into())
+fn found(
+    rule: &'static str,
+    file: &dyn ToString,
+    problem: impl Into<String>,
+    fix: impl Into<String>,
+) -> Found {
+    (rule, file.to_string(), problem.into(), fix.into())
 }
 
 fn lint_slice(project: &Project, slice: &Slice, findings: &mut Vec<Finding>) {
@@ -144,7 +319,9 @@ fn lint_slice(project: &Project, slice: &Slice, findings: &mut Vec<Finding>) {
         kinds
             .into_iter()
             .flatten()
-            .map(|(file, problem, fix)| Finding {
+            .map(|(rule, file, problem, fix)| Finding {
+                rule: rule.into(),
+                level: Level::Deny,
                 slice: name.clone(),
                 file,
                 problem,
@@ -158,11 +335,13 @@ fn status_findings(slice: &Slice) -> Vec<Found> {
     let spec = &slice.layout.spec;
     match slice.status.as_deref() {
         None => vec![found(
+            "status-missing",
             spec,
             "the spec has no Status line",
             "add `- **Status:** Draft` to its header",
         )],
         Some(status) if Stage::parse(status).is_none() => vec![found(
+            "status-unknown",
             spec,
             format!(
                 "status `{status}` is not a status lancelot knows, so the freeze cannot protect this spec"
@@ -186,7 +365,7 @@ fn reading_findings(slice: &Slice) -> Vec<Found> {
         text.map(|text| status_reading_problems(text))
             .unwrap_or_default()
             .into_iter()
-            .map(move |(problem, fix)| found(path, problem, fix))
+            .map(move |(problem, fix)| found("status-reading", path, problem, fix))
     })
     .collect()
 }
@@ -199,6 +378,7 @@ fn header_findings(project: &Project, slice: &Slice) -> Vec<Found> {
         .filter(|field| field_block(&slice.spec, field).is_none())
         .map(|field| {
             found(
+                "header-field",
                 spec,
                 format!("the spec has no \"{field}\" header field"),
                 format!("add `- **{field}:**` to its header"),
@@ -207,6 +387,7 @@ fn header_findings(project: &Project, slice: &Slice) -> Vec<Found> {
         .collect();
     for name in project.dependencies(slice).1 {
         findings.push(found(
+            "dependency-unknown",
             spec,
             format!("Depends on names {name}, which is not a slice"),
             "link an existing spec, or create that slice first",
@@ -221,6 +402,7 @@ fn blueprint_findings(slice: &Slice) -> Vec<Found> {
     let (spec, path) = (&layout.spec, &layout.blueprint);
     let Some(blueprint) = &slice.blueprint else {
         return vec![found(
+            "blueprint-missing",
             path,
             "the blueprint is missing",
             "write it (SOP Step 2): build order, chunking, test strategy, rollout notes",
@@ -229,6 +411,7 @@ fn blueprint_findings(slice: &Slice) -> Vec<Found> {
     let mut findings = Vec::new();
     if !blueprint.contains(spec.file_name()) {
         findings.push(found(
+            "blueprint-unlinked",
             path,
             "the blueprint does not link its spec",
             format!("add a link to {spec}"),
@@ -236,6 +419,7 @@ fn blueprint_findings(slice: &Slice) -> Vec<Found> {
     }
     if !slice.spec.contains(path.file_name()) {
         findings.push(found(
+            "spec-unlinked",
             spec,
             "the spec does not link its blueprint",
             format!("add a link to {path}"),
@@ -243,11 +427,13 @@ fn blueprint_findings(slice: &Slice) -> Vec<Found> {
     }
     match slice.blueprint_status.as_deref() {
         None => findings.push(found(
+            "status-missing",
             path,
             "the blueprint has no Status line",
             "add `- **Status:** …` like the spec's",
         )),
         Some(status) if Stage::parse(status).is_none() => findings.push(found(
+            "status-unknown",
             path,
             format!(
                 "status `{status}` is not a status lancelot knows, so the freeze cannot protect this blueprint"
@@ -255,6 +441,7 @@ fn blueprint_findings(slice: &Slice) -> Vec<Found> {
             "use Draft, Approved, In Progress, Done or Superseded",
         )),
         Some(status) if Stage::parse(status) != slice.stage() => findings.push(found(
+            "status-mismatch",
             path,
             format!(
                 "the blueprint is {status} but the spec is {}",
@@ -278,6 +465,7 @@ fn artifact_findings(project: &Project, slice: &Slice) -> Vec<Found> {
         .filter(|(_, path)| !project.exists(path))
         .map(|(what, path)| {
             found(
+                "artifact-missing",
                 path,
                 format!("the {what} is missing"),
                 format!("create {path} (SOP 8.1, Step 4)"),
@@ -286,6 +474,7 @@ fn artifact_findings(project: &Project, slice: &Slice) -> Vec<Found> {
         .collect();
     if !has_changelog_entry(project, slice) {
         findings.push(found(
+            "changelog-entry",
             &project.config.paths.changelog,
             "no CHANGELOG entry links the spec and the blueprint",
             "add an entry under ## [Unreleased] linking both (SOP 8.2)",
@@ -293,6 +482,7 @@ fn artifact_findings(project: &Project, slice: &Slice) -> Vec<Found> {
     }
     if let Some(written) = &slice.flag_written {
         findings.push(found(
+            "flag-name",
             &slice.layout.spec,
             format!("the Feature flag `{written}` is not a flag name"),
             format!(
@@ -304,6 +494,7 @@ fn artifact_findings(project: &Project, slice: &Slice) -> Vec<Found> {
     if !project.declares(&slice.flag) {
         let flag = slice.flag.as_str();
         findings.push(found(
+            "flag-undeclared",
             &project.config.paths.env_file,
             format!("the flag {flag} is not declared"),
             format!("add `{flag}=false` (SOP Step 3)"),
@@ -330,6 +521,7 @@ fn approved_findings(project: &Project, slice: &Slice) -> Vec<Found> {
         .iter()
         .map(|gap| {
             found(
+                "placeholder",
                 spec,
                 gap,
                 "write it: an approved spec has no TODO: placeholders",
@@ -343,6 +535,7 @@ fn approved_findings(project: &Project, slice: &Slice) -> Vec<Found> {
                 .filter(|gap| gap.starts_with("the blueprint's"))
                 .map(|gap| {
                     found(
+                        "placeholder",
                         &slice.layout.blueprint,
                         gap,
                         "write it: a slice in progress has a complete blueprint",
@@ -352,6 +545,7 @@ fn approved_findings(project: &Project, slice: &Slice) -> Vec<Found> {
     }
     if leftover > 0 && gaps.is_empty() {
         findings.push(found(
+            "placeholder",
             spec,
             format!("{leftover} TODO: placeholder line(s) remain"),
             "write or remove them",
@@ -363,6 +557,20 @@ fn approved_findings(project: &Project, slice: &Slice) -> Vec<Found> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_rule_is_documented_once_under_a_kebab_case_id() {
+        let documented = include_str!("../../docs/lint.md");
+        for (index, rule) in RULES.iter().enumerate() {
+            assert!(
+                documented.contains(&format!("| `{}` |", rule.id)),
+                "{}",
+                rule.id
+            );
+            assert!(rule.id.chars().all(|c| c.is_ascii_lowercase() || c == '-'));
+            assert!(!RULES[..index].iter().any(|other| other.id == rule.id));
+        }
+    }
 
     #[test]
     fn disagreeing_and_look_alike_statuses_are_reported() {
@@ -404,7 +612,7 @@ mod tests {
     fn problems(findings: Vec<Found>) -> Vec<String> {
         findings
             .into_iter()
-            .map(|(_, problem, _)| problem)
+            .map(|(_, _, problem, _)| problem)
             .collect()
     }
 

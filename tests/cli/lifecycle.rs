@@ -964,3 +964,73 @@ fn lint_reports_statuses_that_drifted_from_what_shipped() {
                 && finding["problem"].as_str().unwrap().contains("days ago"))
     );
 }
+
+#[test]
+fn every_finding_has_a_rule_id_and_a_level_the_configuration_sets() {
+    let repo = scaffolded(&["Alpha"]);
+    std::fs::remove_file(repo.path().join("docs/operations/runbooks/alpha.md")).unwrap();
+    repo.file(
+        ".env.example",
+        &format!("{}FEATURE_GHOST=false\n", repo.read(".env.example")),
+    );
+    let json = repo.lancelot(["lint", "--format", "json"]).run().json();
+    let rules: Vec<(String, String)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|finding| {
+            (
+                finding["rule"].as_str().unwrap().to_owned(),
+                finding["level"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        rules.contains(&("artifact-missing".into(), "deny".into())),
+        "{rules:?}"
+    );
+    assert!(
+        rules.contains(&("flag-orphan".into(), "deny".into())),
+        "{rules:?}"
+    );
+    let text = repo.lancelot(["lint"]).run().stdout;
+    assert!(text.contains("[flag-orphan]"), "{text}");
+
+    // allow drops a rule, warn keeps it reported without failing.
+    repo.file(
+        "lancelot.toml",
+        "[lint]\nallow = [\"flag-orphan\"]\nwarn = [\"artifact-missing\"]\n",
+    );
+    let outcome = repo.lancelot(["lint"]).run();
+    assert_eq!(outcome.code, 0, "{}", outcome.stdout);
+    assert!(
+        !outcome.stdout.contains("FEATURE_GHOST"),
+        "{}",
+        outcome.stdout
+    );
+    assert!(
+        outcome.stdout.contains(
+            "warning: docs/operations/runbooks/alpha.md: the runbook is missing [artifact-missing]"
+        ),
+        "{}",
+        outcome.stdout
+    );
+    // A rule id that does not exist is refused, not ignored.
+    repo.file("lancelot.toml", "[lint]\nallow = [\"flag-orphans\"]\n");
+    repo.lancelot(["lint"])
+        .run()
+        .refused()
+        .stderr_has("[lint] allow: `flag-orphans` is not a lint rule");
+
+    // Every rule the code can report is documented.
+    let documented = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/lint.md"),
+    )
+    .unwrap();
+    for (rule, _) in &rules {
+        assert!(
+            documented.contains(&format!("| `{rule}` |")),
+            "{rule} is not in docs/lint.md"
+        );
+    }
+}
