@@ -4,7 +4,8 @@ use clap::Args;
 use serde_json::json;
 
 use super::{Invocation, load_project};
-use crate::lifecycle::{board, drift, lint};
+use crate::lifecycle::source::SourceTree;
+use crate::lifecycle::{board, drift, lint, practices};
 use crate::ui::{self, BOLD, DIM, FindingsOutputArgs, HELP, WARNING};
 use crate::{Error, ExitStatus};
 
@@ -32,6 +33,16 @@ pub fn run(invocation: &Invocation, args: &LintArgs) -> Result<ExitStatus, Error
         &crate::clock::today(),
         &last_change,
         project.config.lifecycle.max_in_progress_after_release,
+    ));
+    let tree = SourceTree::read(workspace.files.path(), &project.config);
+    findings.extend(practices::findings(
+        &project,
+        &tree,
+        &releases,
+        practices::Limits {
+            today: &crate::clock::today(),
+            max_flag_age_days: project.config.flags.max_age_days,
+        },
     ));
     let findings = lint::with_levels(findings, &project.config.lint);
     let failing = findings

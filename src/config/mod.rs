@@ -37,6 +37,23 @@ pub struct Config {
     pub lifecycle: LifecycleConfig,
     /// How each lint rule counts.
     pub lint: LintConfig,
+    /// How long a flag may outlive its slice.
+    pub flags: FlagsConfig,
+}
+
+/// `[flags]`: when a flag whose slice shipped is stale.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct FlagsConfig {
+    /// Days after the release that shipped a Done slice before `lint` reports its
+    /// flag as stale (the gate can go).
+    pub max_age_days: u32,
+}
+
+impl Default for FlagsConfig {
+    fn default() -> Self {
+        FlagsConfig { max_age_days: 40 }
+    }
 }
 
 /// `[lint]`: rule ids (see `docs/lint.md`) whose findings are dropped (`allow`),

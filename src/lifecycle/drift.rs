@@ -83,7 +83,7 @@ fn heading_date(title: &str) -> Option<String> {
 }
 
 /// Days from `from` to `to`, when both are dates.
-fn days_between(from: &str, to: &str) -> Option<i64> {
+pub fn days_between(from: &str, to: &str) -> Option<i64> {
     let from: Date = from.parse().ok()?;
     let to: Date = to.parse().ok()?;
     let span = from.until(to).ok()?;

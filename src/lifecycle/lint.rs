@@ -140,6 +140,31 @@ pub const RULES: &[Rule] = &[
         Level::Warn,
         "a Done slice whose entry missed the release cut after it",
     ),
+    rule(
+        "flag-stale",
+        Level::Warn,
+        "the flag of a slice Done and shipped longer ago than [flags] max_age_days",
+    ),
+    rule(
+        "module-orphan",
+        Level::Warn,
+        "a Done slice's module that nothing but its tests names",
+    ),
+    rule(
+        "receipt-unnamed",
+        Level::Warn,
+        "receipts the spec lists that its module never names",
+    ),
+    rule(
+        "flag-unread",
+        Level::Warn,
+        "a flag the env file declares that no file reads",
+    ),
+    rule(
+        "flag-undeclared-read",
+        Level::Warn,
+        "a FEATURE_* name read in a file that the env file does not declare",
+    ),
 ];
 
 /// One problem found.

@@ -10,6 +10,8 @@ pub mod board;
 pub mod drift;
 pub mod gate;
 pub mod lint;
+pub mod practices;
+pub mod source;
 
 use std::collections::{BTreeSet, HashSet};
 use std::fmt;

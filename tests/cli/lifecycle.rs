@@ -999,7 +999,7 @@ fn every_finding_has_a_rule_id_and_a_level_the_configuration_sets() {
     // allow drops a rule, warn keeps it reported without failing.
     repo.file(
         "lancelot.toml",
-        "[lint]\nallow = [\"flag-orphan\"]\nwarn = [\"artifact-missing\"]\n",
+        "[lint]\nallow = [\"flag-orphan\", \"flag-unread\"]\nwarn = [\"artifact-missing\"]\n",
     );
     let outcome = repo.lancelot(["lint"]).run();
     assert_eq!(outcome.code, 0, "{}", outcome.stdout);
@@ -1033,4 +1033,103 @@ fn every_finding_has_a_rule_id_and_a_level_the_configuration_sets() {
             "{rule} is not in docs/lint.md"
         );
     }
+}
+
+/// The findings of one rule: `(slice, file, problem)`.
+fn rule_findings(repo: &TestRepo, rule: &str) -> Vec<(String, String, String)> {
+    let json = repo.lancelot(["lint", "--format", "json"]).run().json();
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|finding| finding["rule"] == rule)
+        .map(|finding| {
+            assert_eq!(finding["level"], "warn", "{finding}");
+            (
+                finding["slice"].as_str().unwrap().to_owned(),
+                finding["file"].as_str().unwrap().to_owned(),
+                finding["problem"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn lint_sees_stale_flags_orphan_modules_and_flags_in_code() {
+    // Today is 2026-03-01; Alpha is Done and shipped in 1.0.0 on 2026-01-01.
+    let repo = scaffolded(&["Alpha"]);
+    fill(&repo, SPEC);
+    fill(&repo, BLUEPRINT);
+    let spec = repo.read(SPEC).replace(
+        "### Receipts Emitted\n\nWritten down.",
+        "### Receipts Emitted\n\n- `alpha.started` when it starts\n- `alpha.exploded` when it fails",
+    );
+    assert!(spec.contains("`alpha.exploded`"), "{spec}");
+    repo.file(SPEC, &spec);
+    written_status(&repo, "Alpha", "Done");
+    let changelog = repo.read("docs/CHANGELOG.md");
+    let entry = changelog
+        .lines()
+        .find(|line| line.contains("Spec_Alpha.md"))
+        .unwrap()
+        .to_owned();
+    repo.file(
+        "docs/CHANGELOG.md",
+        &format!(
+            "# Changelog\n\n## [Unreleased]\n\n## [1.0.0] - 2026-01-01\n\n### Added\n\n{entry}\n"
+        ),
+    )
+    .file(
+        ".env.example",
+        &format!("{}FEATURE_GHOST=false\n", repo.read(".env.example")),
+    )
+    .file(
+        "src/app.py",
+        "import os\n\nshadow = os.environ.get(\"FEATURE_SHADOW\")\n",
+    )
+    .file(".gitignore", "build/\n")
+    .file("build/generated.py", "FEATURE_IGNORED = 1\n")
+    .commit_all("shipped");
+
+    let stale = rule_findings(&repo, "flag-stale");
+    assert_eq!(stale.len(), 1, "{stale:?}");
+    assert!(
+        stale[0].2.starts_with(
+            "FEATURE_ALPHA gates a slice Done and shipped in 1.0.0 59 days ago (more than 40)"
+        ),
+        "{stale:?}"
+    );
+    let orphan = rule_findings(&repo, "module-orphan");
+    assert_eq!(orphan.len(), 1, "{orphan:?}");
+    assert_eq!(orphan[0].1, "src/core/alpha.py");
+    let receipts = rule_findings(&repo, "receipt-unnamed");
+    assert_eq!(receipts.len(), 1, "{receipts:?}");
+    assert!(
+        receipts[0].2.ends_with("never names: `alpha.exploded`"),
+        "{receipts:?}"
+    );
+    assert_eq!(
+        rule_findings(&repo, "flag-unread"),
+        [(
+            "-".to_owned(),
+            ".env.example".to_owned(),
+            "FEATURE_GHOST is declared but no file reads it".to_owned()
+        )]
+    );
+    // Read in src/app.py; the ignored build/ folder is not read.
+    assert_eq!(
+        rule_findings(&repo, "flag-undeclared-read"),
+        [(
+            "-".to_owned(),
+            "src/app.py".to_owned(),
+            "FEATURE_SHADOW is read here, but .env.example does not declare it".to_owned()
+        )]
+    );
+
+    // Wired in, the module is no orphan; a longer flag lifetime keeps the flag quiet.
+    repo.file("src/app.py", "from core.alpha import Alpha\n")
+        .file("lancelot.toml", "[flags]\nmax_age_days = 90\n");
+    assert!(rule_findings(&repo, "module-orphan").is_empty());
+    assert!(rule_findings(&repo, "flag-stale").is_empty());
+    assert!(rule_findings(&repo, "flag-undeclared-read").is_empty());
 }
