@@ -212,6 +212,7 @@ fn print_report(
                         clash.describe(ours),
                         theirs.feature.pascal()
                     ),
+                    warning: false,
                 }
             }));
             annotations

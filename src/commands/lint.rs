@@ -63,11 +63,12 @@ pub fn run(invocation: &Invocation, args: &LintArgs) -> Result<ExitStatus, Error
                 .map(|finding| ui::ci::Annotation {
                     file: finding.file.clone(),
                     line: None,
-                    title: format!("lancelot lint: {}", finding.problem),
+                    title: format!("lancelot lint: {}", finding.rule),
                     message: format!(
                         "{}: {}; fix: {}",
                         finding.file, finding.problem, finding.fix
                     ),
+                    warning: finding.level == lint::Level::Warn,
                 })
                 .collect()
         },

@@ -236,6 +236,7 @@ pub fn annotations(report: &Report, taken: Taken<'_>) -> Vec<crate::ui::ci::Anno
                     violation.path,
                     follow_up_command(&violation.path, &|path| taken(violation, path))
                 ),
+                warning: false,
             }
         })
         .collect()

@@ -3,7 +3,7 @@
 //! practices ask of code (is this module imported, is this flag read).
 //!
 //! Links are never followed; binary files, files over 1 MiB and the git folder are
-//! skipped, and at most [`MOST_FILES`] files are read.
+//! skipped, and at most [`MOST_FILES`] files and 256 MiB are read.
 
 use std::path::Path;
 
@@ -13,6 +13,8 @@ use crate::config::Config;
 const MOST_BYTES: u64 = 1 << 20;
 /// Most files read.
 pub const MOST_FILES: usize = 50_000;
+/// Most bytes read in all.
+const MOST_TOTAL: usize = 256 << 20;
 
 /// One text file.
 #[derive(Debug)]
@@ -47,8 +49,9 @@ impl SourceTree {
             .filter_entry(|entry| entry.file_name() != ".git")
             .build();
         let mut files = Vec::new();
+        let mut total = 0;
         for entry in walk.flatten() {
-            if files.len() == MOST_FILES {
+            if files.len() == MOST_FILES || total > MOST_TOTAL {
                 break;
             }
             if !entry.file_type().is_some_and(|kind| kind.is_file()) {
@@ -73,6 +76,7 @@ impl SourceTree {
             if bytes.iter().take(8000).any(|byte| *byte == 0) {
                 continue;
             }
+            total += bytes.len();
             files.push(SourceFile {
                 path,
                 text: String::from_utf8_lossy(&bytes).into_owned(),

@@ -17,6 +17,8 @@ pub struct Annotation {
     pub title: String,
     /// What is wrong and what to do.
     pub message: String,
+    /// Reported without failing (a lint rule at `warn`).
+    pub warning: bool,
 }
 
 /// A workflow command's message, escaped as GitHub reads it.
@@ -40,7 +42,12 @@ pub fn github_commands(annotations: &[Annotation]) -> String {
             .map(|line| format!(",line={line}"))
             .unwrap_or_default();
         text.push_str(&format!(
-            "::error file={}{line},title={}::{}\n",
+            "::{} file={}{line},title={}::{}\n",
+            if annotation.warning {
+                "warning"
+            } else {
+                "error"
+            },
             property(&annotation.file),
             property(&annotation.title),
             data(&annotation.message)
@@ -119,7 +126,7 @@ pub fn codequality_report(annotations: &[Annotation]) -> serde_json::Value {
                 "description": annotation.message,
                 "check_name": annotation.title,
                 "fingerprint": fingerprint,
-                "severity": "major",
+                "severity": if annotation.warning { "minor" } else { "major" },
                 "location": {
                     "path": annotation.file,
                     "lines": { "begin": annotation.line.unwrap_or(1) },
@@ -141,6 +148,7 @@ mod tests {
             line: Some(3),
             title: "frozen: modified".into(),
             message: "50% done\r\nnext line".into(),
+            warning: false,
         };
         assert_eq!(
             github_commands(&[annotation]),
@@ -155,6 +163,7 @@ mod tests {
             line: None,
             title: "Frozen document changed".into(),
             message: "docs/specs/A.md: modified".into(),
+            warning: false,
         };
         let report = codequality_report(std::slice::from_ref(&annotation));
         let issue = &report[0];
@@ -165,9 +174,19 @@ mod tests {
         let fingerprint = issue["fingerprint"].as_str().unwrap();
         assert_eq!(fingerprint.len(), 40);
         assert_eq!(
-            codequality_report(&[annotation])[0]["fingerprint"],
+            codequality_report(std::slice::from_ref(&annotation))[0]["fingerprint"],
             fingerprint
         );
+        // A finding that only warns is a warning to GitHub and minor to GitLab.
+        let warning = Annotation {
+            warning: true,
+            ..annotation
+        };
+        assert_eq!(
+            codequality_report(std::slice::from_ref(&warning))[0]["severity"],
+            "minor"
+        );
+        assert!(github_commands(&[warning]).starts_with("::warning file="));
     }
 
     #[test]
@@ -177,6 +196,7 @@ mod tests {
             line: None,
             title: "t".into(),
             message: "a | b".into(),
+            warning: false,
         };
         let summary = github_summary("lancelot check", &[annotation]);
         assert!(summary.starts_with("### lancelot check\n\n| File | Finding |\n| --- | --- |\n"));
