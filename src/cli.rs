@@ -8,11 +8,11 @@ use clap::{Parser, Subcommand};
 
 use crate::commands::{
     Invocation, changelog, changelog::ChangelogArgs, check, check::CheckArgs, config,
-    config::ConfigArgs, doctor, doctor::DoctorArgs, graph, graph::GraphArgs, guide,
-    guide::GuideArgs, hook, hook::HookArgs, init, init::InitArgs, lint, lint::LintArgs, new_slice,
-    new_slice::NewSliceArgs, receipts, receipts::ReceiptsArgs, release, release::ReleaseArgs,
-    set_status, set_status::SetStatusArgs, shell, shell::CompletionsArgs, shell::ManArgs, status,
-    status::StatusArgs,
+    config::ConfigArgs, doctor, doctor::DoctorArgs, frozen, frozen::FrozenArgs, graph,
+    graph::GraphArgs, guide, guide::GuideArgs, hook, hook::HookArgs, init, init::InitArgs, lint,
+    lint::LintArgs, new_slice, new_slice::NewSliceArgs, receipts, receipts::ReceiptsArgs, release,
+    release::ReleaseArgs, set_status, set_status::SetStatusArgs, shell, shell::CompletionsArgs,
+    shell::ManArgs, status, status::StatusArgs,
 };
 use crate::{Error, ExitStatus};
 
@@ -75,6 +75,8 @@ pub enum Command {
     /// Move a slice (spec and blueprint) to another status, through the SOP's gates
     #[command(name = "set-status")]
     SetStatus(SetStatusArgs),
+    /// Whether files may be edited: frozen or not, and why
+    Frozen(FrozenArgs),
     /// Check every slice against the SOP: documents, links, flags, modules, dependencies
     Lint(LintArgs),
     /// The War Room board: every slice's status, flag, artifacts and last change
@@ -121,6 +123,7 @@ impl Cli {
                 _ => false,
             },
             Command::SetStatus(args) => args.output.is_json(),
+            Command::Frozen(args) => args.output.is_json(),
             Command::Status(args) => args.format == crate::commands::status::BoardFormat::Json,
             Command::Receipts(args) => args.is_json(),
             Command::Doctor(args) => args.output.is_json(),
@@ -157,6 +160,7 @@ impl Cli {
             Command::Release(args) => release::run(&invocation, &args),
             Command::SetStatus(args) => set_status::run(&invocation, &args),
             Command::Lint(args) => lint::run(&invocation, &args),
+            Command::Frozen(args) => frozen::run(&invocation, &args),
             Command::Status(args) => status::run(&invocation, &args),
             Command::Graph(args) => graph::run(&invocation, &args),
             Command::Receipts(args) => receipts::run(&invocation, &args),

@@ -5,6 +5,7 @@ pub mod changelog;
 pub mod check;
 pub mod config;
 pub mod doctor;
+pub mod frozen;
 pub mod graph;
 pub mod guide;
 pub mod hook;

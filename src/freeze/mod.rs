@@ -356,6 +356,75 @@ pub fn covered_documents(
     Ok(documents)
 }
 
+/// Whether a file may be edited, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Editable {
+    /// The path, from the repository root.
+    pub path: String,
+    /// Whether a commit changing it would be refused.
+    pub frozen: bool,
+    /// Its status as committed, when it has one the freeze reads.
+    pub status: Option<String>,
+    /// Why, in a sentence (with the way forward when it is frozen).
+    pub reason: String,
+}
+
+/// Whether a commit changing `path` (from the repository root) would be refused: the
+/// freeze covers it and its version at HEAD has a frozen status.
+pub fn editable(repo: &Repository, rules: &Rules, path: &str) -> Result<Editable, FreezeError> {
+    let answer = |frozen: bool, status: Option<String>, reason: String| Editable {
+        path: path.to_owned(),
+        frozen,
+        status,
+        reason,
+    };
+    if !rules.covers(path) {
+        return Ok(answer(
+            false,
+            None,
+            "may be edited: the freeze does not cover this path".into(),
+        ));
+    }
+    let committed = match repo.head().and_then(|head| head.peel_to_tree()) {
+        Ok(tree) => tree.get_path(Path::new(path)).ok(),
+        Err(error) if error.code() == git2::ErrorCode::UnbornBranch => None,
+        Err(error) => return Err(FreezeError::git("cannot read HEAD")(error)),
+    };
+    let Some(entry) = committed.filter(|entry| entry.kind() == Some(git2::ObjectType::Blob)) else {
+        return Ok(answer(
+            false,
+            None,
+            "may be edited: it is not committed yet, so nothing of it is frozen".into(),
+        ));
+    };
+    let blob = repo
+        .find_blob(entry.id())
+        .map_err(FreezeError::git(format!("cannot read {path}")))?;
+    let status = rules.status_of(blob.content());
+    match rules.frozen_status_of(blob.content()) {
+        Some(frozen) => Ok(answer(
+            true,
+            status,
+            format!(
+                "frozen ({frozen}): a commit changing it is refused; put the new idea in a follow-up slice ({}), or change nothing but its status along an allowed transition",
+                report::follow_up_command(path, &|other| {
+                    repo.head()
+                        .and_then(|head| head.peel_to_tree())
+                        .is_ok_and(|tree| tree.get_path(Path::new(other)).is_ok())
+                })
+            ),
+        )),
+        None => {
+            let shown = status.clone().unwrap_or_else(|| "no status".into());
+            Ok(answer(
+                false,
+                status,
+                format!("may be edited: its status ({shown}) is not frozen"),
+            ))
+        }
+    }
+}
+
 /// Whether `path` exists where `violation` was made: in its commit's tree, or in
 /// the index for staged changes. Follow-up names are picked among those that do not.
 pub fn exists_where(repo: &Repository, violation: &Violation, path: &str) -> bool {

@@ -688,3 +688,53 @@ fn the_staged_check_says_when_there_is_nothing_to_check() {
         .refused()
         .stderr_has("a bare repository has no staged changes");
 }
+
+#[test]
+fn frozen_says_whether_a_file_may_be_edited_and_why() {
+    let repo = crate::support::frozen_alpha_local();
+    repo.spec("Beta", "Draft").commit_all("beta");
+    let outcome = repo
+        .lancelot([
+            "frozen",
+            "docs/specs/Lancelot_vNext2_Spec_Alpha.md",
+            "docs/specs/Lancelot_vNext2_Spec_Beta.md",
+            "README.md",
+        ])
+        .run();
+    assert_eq!(outcome.code, 1, "{}", outcome.stderr);
+    let lines: Vec<&str> = outcome.stdout.lines().collect();
+    assert!(
+        lines[0].starts_with("docs/specs/Lancelot_vNext2_Spec_Alpha.md: frozen (In Progress): a commit changing it is refused")
+            && lines[0].contains("lancelot new-slice AlphaV2 --depends-on Alpha"),
+        "{lines:?}"
+    );
+    assert_eq!(
+        lines[1],
+        "docs/specs/Lancelot_vNext2_Spec_Beta.md: may be edited: its status (Draft) is not frozen"
+    );
+    assert_eq!(
+        lines[2],
+        "README.md: may be edited: the freeze does not cover this path"
+    );
+    // From a subfolder, as JSON; a file not yet committed is not frozen.
+    repo.spec("Gamma", "In Progress");
+    let json = repo
+        .lancelot_in(
+            &repo.path().join("docs/specs"),
+            [
+                "frozen",
+                "Lancelot_vNext2_Spec_Gamma.md",
+                "--format",
+                "json",
+            ],
+        )
+        .run()
+        .success()
+        .json();
+    assert_eq!(json[0]["path"], "docs/specs/Lancelot_vNext2_Spec_Gamma.md");
+    assert_eq!(json[0]["frozen"], false);
+    // What it says is what the pre-commit check does.
+    repo.edit_spec("Alpha");
+    repo.git(["add", "-A"]);
+    assert_eq!(repo.lancelot(["check", "--staged"]).run().code, 1);
+}
