@@ -10,9 +10,9 @@ use crate::commands::{
     Invocation, changelog, changelog::ChangelogArgs, check, check::CheckArgs, config,
     config::ConfigArgs, doctor, doctor::DoctorArgs, frozen, frozen::FrozenArgs, graph,
     graph::GraphArgs, guide, guide::GuideArgs, hook, hook::HookArgs, init, init::InitArgs, lint,
-    lint::LintArgs, new_slice, new_slice::NewSliceArgs, receipts, receipts::ReceiptsArgs, release,
-    release::ReleaseArgs, set_status, set_status::SetStatusArgs, shell, shell::CompletionsArgs,
-    shell::ManArgs, status, status::StatusArgs,
+    lint::LintArgs, mcp, mcp::McpArgs, new_slice, new_slice::NewSliceArgs, receipts,
+    receipts::ReceiptsArgs, release, release::ReleaseArgs, set_status, set_status::SetStatusArgs,
+    shell, shell::CompletionsArgs, shell::ManArgs, status, status::StatusArgs,
 };
 use crate::{Error, ExitStatus};
 
@@ -95,6 +95,8 @@ pub enum Command {
     Config(ConfigArgs),
     /// Print a guide: the freeze, the configuration, the server hook, and more
     Guide(GuideArgs),
+    /// Serve the commands to coding agents: a Model Context Protocol server on stdio
+    Mcp(McpArgs),
     /// Print the completion script of a shell (bash, zsh, fish, powershell, elvish)
     Completions(CompletionsArgs),
     /// Write the manual pages (`make man` runs it)
@@ -135,7 +137,9 @@ impl Cli {
             }
             Command::Graph(args) => args.format == crate::commands::graph::GraphFormat::Json,
             Command::Config(args) => args.is_json(),
-            Command::Completions(_) | Command::Man(_) | Command::Guide(_) => false,
+            Command::Completions(_) | Command::Man(_) | Command::Guide(_) | Command::Mcp(_) => {
+                false
+            }
         }
     }
 
@@ -173,6 +177,7 @@ impl Cli {
                 config::ConfigCommand::Show { output } => config::show(&invocation, output),
             },
             Command::Man(args) => shell::man(&args),
+            Command::Mcp(_) => mcp::run(Some(&invocation.dir), invocation.config.as_deref()),
         }
     }
 }

@@ -89,6 +89,9 @@ pub enum Error {
     /// Files could not be written (everything was rolled back).
     #[error(transparent)]
     Apply(#[from] ApplyError),
+    /// The MCP server stopped.
+    #[error(transparent)]
+    Mcp(#[from] crate::mcp::McpError),
     /// The other branches could not be read.
     #[error(transparent)]
     Branches(#[from] crate::branches::BranchesError),
@@ -137,6 +140,7 @@ impl Error {
                     .into(),
             ),
             Error::Branches(_) => None,
+            Error::Mcp(_) => None,
             Error::Usage { hint, .. } => hint.clone(),
             Error::Output(_) => None,
         }

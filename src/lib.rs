@@ -24,6 +24,7 @@ pub mod fs;
 pub mod hooks;
 pub mod lifecycle;
 pub mod lock;
+pub mod mcp;
 pub mod receipts;
 pub mod release;
 pub mod repo;

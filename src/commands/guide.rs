@@ -6,7 +6,7 @@ use clap::Args;
 use crate::{Error, ExitStatus};
 
 /// The guides: name, what it covers, text.
-const GUIDES: [(&str, &str, &str); 12] = [
+const GUIDES: [(&str, &str, &str); 13] = [
     (
         "user-guide",
         "global options, init, new-slice, JSON output",
@@ -51,6 +51,11 @@ const GUIDES: [(&str, &str, &str); 12] = [
         "lint",
         "every lint rule, its id and its level",
         include_str!("../../docs/lint.md"),
+    ),
+    (
+        "mcp",
+        "the MCP server for coding agents, and how to register it",
+        include_str!("../../docs/mcp.md"),
     ),
     (
         "receipts",

@@ -11,6 +11,7 @@ pub mod guide;
 pub mod hook;
 pub mod init;
 pub mod lint;
+pub mod mcp;
 pub mod new_slice;
 pub mod receipts;
 pub mod release;

@@ -16,6 +16,7 @@ mod hook_managers;
 mod hostile;
 mod init;
 mod lifecycle;
+mod mcp;
 mod new_slice;
 mod objects;
 mod overrides;
