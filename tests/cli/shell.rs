@@ -124,8 +124,37 @@ fn the_guides_are_built_in() {
     );
 }
 
-/// What a shell offers for the words `line` (the last one being completed), in
-/// `dir`, with lancelot on the PATH.
+/// Runs `script` in `shell` (when it is installed), in `dir`, with this lancelot
+/// first on the PATH; `None` when the shell is not installed.
+fn in_shell(
+    shell: &str,
+    dir: &std::path::Path,
+    home: &std::path::Path,
+    script: &str,
+) -> Option<std::process::Output> {
+    let installed = Command::new(shell).arg("--version").output();
+    if !installed.is_ok_and(|output| output.status.success()) {
+        eprintln!("{shell} is not installed: its completions were not loaded");
+        return None;
+    }
+    let mut command = Command::new(shell);
+    isolate(&mut command, home);
+    let path = format!(
+        "{}:{}",
+        binary().parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    Some(
+        command
+            .env("PATH", path)
+            .current_dir(dir)
+            .args(["-c", script])
+            .output()
+            .unwrap(),
+    )
+}
+
+/// What bash offers for the words `line` (the last one being completed), in `dir`.
 fn bash_completions(
     dir: &std::path::Path,
     home: &std::path::Path,
@@ -143,19 +172,7 @@ fn bash_completions(
         line[line.len() - 1],
         line[line.len() - 2],
     );
-    let mut command = Command::new("bash");
-    isolate(&mut command, home);
-    let path = format!(
-        "{}:{}",
-        binary().parent().unwrap().display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let output = command
-        .env("PATH", path)
-        .current_dir(dir)
-        .args(["-c", &script])
-        .output()
-        .unwrap();
+    let output = in_shell("bash", dir, home, &script).unwrap();
     let offered = String::from_utf8(output.stdout)
         .unwrap()
         .lines()
@@ -212,57 +229,29 @@ fn feature_names_are_completed_from_the_repository_the_shell_is_in() {
     assert_eq!(stderr, "");
 
     // fish, where it is installed, asks lancelot the same way.
-    let fish = Command::new("fish").arg("--version").output();
-    if fish.is_ok_and(|output| output.status.success()) {
-        let mut command = Command::new("fish");
-        isolate(&mut command, repo.home());
-        let path = format!(
-            "{}:{}",
-            binary().parent().unwrap().display(),
-            std::env::var("PATH").unwrap_or_default()
-        );
-        let output = command
-            .env("PATH", path)
-            .current_dir(repo.path())
-            .args([
-                "-c",
-                "lancelot completions fish | source; complete -C 'lancelot set-status Al'",
-            ])
-            .output()
-            .unwrap();
+    if let Some(output) = in_shell(
+        "fish",
+        repo.path(),
+        repo.home(),
+        "lancelot completions fish | source; complete -C 'lancelot set-status Al'",
+    ) {
         let offered = String::from_utf8_lossy(&output.stdout);
         assert!(offered.contains("AlphaV2"), "{offered}");
-    } else {
-        eprintln!("fish is not installed: its completions were not loaded");
     }
 
     // zsh, where it is installed: the script loads, and the call it makes answers.
-    let zsh = Command::new("zsh").arg("--version").output();
-    if zsh.is_ok_and(|output| output.status.success()) {
-        let mut command = Command::new("zsh");
-        isolate(&mut command, repo.home());
-        let path = format!(
-            "{}:{}",
-            binary().parent().unwrap().display(),
-            std::env::var("PATH").unwrap_or_default()
-        );
-        let output = command
-            .env("PATH", &path)
-            .current_dir(repo.path())
-            .args([
-                "-c",
-                "autoload -U compinit && compinit -u && source <(lancelot completions zsh) && whence -w _clap_dynamic_completer_lancelot && \
-                 _CLAP_IFS=$'\\n' _CLAP_COMPLETE_INDEX=2 LANCELOT_COMPLETE=zsh lancelot -- lancelot set-status Al",
-            ])
-            .output()
-            .unwrap();
+    if let Some(output) = in_shell(
+        "zsh",
+        repo.path(),
+        repo.home(),
+        "autoload -U compinit && compinit -u && source <(lancelot completions zsh) && whence -w _clap_dynamic_completer_lancelot && \
+         _CLAP_IFS=$'\\n' _CLAP_COMPLETE_INDEX=2 LANCELOT_COMPLETE=zsh lancelot -- lancelot set-status Al",
+    ) {
         let offered = String::from_utf8_lossy(&output.stdout);
         assert!(
             offered.contains("function") && offered.contains("AlphaV2"),
             "{offered}{}",
             String::from_utf8_lossy(&output.stderr)
         );
-    } else {
-        eprintln!("zsh is not installed: its completions were not loaded");
     }
 }
