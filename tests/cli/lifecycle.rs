@@ -770,8 +770,8 @@ fn start(repo: &TestRepo, name: &str) {
         .success();
 }
 
-#[test]
-fn a_slice_is_done_only_when_what_it_depends_on_is() {
+/// Alpha, and Beta depending on it.
+fn beta_on_alpha() -> TestRepo {
     let repo = scaffolded(&["Alpha"]);
     repo.lancelot([
         "new-slice",
@@ -784,6 +784,12 @@ fn a_slice_is_done_only_when_what_it_depends_on_is() {
     ])
     .run()
     .success();
+    repo
+}
+
+#[test]
+fn a_slice_is_done_only_when_what_it_depends_on_is() {
+    let repo = beta_on_alpha();
     start(&repo, "Alpha");
     start(&repo, "Beta");
     repo.commit_all("both in progress");
@@ -802,18 +808,7 @@ fn a_slice_is_done_only_when_what_it_depends_on_is() {
         .success();
 
     // A superseded dependency is history: its successor carries the work on.
-    let repo = scaffolded(&["Alpha"]);
-    repo.lancelot([
-        "new-slice",
-        "Beta",
-        "--summary",
-        "B",
-        "--depends-on",
-        "Alpha",
-        "--yes",
-    ])
-    .run()
-    .success();
+    let repo = beta_on_alpha();
     repo.lancelot(["new-slice", "AlphaV2", "--summary", "A2", "--yes"])
         .run()
         .success();
