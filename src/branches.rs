@@ -163,6 +163,11 @@ impl<'r> Reader<'r> {
             .strip_prefix(&self.prefix)
             .and_then(|rest| rest.strip_suffix(".md"))
             .and_then(|name| FeatureName::parse(name).ok())?;
+        // A spec too large to be one (a hostile branch's) is never read.
+        let (size, _) = self.repo.odb().ok()?.read_header(blob).ok()?;
+        if size as u64 > crate::freeze::walk::DOCUMENT_LIMIT {
+            return None;
+        }
         let text = self.repo.find_blob(blob).ok()?;
         let field = |field: &str| doc::field_value(text.content(), field);
         let token = |value: String| {
