@@ -47,6 +47,9 @@ pub struct SliceName {
     pub module: Option<String>,
     /// Its spec.
     pub spec: String,
+    /// The spec's blob, when read from a commit: the same blob at the same path is
+    /// the same slice.
+    pub blob: Option<Oid>,
 }
 
 /// A slice created on other branches than ours.
@@ -186,6 +189,7 @@ impl<'r> Reader<'r> {
             flag,
             module,
             spec: self.config.paths.specs.join(name).to_string(),
+            blob: Some(blob),
         };
         self.specs.insert(key, slice.clone());
         Some(slice)
@@ -225,6 +229,13 @@ pub fn elsewhere(repo: &Repository, config: &Config) -> Result<Vec<Elsewhere>, B
     let head_commit = head
         .and_then(|head| head.peel_to_commit().ok())
         .map(|c| c.id());
+    // The same branch elsewhere (`origin/<ours>`, behind or rewritten) holds our own
+    // slices, not another's.
+    let ours_elsewhere = head_ref
+        .as_deref()
+        .and_then(|name| name.strip_prefix("refs/heads/"))
+        .map(|short| format!("/{short}"));
+    let head_tree = head_commit.and_then(|id| repo.find_commit(id).ok()?.tree().ok());
     let mut reader = Reader::new(repo, config);
     let mut found: Vec<Elsewhere> = Vec::new();
     let mut names: Vec<String> = repo
@@ -233,6 +244,12 @@ pub fn elsewhere(repo: &Repository, config: &Config) -> Result<Vec<Elsewhere>, B
         .filter(|reference| reference.kind() == Some(git2::ReferenceType::Direct))
         .filter_map(|reference| reference.name().ok().map(str::to_owned))
         .filter(|name| patterns.is_match(name) && Some(name) != head_ref.as_ref())
+        .filter(|name| {
+            !(name.starts_with("refs/remotes/")
+                && ours_elsewhere
+                    .as_deref()
+                    .is_some_and(|short| name.ends_with(short)))
+        })
         .collect();
     names.sort();
     names.truncate(MOST_REFS);
@@ -252,6 +269,14 @@ pub fn elsewhere(repo: &Repository, config: &Config) -> Result<Vec<Elsewhere>, B
         };
         let branch = short_name(&name);
         for slice in reader.added(tip.id(), base)? {
+            // Ours too, to the byte (a squash merge, a rebase): one slice.
+            let same_here = head_tree
+                .as_ref()
+                .and_then(|tree| tree.get_path(std::path::Path::new(&slice.spec)).ok())
+                .is_some_and(|entry| Some(entry.id()) == slice.blob);
+            if same_here {
+                continue;
+            }
             match found.iter_mut().find(|known| known.slice == slice) {
                 Some(known) => known.branches.push(branch.clone()),
                 None => found.push(Elsewhere {

@@ -99,8 +99,14 @@ pub fn acquire(git_dir: &Path, command: &str, wait: Duration) -> Result<RepoLock
     // A run that died while writing left its journal: it holds no lock any more, so
     // what it wrote is undone now, before anything else reads the files.
     let journal = Journal::new(git_dir, command);
-    if let Some(recovery) = journal.recover()? {
-        crate::ui::err(&recovery_note(&recovery));
+    match journal.recover() {
+        Ok(Some(recovery)) => crate::ui::err(&recovery_note(&recovery)),
+        Ok(None) => {}
+        // A journal that cannot be read (a folder in its place) stops no one; the
+        // next write of a journal says what is in the way.
+        Err(error) => crate::ui::warn(&format!(
+            "cannot read the journal of an earlier run: {error}"
+        )),
     }
     Ok(RepoLock {
         _file: file,
@@ -110,19 +116,32 @@ pub fn acquire(git_dir: &Path, command: &str, wait: Duration) -> Result<RepoLock
 
 /// The note that says a stopped run was undone.
 fn recovery_note(recovery: &Recovery) -> String {
-    let mut note = format!(
-        "note: an earlier `lancelot {}` (pid {}) was stopped while writing; what it had written is undone ({} file(s) checked)\n",
-        crate::ui::safe(&recovery.command),
-        recovery.pid,
-        recovery.paths.len()
-    );
-    if !recovery.leftovers.is_empty() {
-        note.push_str(&format!(
-            "note: these could not be restored: {}\n",
-            crate::ui::safe(&recovery.leftovers.join(", "))
-        ));
+    match recovery {
+        Recovery::Undone {
+            command,
+            pid,
+            paths,
+            leftovers,
+        } => {
+            let mut note = format!(
+                "note: an earlier `lancelot {}` (pid {pid}) was stopped while writing; what it had written is undone ({} file(s) checked)\n",
+                crate::ui::safe(command),
+                paths.len()
+            );
+            if !leftovers.is_empty() {
+                note.push_str(&format!(
+                    "note: these could not be restored: {}\n",
+                    crate::ui::safe(&leftovers.join(", "))
+                ));
+            }
+            note
+        }
+        Recovery::Kept { reason, kept } => format!(
+            "note: an earlier run left a write journal: {}; it is kept as {}\n",
+            crate::ui::safe(reason),
+            crate::ui::safe(kept)
+        ),
     }
-    note
 }
 
 /// What the holder wrote about itself.

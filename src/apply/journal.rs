@@ -17,6 +17,9 @@ use crate::fs::{EntryKind, FsError, Node, RelPath, Root, TEXT_LIMIT};
 /// The journal file, in lancelot's folder of the common git folder.
 const JOURNAL: &str = "lancelot/journal.json";
 
+/// Where a journal that is not undone is kept, for the user to look at.
+const KEPT: &str = "lancelot/journal-kept.json";
+
 /// Largest journal read back (a plan holds a few documents and the CHANGELOG).
 const JOURNAL_LIMIT: u64 = 64 * TEXT_LIMIT;
 
@@ -36,6 +39,10 @@ struct Record {
     command: String,
     /// The folder the plan's paths are relative to.
     root: PathBuf,
+    /// The commit HEAD named when the plan was written: once HEAD has moved, the
+    /// files may have been committed, and nothing is undone.
+    #[serde(default)]
+    head: Option<String>,
     steps: Vec<Step>,
 }
 
@@ -57,15 +64,26 @@ enum Step {
 
 /// What a recovery did.
 #[derive(Debug)]
-pub struct Recovery {
-    /// The command that was stopped.
-    pub command: String,
-    /// Its process id.
-    pub pid: u32,
-    /// The files it planned to write (each restored where it held what was written).
-    pub paths: Vec<String>,
-    /// Paths that could not be restored.
-    pub leftovers: Vec<String>,
+pub enum Recovery {
+    /// The stopped run's writes were undone.
+    Undone {
+        /// The command that was stopped.
+        command: String,
+        /// Its process id.
+        pid: u32,
+        /// The files it planned to write (each restored where it held what was
+        /// written).
+        paths: Vec<String>,
+        /// Paths that could not be restored.
+        leftovers: Vec<String>,
+    },
+    /// Nothing was undone: the journal is kept aside, and why.
+    Kept {
+        /// Why nothing was undone.
+        reason: String,
+        /// Where the journal now is.
+        kept: String,
+    },
 }
 
 impl Journal {
@@ -122,6 +140,7 @@ impl Journal {
             pid: std::process::id(),
             command: self.command.clone(),
             root: root.path().to_path_buf(),
+            head: head_of(root.path(), &self.git_dir),
             steps,
         };
         let text = serde_json::to_string(&record).map_err(|error| FsError::Io {
@@ -172,14 +191,33 @@ impl Journal {
         let Some(bytes) = folder.read(&path, JOURNAL_LIMIT)? else {
             return Ok(None);
         };
-        let record: Record = match serde_json::from_slice(&bytes) {
-            Ok(record) => record,
-            // Cut short while being written: nothing was written after it.
-            Err(_) => {
-                folder.remove_file(&path)?;
-                return Ok(None);
+        let keep = |reason: String| -> Result<Option<Recovery>, FsError> {
+            let kept = RelPath::from_static(KEPT);
+            if folder.node(&kept)? != Node::Missing {
+                folder.remove_file(&kept)?;
             }
+            folder.write_new(&kept, &bytes, false)?;
+            folder.remove_file(&path)?;
+            Ok(Some(Recovery::Kept {
+                reason,
+                kept: self.git_dir.join(KEPT).display().to_string(),
+            }))
         };
+        let Ok(record) = serde_json::from_slice::<Record>(&bytes) else {
+            return keep("its journal is not one this lancelot reads".into());
+        };
+        let stopped = format!("`lancelot {}` (pid {})", record.command, record.pid);
+        if !self.owns(&record.root) {
+            return keep(format!(
+                "{stopped} wrote under {}, which is not this repository's",
+                record.root.display()
+            ));
+        }
+        if record.head != head_of(&record.root, &self.git_dir) {
+            return keep(format!(
+                "{stopped} was stopped while writing, and HEAD has moved since: what it wrote may be committed, so nothing was undone; check `git status`"
+            ));
+        }
         let paths: Vec<String> = record
             .steps
             .iter()
@@ -194,13 +232,50 @@ impl Journal {
             Err(_) => Vec::new(),
         };
         folder.remove_file(&path)?;
-        Ok(Some(Recovery {
+        Ok(Some(Recovery::Undone {
             command: record.command,
             pid: record.pid,
             paths,
             leftovers,
         }))
     }
+
+    /// Whether `root` is a folder this repository's plans write under: one of its
+    /// work trees, or a folder inside its git folder (the hooks), or its configured
+    /// hooks folder.
+    fn owns(&self, root: &Path) -> bool {
+        let canonical = |path: &Path| path.canonicalize().ok();
+        let Some(git_dir) = canonical(&self.git_dir) else {
+            return false;
+        };
+        let Some(root) = canonical(root) else {
+            // Gone: nothing there to undo, and nothing to fear.
+            return true;
+        };
+        if root.starts_with(&git_dir) {
+            return true;
+        }
+        let work_tree = git2::Repository::open(&root)
+            .ok()
+            .and_then(|repo| canonical(repo.commondir()))
+            .is_some_and(|common| common == git_dir);
+        let hooks = git2::Repository::open(&self.git_dir)
+            .ok()
+            .and_then(|repo| crate::hooks::hooks_dir(&repo).ok())
+            .and_then(|hooks| canonical(&hooks))
+            .is_some_and(|hooks| hooks == root);
+        work_tree || hooks
+    }
+}
+
+/// The commit HEAD names in the work tree at `root` (or, for a folder that is no
+/// work tree, in the repository at `git_dir`).
+fn head_of(root: &Path, git_dir: &Path) -> Option<String> {
+    let repo = git2::Repository::open(root)
+        .or_else(|_| git2::Repository::open(git_dir))
+        .ok()?;
+    let head = repo.head().ok()?.target()?;
+    Some(head.to_string())
 }
 
 /// Undoes a recorded plan under `root` and removes the dead run's temporary files.

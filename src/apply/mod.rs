@@ -308,8 +308,15 @@ impl Plan {
     pub fn apply<'r>(&self, root: &'r Root) -> Result<Applied<'r>, ApplyError> {
         self.check_unchanged(root)?;
         APPLYING.store(true, Ordering::SeqCst);
+        let result = self.write_or_undo(root);
+        APPLYING.store(false, Ordering::SeqCst);
+        result
+    }
+
+    /// Writes every change, undoing them all when one fails.
+    fn write_or_undo<'r>(&self, root: &'r Root) -> Result<Applied<'r>, ApplyError> {
         let mut done = Vec::new();
-        let result = match self.write_all(root, &mut done) {
+        match self.write_all(root, &mut done) {
             Ok(()) => Ok(Applied { root, done }),
             Err(source) => {
                 let leftovers = undo(root, done);
@@ -319,9 +326,7 @@ impl Plan {
                     Err(ApplyError::RollbackFailed { source, leftovers })
                 }
             }
-        };
-        APPLYING.store(false, Ordering::SeqCst);
-        result
+        }
     }
 
     /// [`Plan::apply`], with the plan recorded in `journal` while it is written: a run
@@ -332,10 +337,19 @@ impl Plan {
         journal: &Journal,
     ) -> Result<Applied<'r>, ApplyError> {
         self.check_unchanged(root)?;
+        // From the journal's first byte to its removal, an interrupt waits: a run
+        // stopped after its writes but before the journal goes would be undone later.
+        APPLYING.store(true, Ordering::SeqCst);
+        let result = self.journaled(root, journal);
+        APPLYING.store(false, Ordering::SeqCst);
+        result
+    }
+
+    fn journaled<'r>(&self, root: &'r Root, journal: &Journal) -> Result<Applied<'r>, ApplyError> {
         journal
             .open(self, root)
             .map_err(|source| ApplyError::Write { source })?;
-        let applied = self.apply(root);
+        let applied = self.write_or_undo(root);
         // Written or rolled back, the plan has nothing left to undo. A journal left
         // behind would make the next writer undo this run's writes: if it cannot be
         // removed, the plan is rolled back and the error reported.

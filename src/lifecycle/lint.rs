@@ -194,6 +194,7 @@ pub fn lint(project: &Project, elsewhere: &[Elsewhere]) -> Vec<Finding> {
             flag: slice.flag.as_str().to_owned(),
             module: Some(slice.layout.module.to_string()),
             spec: slice.layout.spec.to_string(),
+            blob: None,
         };
         for other in elsewhere {
             if let Some(clash) = ours.clash(&other.slice) {

@@ -94,6 +94,13 @@ fn lint_and_check_report_slices_created_on_both_sides() {
         "--",
         "docs/specs/Lancelot_vNext2_Spec_Jobs.md",
     ]);
+    // Its own way: not the same file as the branch's.
+    let spec = "docs/specs/Lancelot_vNext2_Spec_Jobs.md";
+    let own = repo.read(spec).replace(
+        "- **Status:** Draft",
+        "- **Status:** Draft\n- **Note:** main's own",
+    );
+    repo.file(spec, &own);
     repo.commit_all("jobs on main too");
 
     let lint = repo.lancelot(["lint", "--format", "json"]).run();
@@ -145,4 +152,42 @@ fn lint_and_check_report_slices_created_on_both_sides() {
     repo.lancelot(["check", "--range", "main...feature/other"])
         .run()
         .success();
+}
+
+#[test]
+fn a_slice_merged_by_squash_or_pushed_before_a_rebase_is_one_slice() {
+    let repo = on_main();
+    repo.git(["push", "-q", "origin", "main"]);
+    repo.git(["checkout", "-q", "-b", "feature/x"]);
+    new_slice(&repo, "Gamma", &[]).success();
+    repo.commit_all("gamma");
+    repo.git(["push", "-q", "origin", "feature/x"]);
+    // The branch amended after its push: origin/feature/x is our own slice, older.
+    let spec = "docs/specs/Lancelot_vNext2_Spec_Gamma.md";
+    repo.file(spec, &format!("{}\nAmended.\n", repo.read(spec)));
+    repo.git(["commit", "-qam", "amend", "--amend"]);
+    let lint = repo.lancelot(["lint", "--format", "json"]).run().json();
+    assert!(
+        !lint["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|finding| finding["rule"] == "branch-collision"),
+        "{lint}"
+    );
+    // Pushed again, then squash-merged into main while the branch still exists (as a
+    // forge does): one slice, not two.
+    repo.git(["push", "-q", "--force", "origin", "feature/x"]);
+    repo.git(["checkout", "-q", "main"]);
+    repo.git(["merge", "-q", "--squash", "feature/x"]);
+    repo.git(["commit", "-qm", "squash"]);
+    let lint = repo.lancelot(["lint", "--format", "json"]).run().json();
+    assert!(
+        !lint["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|finding| finding["rule"] == "branch-collision"),
+        "{lint}"
+    );
 }

@@ -194,3 +194,53 @@ fn two_runs_for_one_feature_at_once_make_one_slice() {
         );
     }
 }
+
+#[test]
+fn a_journal_is_never_replayed_over_later_work_or_outside_the_repository() {
+    // Killed midway; the half-written slice is then committed by hand.
+    let repo = TestRepo::new();
+    let killed = repo
+        .lancelot(["new-slice", "Beta", "--summary", "b", "--yes"])
+        .env("LANCELOT_FAULT", "kill:6")
+        .run();
+    assert_ne!(killed.code, 0);
+    repo.commit_all("what was there");
+    let committed = tree(&repo);
+    let next = repo.lancelot(["new-slice", "Gamma", "--yes"]).run();
+    assert!(
+        next.stderr.contains(
+            "HEAD has moved since: what it wrote may be committed, so nothing was undone"
+        ),
+        "{}",
+        next.stderr
+    );
+    assert_eq!(tree(&repo), committed, "committed work was undone");
+    assert!(repo.path().join(".git/lancelot/journal-kept.json").exists());
+    assert!(!repo.path().join(".git/lancelot/journal.json").exists());
+
+    // A journal naming a folder outside the repository is never acted on.
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::write(elsewhere.path().join("victim.txt"), "mine\n").unwrap();
+    let journal = serde_json::json!({
+        "pid": 1,
+        "command": "new-slice",
+        "root": elsewhere.path(),
+        "head": null,
+        "steps": [{ "step": "create", "path": "victim.txt", "contents": "mine\n" }]
+    });
+    std::fs::write(
+        repo.path().join(".git/lancelot/journal.json"),
+        journal.to_string(),
+    )
+    .unwrap();
+    let next = repo.lancelot(["new-slice", "Gamma", "--yes"]).run();
+    assert!(
+        next.stderr.contains("which is not this repository's"),
+        "{}",
+        next.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(elsewhere.path().join("victim.txt")).unwrap(),
+        "mine\n"
+    );
+}
