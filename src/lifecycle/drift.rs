@@ -45,9 +45,10 @@ impl Releases {
                 .map(|slice| slice.feature.pascal())
                 .collect()
         };
-        for (version, section) in changelog.releases() {
+        for (index, (version, section)) in changelog.releases().enumerate() {
             let date = heading_date(section.title());
-            if releases.newest_date.is_none() {
+            // The newest release's own date, or none: never an older one's.
+            if index == 0 {
                 releases.newest_date.clone_from(&date);
             }
             // Sections run newest first: an older release naming the slice wins.
@@ -73,9 +74,16 @@ impl Releases {
     }
 }
 
-/// The first `YYYY-MM-DD` of a heading: `[1.2.0] - 2026-01-01`.
+/// The date of a release heading, `[1.2.0] - 2026-01-01`: the first `YYYY-MM-DD`
+/// after the version (a CalVer version such as `[2026-01-15]` is no date).
 fn heading_date(title: &str) -> Option<String> {
-    title
+    let after_version = match title.strip_prefix('[') {
+        Some(rest) => rest.split_once(']').map_or("", |(_, after)| after),
+        None => title
+            .split_once(char::is_whitespace)
+            .map_or("", |(_, after)| after),
+    };
+    after_version
         .split(|c: char| !(c.is_ascii_digit() || c == '-'))
         .map(|word| word.trim_matches('-'))
         .find(|word| word.len() == 10 && word.parse::<Date>().is_ok())
@@ -189,6 +197,12 @@ mod tests {
             Some("2026-03-04".into())
         );
         assert_eq!(heading_date("[Unreleased]"), None);
+        assert_eq!(heading_date("[2026-01-15]"), None);
+        assert_eq!(
+            heading_date("[2026-01-15] - 2026-01-16"),
+            Some("2026-01-16".into())
+        );
+        assert_eq!(heading_date("v1.2.0 2026-05-06"), Some("2026-05-06".into()));
         assert_eq!(days_between("2026-01-01", "2026-02-01"), Some(31));
         assert_eq!(days_between("2026-02-01", "2026-01-01"), Some(-31));
         assert_eq!(days_between("soon", "2026-01-01"), None);

@@ -15,6 +15,30 @@ const MOST_BYTES: u64 = 1 << 20;
 pub const MOST_FILES: usize = 50_000;
 /// Most bytes read in all.
 const MOST_TOTAL: usize = 256 << 20;
+/// Most entries of the tree visited.
+const MOST_ENTRIES: usize = 200_000;
+/// How much of a file is looked at to tell a binary one (it has a NUL byte).
+const SNIFF: usize = 8192;
+
+/// The bytes of a text file: its beginning first, and the rest only when that holds
+/// no NUL byte. Every byte read counts towards `total`.
+fn read_text_file(path: &Path, total: &mut usize) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut bytes = Vec::new();
+    (&mut file)
+        .take(SNIFF as u64)
+        .read_to_end(&mut bytes)
+        .ok()?;
+    *total += bytes.len();
+    if bytes.contains(&0) {
+        return None;
+    }
+    let before = bytes.len();
+    file.take(MOST_BYTES).read_to_end(&mut bytes).ok()?;
+    *total += bytes.len() - before;
+    Some(bytes)
+}
 
 /// One text file.
 #[derive(Debug)]
@@ -46,12 +70,19 @@ impl SourceTree {
             .hidden(false)
             .follow_links(false)
             .max_filesize(Some(MOST_BYTES))
-            .filter_entry(|entry| entry.file_name() != ".git")
+            // Another checkout inside this one (a submodule, a linked worktree) is
+            // another project's code.
+            .filter_entry(|entry| {
+                entry.file_name() != ".git"
+                    && !(entry.depth() > 0
+                        && entry.file_type().is_some_and(|kind| kind.is_dir())
+                        && entry.path().join(".git").exists())
+            })
             .build();
         let mut files = Vec::new();
         let mut total = 0;
-        for entry in walk.flatten() {
-            if files.len() == MOST_FILES || total > MOST_TOTAL {
+        for (seen, entry) in walk.flatten().enumerate() {
+            if seen == MOST_ENTRIES || files.len() == MOST_FILES || total > MOST_TOTAL {
                 break;
             }
             if !entry.file_type().is_some_and(|kind| kind.is_file()) {
@@ -70,13 +101,9 @@ impl SourceTree {
             if documents.iter().any(|folder| inside(folder)) || skipped.contains(&path.as_str()) {
                 continue;
             }
-            let Ok(bytes) = std::fs::read(entry.path()) else {
+            let Some(bytes) = read_text_file(entry.path(), &mut total) else {
                 continue;
             };
-            if bytes.iter().take(8000).any(|byte| *byte == 0) {
-                continue;
-            }
-            total += bytes.len();
             files.push(SourceFile {
                 path,
                 text: String::from_utf8_lossy(&bytes).into_owned(),
@@ -179,5 +206,22 @@ mod tests {
             Vec::<&str>::new()
         );
         assert_eq!(tree.flags(), [("FEATURE_JOBS".to_owned(), "app.py")]);
+    }
+
+    #[test]
+    fn binaries_nested_checkouts_and_the_slice_documents_are_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |path: &str, bytes: &[u8]| {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, bytes).unwrap();
+        };
+        write("src/app.py", b"flag = 'FEATURE_READ'\n");
+        write("assets/logo.bin", b"\0\x01FEATURE_BINARY");
+        write("vendor/lib/.git/HEAD", b"ref: refs/heads/main\n");
+        write("vendor/lib/code.py", b"FEATURE_NESTED\n");
+        write("docs/specs/Lancelot_vNext2_Spec_X.md", b"FEATURE_DOCUMENTED\n");
+        let tree = SourceTree::read(dir.path(), &Config::default());
+        assert_eq!(tree.flags(), [("FEATURE_READ".to_owned(), "src/app.py")]);
     }
 }
