@@ -116,6 +116,7 @@ pub fn run(invocation: &Invocation, args: &DoctorArgs) -> Result<ExitStatus, Err
         &workspace.repo,
         &[Hook::PreCommit, Hook::PreMergeCommit, Hook::PrePush],
     ));
+    checks.extend(journal_check(workspace.repo.commondir()));
     let project = match Project::load(root, config.clone()) {
         Ok(project) => project,
         Err(error) => {
@@ -620,6 +621,25 @@ fn status_readings_check(project: &Project) -> Check {
             "write each status once, in plain letters (`lancelot lint` lists them)",
         )
     }
+}
+
+/// A write journal left by a run that was stopped while writing, or kept aside.
+fn journal_check(git_dir: &std::path::Path) -> Option<Check> {
+    let lancelot = git_dir.join("lancelot");
+    if lancelot.join("journal.json").exists() {
+        return Some(Check::fail(
+            "write journal",
+            "an earlier run was stopped while writing (.git/lancelot/journal.json): some of its files may be half-written",
+            "run any writing command (lancelot init, new-slice, set-status, release): it undoes what that run wrote, or keeps the journal aside if HEAD has moved",
+        ));
+    }
+    lancelot.join("journal-kept.json").exists().then(|| {
+        Check::warn(
+            "write journal",
+            "a journal of a stopped run was kept aside without undoing it (.git/lancelot/journal-kept.json)",
+            "check the files it lists with git status, then delete it",
+        )
+    })
 }
 
 fn changelog_check(project: &Project, config: &Config) -> Vec<Check> {

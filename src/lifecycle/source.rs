@@ -220,7 +220,10 @@ mod tests {
         write("assets/logo.bin", b"\0\x01FEATURE_BINARY");
         write("vendor/lib/.git/HEAD", b"ref: refs/heads/main\n");
         write("vendor/lib/code.py", b"FEATURE_NESTED\n");
-        write("docs/specs/Lancelot_vNext2_Spec_X.md", b"FEATURE_DOCUMENTED\n");
+        write(
+            "docs/specs/Lancelot_vNext2_Spec_X.md",
+            b"FEATURE_DOCUMENTED\n",
+        );
         let tree = SourceTree::read(dir.path(), &Config::default());
         assert_eq!(tree.flags(), [("FEATURE_READ".to_owned(), "src/app.py")]);
     }

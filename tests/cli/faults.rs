@@ -204,6 +204,10 @@ fn a_journal_is_never_replayed_over_later_work_or_outside_the_repository() {
         .env("LANCELOT_FAULT", "kill:6")
         .run();
     assert_ne!(killed.code, 0);
+    // doctor, which writes nothing, says a run was stopped midway.
+    repo.lancelot(["doctor"])
+        .run()
+        .stdout_has("write journal: an earlier run was stopped while writing");
     repo.commit_all("what was there");
     let committed = tree(&repo);
     let next = repo.lancelot(["new-slice", "Gamma", "--yes"]).run();
@@ -216,6 +220,9 @@ fn a_journal_is_never_replayed_over_later_work_or_outside_the_repository() {
     );
     assert_eq!(tree(&repo), committed, "committed work was undone");
     assert!(repo.path().join(".git/lancelot/journal-kept.json").exists());
+    repo.lancelot(["doctor"])
+        .run()
+        .stdout_has("write journal: a journal of a stopped run was kept aside");
     assert!(!repo.path().join(".git/lancelot/journal.json").exists());
 
     // A journal naming a folder outside the repository is never acted on.
