@@ -136,10 +136,8 @@ impl<'r> Reader<'r> {
 
     /// The specs of `commit`'s specs folder: file name and blob id.
     fn specs_of(&mut self, commit: Oid) -> Result<Vec<(String, Oid)>, git2::Error> {
-        let tree = self.repo.find_commit(commit)?.tree()?;
-        let folder = match tree.get_path(std::path::Path::new(self.config.paths.specs.as_str())) {
-            Ok(entry) if entry.kind() == Some(git2::ObjectType::Tree) => entry.id(),
-            _ => return Ok(Vec::new()),
+        let Some(folder) = self.specs_folder(commit)? else {
+            return Ok(Vec::new());
         };
         if let Some(known) = self.folders.get(&folder) {
             return Ok(known.clone());
@@ -154,6 +152,17 @@ impl<'r> Reader<'r> {
             .collect();
         self.folders.insert(folder, listed.clone());
         Ok(listed)
+    }
+
+    /// The id of `commit`'s specs folder, if it has one.
+    fn specs_folder(&self, commit: Oid) -> Result<Option<Oid>, git2::Error> {
+        let tree = self.repo.find_commit(commit)?.tree()?;
+        Ok(
+            match tree.get_path(std::path::Path::new(self.config.paths.specs.as_str())) {
+                Ok(entry) if entry.kind() == Some(git2::ObjectType::Tree) => Some(entry.id()),
+                _ => None,
+            },
+        )
     }
 
     /// The slice of one spec blob.
@@ -261,6 +270,13 @@ pub fn elsewhere(repo: &Repository, config: &Config) -> Result<Vec<Elsewhere>, B
             continue;
         };
         if Some(tip.id()) == head_commit {
+            continue;
+        }
+        // Most branches leave the specs folder as ours: nothing there to compare,
+        // and no merge base to look for.
+        if let Some(head) = head_commit
+            && reader.specs_folder(tip.id())? == reader.specs_folder(head)?
+        {
             continue;
         }
         let base = match head_commit {
