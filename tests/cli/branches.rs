@@ -154,6 +154,20 @@ fn lint_and_check_report_slices_created_on_both_sides() {
         .success();
 }
 
+/// Asserts that lint finds no branch collision.
+#[track_caller]
+fn assert_no_collision(repo: &TestRepo) {
+    let lint = repo.lancelot(["lint", "--format", "json"]).run().json();
+    assert!(
+        !lint["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|finding| finding["rule"] == "branch-collision"),
+        "{lint}"
+    );
+}
+
 #[test]
 fn a_slice_merged_by_squash_or_pushed_before_a_rebase_is_one_slice() {
     let repo = on_main();
@@ -166,28 +180,12 @@ fn a_slice_merged_by_squash_or_pushed_before_a_rebase_is_one_slice() {
     let spec = "docs/specs/Lancelot_vNext2_Spec_Gamma.md";
     repo.file(spec, &format!("{}\nAmended.\n", repo.read(spec)));
     repo.git(["commit", "-qam", "amend", "--amend"]);
-    let lint = repo.lancelot(["lint", "--format", "json"]).run().json();
-    assert!(
-        !lint["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|finding| finding["rule"] == "branch-collision"),
-        "{lint}"
-    );
+    assert_no_collision(&repo);
     // Pushed again, then squash-merged into main while the branch still exists (as a
     // forge does): one slice, not two.
     repo.git(["push", "-q", "--force", "origin", "feature/x"]);
     repo.git(["checkout", "-q", "main"]);
     repo.git(["merge", "-q", "--squash", "feature/x"]);
     repo.git(["commit", "-qm", "squash"]);
-    let lint = repo.lancelot(["lint", "--format", "json"]).run().json();
-    assert!(
-        !lint["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|finding| finding["rule"] == "branch-collision"),
-        "{lint}"
-    );
+    assert_no_collision(&repo);
 }
