@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::{Invocation, load_project};
 use crate::lifecycle::source::SourceTree;
-use crate::lifecycle::{board, drift, lint, practices};
+use crate::lifecycle::{board, lint};
 use crate::ui::{self, BOLD, DIM, FindingsOutputArgs, HELP, WARNING};
 use crate::{Error, ExitStatus};
 
@@ -23,28 +23,13 @@ pub struct LintArgs {
 /// Runs `lancelot lint`.
 pub fn run(invocation: &Invocation, args: &LintArgs) -> Result<ExitStatus, Error> {
     let (workspace, project) = load_project(invocation)?;
-    let elsewhere = crate::branches::elsewhere(&workspace.repo, &project.config)?;
-    let mut findings = lint::lint(&project, &elsewhere);
-    let releases = drift::Releases::read(&project);
-    let last_change = board::last_change_dates(&workspace.repo, &project);
-    findings.extend(drift::findings(
-        &project,
-        &releases,
-        &crate::clock::today(),
-        &last_change,
-        project.config.lifecycle.max_in_progress_after_release,
-    ));
-    let tree = SourceTree::read(workspace.files.path(), &project.config);
-    findings.extend(practices::findings(
-        &project,
-        &tree,
-        &releases,
-        practices::Limits {
-            today: &crate::clock::today(),
-            max_flag_age_days: project.config.flags.max_age_days,
-        },
-    ));
-    let findings = lint::with_levels(findings, &project.config.lint);
+    let context = lint::Context {
+        elsewhere: &crate::branches::elsewhere(&workspace.repo, &project.config)?,
+        last_change: &board::last_change_dates(&workspace.repo, &project),
+        tree: &SourceTree::read(workspace.files.path(), &project.config),
+        today: &crate::clock::today(),
+    };
+    let findings = lint::lint(&project, context);
     let failing = findings
         .iter()
         .any(|finding| finding.level == lint::Level::Deny);

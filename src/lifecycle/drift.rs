@@ -115,14 +115,7 @@ pub fn findings(
         let spec = slice.layout.spec.to_string();
         let status = slice.status.clone().unwrap_or_default();
         let mut push = |rule: &str, problem: String, fix: String| {
-            findings.push(Finding {
-                rule: rule.into(),
-                level: super::lint::Level::Deny,
-                slice: feature.clone(),
-                file: spec.clone(),
-                problem,
-                fix,
-            });
+            findings.push(Finding::new(rule, &feature, &spec, problem, fix));
         };
         let shipped = releases.shipped(slice);
         match (slice.stage(), shipped) {

@@ -4,6 +4,11 @@ use serde::Serialize;
 
 use super::gate::{approval_gaps, completeness_gaps, has_changelog_entry};
 use super::{Project, Slice, Stage};
+use std::collections::HashMap;
+
+use super::drift::{self, Releases};
+use super::practices;
+use super::source::SourceTree;
 use crate::branches::{Elsewhere, SliceName};
 use crate::doc::{PLACEHOLDER, Status, field_block, field_values, is_invisible, is_look_alike};
 
@@ -184,9 +189,70 @@ pub struct Finding {
     pub fix: String,
 }
 
+/// What lint reads besides the slices' documents.
+#[derive(Debug, Clone, Copy)]
+pub struct Context<'a> {
+    /// Slices created on other branches.
+    pub elsewhere: &'a [Elsewhere],
+    /// The date of each slice's last change, by Pascal name.
+    pub last_change: &'a HashMap<String, String>,
+    /// The source tree.
+    pub tree: &'a SourceTree,
+    /// Today, `YYYY-MM-DD`.
+    pub today: &'a str,
+}
+
+/// Every finding of every rule, at the levels `[lint]` sets.
+pub fn lint(project: &Project, context: Context<'_>) -> Vec<Finding> {
+    let config = &project.config;
+    let releases = Releases::read(project);
+    let mut findings = document_findings(project, context.elsewhere);
+    findings.extend(drift::findings(
+        project,
+        &releases,
+        context.today,
+        context.last_change,
+        config.lifecycle.max_in_progress_after_release,
+    ));
+    findings.extend(practices::findings(
+        project,
+        context.tree,
+        &releases,
+        practices::Limits {
+            today: context.today,
+            max_flag_age_days: config.flags.max_age_days,
+        },
+    ));
+    with_levels(findings, &config.lint)
+}
+
+impl Finding {
+    /// A finding of the rule `rule`, at that rule's default level.
+    pub fn new(
+        rule: &str,
+        slice: impl Into<String>,
+        file: impl Into<String>,
+        problem: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> Finding {
+        let level = RULES
+            .iter()
+            .find(|known| known.id == rule)
+            .map_or(Level::Deny, |known| known.level);
+        Finding {
+            rule: rule.into(),
+            level,
+            slice: slice.into(),
+            file: file.into(),
+            problem: problem.into(),
+            fix: fix.into(),
+        }
+    }
+}
+
 /// Lints every slice and the repository-wide rules (orphan flags, dependency cycles),
 /// and the slices that collide with one created on another branch (`elsewhere`).
-pub fn lint(project: &Project, elsewhere: &[Elsewhere]) -> Vec<Finding> {
+fn document_findings(project: &Project, elsewhere: &[Elsewhere]) -> Vec<Finding> {
     let mut findings = Vec::new();
     for slice in &project.slices {
         let ours = SliceName {
@@ -198,19 +264,18 @@ pub fn lint(project: &Project, elsewhere: &[Elsewhere]) -> Vec<Finding> {
         };
         for other in elsewhere {
             if let Some(clash) = ours.clash(&other.slice) {
-                findings.push(Finding {
-                    rule: "branch-collision".into(),
-                    level: Level::Deny,
-                    slice: slice.feature.pascal(),
-                    file: slice.layout.spec.to_string(),
-                    problem: format!(
+                findings.push(Finding::new(
+                    "branch-collision",
+                    slice.feature.pascal(),
+                    slice.layout.spec.to_string(),
+                    format!(
                         "{} is also taken on {}, by the slice {} created there: they collide when the branches meet",
                         clash.describe(&ours),
                         other.branches.join(", "),
                         other.slice.feature.pascal()
                     ),
-                    fix: "rename one of the two slices (or its flag or module) before the branches are merged".into(),
-                });
+                    "rename one of the two slices (or its flag or module) before the branches are merged",
+                ));
             }
         }
     }
@@ -218,14 +283,13 @@ pub fn lint(project: &Project, elsewhere: &[Elsewhere]) -> Vec<Finding> {
         lint_slice(project, slice, &mut findings);
     }
     for slice in &project.unreadable {
-        findings.push(Finding {
-            rule: "unreadable".into(),
-            level: Level::Deny,
-            slice: slice.feature.pascal(),
-            file: slice.path.clone(),
-            problem: format!("cannot be read: {}", slice.reason),
-            fix: super::UNREADABLE_FIX.into(),
-        });
+        findings.push(Finding::new(
+            "unreadable",
+            slice.feature.pascal(),
+            slice.path.clone(),
+            format!("cannot be read: {}", slice.reason),
+            super::UNREADABLE_FIX,
+        ));
     }
     let env_file = project.config.paths.env_file.to_string();
     for flag in &project.env_flags {
@@ -234,47 +298,39 @@ pub fn lint(project: &Project, elsewhere: &[Elsewhere]) -> Vec<Finding> {
             .iter()
             .any(|slice| slice.flag.as_str() == flag)
         {
-            findings.push(Finding {
-                rule: "flag-orphan".into(),
-                level: Level::Deny,
-                slice: "-".into(),
-                file: env_file.clone(),
-                problem: format!("{flag} gates no slice"),
-                fix: format!("remove {flag}, or create its slice with `lancelot new-slice`"),
-            });
+            findings.push(Finding::new(
+                "flag-orphan",
+                "-",
+                env_file.clone(),
+                format!("{flag} gates no slice"),
+                format!("remove {flag}, or create its slice with `lancelot new-slice`"),
+            ));
         }
     }
     for cycle in project.cycles() {
-        findings.push(Finding {
-            rule: "dependency-cycle".into(),
-            level: Level::Deny,
-            slice: cycle[0].clone(),
-            file: project.config.paths.specs.to_string(),
-            problem: format!("dependency cycle: {}", cycle.join(" -> ")),
-            fix: "remove one of these Depends on links".into(),
-        });
+        findings.push(Finding::new(
+            "dependency-cycle",
+            cycle[0].clone(),
+            project.config.paths.specs.to_string(),
+            format!("dependency cycle: {}", cycle.join(" -> ")),
+            "remove one of these Depends on links",
+        ));
     }
     findings
 }
 
 /// `findings` at the levels `[lint]` sets: a rule in `allow` is dropped, one in
 /// `deny` fails, one in `warn` is reported only; the others keep their default.
-pub fn with_levels(findings: Vec<Finding>, config: &crate::config::LintConfig) -> Vec<Finding> {
+fn with_levels(findings: Vec<Finding>, config: &crate::config::LintConfig) -> Vec<Finding> {
     findings
         .into_iter()
         .filter(|finding| !config.allow.contains(&finding.rule))
         .map(|mut finding| {
-            let default = RULES
-                .iter()
-                .find(|rule| rule.id == finding.rule)
-                .map_or(Level::Deny, |rule| rule.level);
-            finding.level = if config.deny.contains(&finding.rule) {
-                Level::Deny
+            if config.deny.contains(&finding.rule) {
+                finding.level = Level::Deny;
             } else if config.warn.contains(&finding.rule) {
-                Level::Warn
-            } else {
-                default
-            };
+                finding.level = Level::Warn;
+            }
             finding
         })
         .collect()
@@ -345,14 +401,7 @@ fn lint_slice(project: &Project, slice: &Slice, findings: &mut Vec<Finding>) {
         kinds
             .into_iter()
             .flatten()
-            .map(|(rule, file, problem, fix)| Finding {
-                rule: rule.into(),
-                level: Level::Deny,
-                slice: name.clone(),
-                file,
-                problem,
-                fix,
-            }),
+            .map(|(rule, file, problem, fix)| Finding::new(rule, name.clone(), file, problem, fix)),
     );
 }
 

@@ -3,7 +3,7 @@
 //! so each warns by default; `[lint] deny` makes it fail.
 
 use super::drift::{Releases, days_between};
-use super::lint::{Finding, Level};
+use super::lint::Finding;
 use super::source::SourceTree;
 use super::{Project, Slice, Stage};
 use crate::doc::{is_unfilled, section};
@@ -32,17 +32,6 @@ pub fn findings(
     }
     flags_in_code(project, tree, &mut findings);
     findings
-}
-
-fn finding(rule: &str, slice: &str, file: &str, problem: String, fix: String) -> Finding {
-    Finding {
-        rule: rule.into(),
-        level: Level::Warn,
-        slice: slice.into(),
-        file: file.into(),
-        problem,
-        fix,
-    }
 }
 
 /// A list of paths for a message: the first few, and how many more.
@@ -96,9 +85,9 @@ fn stale_flag(
             listed(&readers)
         )
     };
-    findings.push(finding(
+    findings.push(Finding::new(
         "flag-stale",
-        &slice.feature.pascal(),
+        slice.feature.pascal(),
         &env_file,
         format!(
             "{flag} gates a slice Done and shipped in {} {age} days ago (more than {}): the flag is stale",
@@ -146,14 +135,14 @@ fn orphan_module(project: &Project, slice: &Slice, tree: &SourceTree, findings: 
                 .is_some_and(|file| file.contains("test") && file.contains(name.as_str()))
     };
     if tree.files_with(&name, &skip).is_empty() {
-        findings.push(finding(
+        findings.push(Finding::new(
             "module-orphan",
-            &slice.feature.pascal(),
+            slice.feature.pascal(),
             module,
             format!(
                 "the slice is Done, but nothing outside its tests names its module `{name}`: an orphan module not wired into runtime (SOP §9)"
             ),
-            "wire it in where the system starts its capabilities (behind the flag), or remove it".into(),
+            "wire it in where the system starts its capabilities (behind the flag), or remove it",
         ));
     }
 }
@@ -181,16 +170,16 @@ fn unnamed_receipts(slice: &Slice, tree: &SourceTree, findings: &mut Vec<Finding
         .map(|name| format!("`{name}`"))
         .collect();
     if !missing.is_empty() {
-        findings.push(finding(
+        findings.push(Finding::new(
             "receipt-unnamed",
-            &slice.feature.pascal(),
+            slice.feature.pascal(),
             slice.layout.spec.as_str(),
             format!(
                 "the spec lists receipts its module {} never names: {}",
                 slice.layout.module,
                 missing.join(", ")
             ),
-            "emit them from the module, or take them out of the spec (in a new slice, if it is frozen)".into(),
+            "emit them from the module, or take them out of the spec (in a new slice, if it is frozen)",
         ));
     }
 }
@@ -201,7 +190,7 @@ fn flags_in_code(project: &Project, tree: &SourceTree, findings: &mut Vec<Findin
     let env_file = project.config.paths.env_file.to_string();
     for flag in &project.env_flags {
         if tree.files_with(flag, &|_| false).is_empty() {
-            findings.push(finding(
+            findings.push(Finding::new(
                 "flag-unread",
                 "-",
                 &env_file,
@@ -212,7 +201,7 @@ fn flags_in_code(project: &Project, tree: &SourceTree, findings: &mut Vec<Findin
     }
     for (flag, file) in tree.flags() {
         if !project.env_flags.contains(&flag) {
-            findings.push(finding(
+            findings.push(Finding::new(
                 "flag-undeclared-read",
                 "-",
                 file,
