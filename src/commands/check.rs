@@ -110,18 +110,14 @@ pub fn run(invocation: &Invocation, args: &CheckArgs) -> Result<ExitStatus, Erro
 type Collision = (SliceName, SliceName, Clash);
 
 fn range_collisions(repo: &Repository, range: &str) -> Result<Vec<Collision>, Error> {
-    let Some((base, head)) = range.split_once("..") else {
-        return Ok(Vec::new());
-    };
-    let head = head.strip_prefix('.').unwrap_or(head);
-    let commit = |text: &str| {
-        let text = if text.is_empty() { "HEAD" } else { text };
-        repo.revparse_single(text)
-            .and_then(|object| object.peel_to_commit())
-            .map(|commit| commit.id())
-    };
-    let (Ok(base), Ok(head)) = (commit(base), commit(head)) else {
-        // range_commits already said what is wrong with the range.
+    let commit = |object: Option<&git2::Object<'_>>| Some(object?.peel_to_commit().ok()?.id());
+    // range_commits read the range already: a range that is one revision, or that
+    // does not parse, has no base to collide with.
+    let Some((base, head)) = repo
+        .revparse(range)
+        .ok()
+        .and_then(|spec| Some((commit(spec.from())?, commit(spec.to())?)))
+    else {
         return Ok(Vec::new());
     };
     let (config, _) = freeze::config_at_commit(repo, base)?;
@@ -129,19 +125,14 @@ fn range_collisions(repo: &Repository, range: &str) -> Result<Vec<Collision>, Er
         .map_err(crate::branches::BranchesError::from)?)
 }
 
-/// One line per collision.
-fn collision_lines(collisions: &[Collision]) -> String {
-    collisions
-        .iter()
-        .map(|(ours, theirs, clash)| {
-            format!(
-                "  the slice {} takes {}, which the base also took since the two parted (the slice {}): rename one before they meet\n",
-                ours.feature.pascal(),
-                clash.describe(ours),
-                theirs.feature.pascal()
-            )
-        })
-        .collect()
+/// What a collision is, in a sentence.
+fn collision_message((ours, theirs, clash): &Collision) -> String {
+    format!(
+        "the slice {} takes {}, which the base also took since the two parted (the slice {}): rename one before they meet",
+        ours.feature.pascal(),
+        clash.describe(ours),
+        theirs.feature.pascal()
+    )
 }
 
 fn print_report(
@@ -160,7 +151,10 @@ fn print_report(
             "lancelot: {} added by the range collide{} with the base:\n{}",
             plural(collisions.len(), "slice"),
             if collisions.len() == 1 { "s" } else { "" },
-            collision_lines(collisions)
+            collisions
+                .iter()
+                .map(|collision| format!("  {}\n", collision_message(collision)))
+                .collect::<String>()
         )
     };
     output.emit(
@@ -201,19 +195,12 @@ fn print_report(
         },
         || {
             let mut annotations = report::annotations(report, taken);
-            annotations.extend(collisions.iter().map(|(ours, theirs, clash)| {
-                ui::ci::Annotation {
-                    file: ours.spec.clone(),
-                    line: None,
-                    title: "Slice collides with the base".into(),
-                    message: format!(
-                        "the slice {} takes {}, which the base also took (the slice {}): rename one before they meet",
-                        ours.feature.pascal(),
-                        clash.describe(ours),
-                        theirs.feature.pascal()
-                    ),
-                    warning: false,
-                }
+            annotations.extend(collisions.iter().map(|collision| ui::ci::Annotation {
+                file: collision.0.spec.clone(),
+                line: None,
+                title: "Slice collides with the base".into(),
+                message: collision_message(collision),
+                warning: false,
             }));
             annotations
         },

@@ -385,12 +385,14 @@ pub fn editable(repo: &Repository, rules: &Rules, path: &str) -> Result<Editable
             "may be edited: the freeze does not cover this path".into(),
         ));
     }
-    let committed = match repo.head().and_then(|head| head.peel_to_tree()) {
-        Ok(tree) => tree.get_path(Path::new(path)).ok(),
+    let head = match repo.head().and_then(|head| head.peel_to_tree()) {
+        Ok(tree) => Some(tree),
         Err(error) if error.code() == git2::ErrorCode::UnbornBranch => None,
         Err(error) => return Err(FreezeError::git("cannot read HEAD")(error)),
     };
-    let Some(entry) = committed.filter(|entry| entry.kind() == Some(git2::ObjectType::Blob)) else {
+    let at_head = |path: &str| head.as_ref()?.get_path(Path::new(path)).ok();
+    let Some(entry) = at_head(path).filter(|entry| entry.kind() == Some(git2::ObjectType::Blob))
+    else {
         return Ok(answer(
             false,
             None,
@@ -407,11 +409,7 @@ pub fn editable(repo: &Repository, rules: &Rules, path: &str) -> Result<Editable
             status,
             format!(
                 "frozen ({frozen}): a commit changing it is refused; put the new idea in a follow-up slice ({}), or change nothing but its status along an allowed transition",
-                report::follow_up_command(path, &|other| {
-                    repo.head()
-                        .and_then(|head| head.peel_to_tree())
-                        .is_ok_and(|tree| tree.get_path(Path::new(other)).is_ok())
-                })
+                report::follow_up_command(path, &|other| at_head(other).is_some())
             ),
         )),
         None => {
