@@ -114,6 +114,16 @@ pub fn discover(start: &Path) -> Result<Repository, RepoError> {
     Ok(repo)
 }
 
+/// The index file of `repo` as libgit2 reads it: `GIT_INDEX_FILE` when the
+/// repository was opened from the environment (as a hook opens it: the temporary
+/// index of `git commit -a`), else the `index` in its git folder (a worktree's own).
+pub fn index_file(repo: &Repository, from_environment: bool) -> PathBuf {
+    match std::env::var_os("GIT_INDEX_FILE") {
+        Some(file) if from_environment => PathBuf::from(file),
+        _ => repo.path().join("index"),
+    }
+}
+
 /// Refuses a git folder that sits inside another repository's files. git folders
 /// are named `.git` (or live in one: worktrees, submodules), or are bare repositories
 /// on their own; a git folder of another name with a `.git` above it is one a

@@ -82,7 +82,8 @@ pub fn run(invocation: &Invocation, args: &CheckArgs) -> Result<ExitStatus, Erro
             }
             let rules = freeze::load_rules(&repo, explicit.unwrap_or(RulesSource::Head))?;
             let mut checker = Checker::for_repository(&repo, rules)?;
-            (checker.check_staged()?, checker.into_rules())
+            let index_file = crate::repo::index_file(&repo, false);
+            (checker.check_staged(&index_file)?, checker.into_rules())
         }
     };
     let collisions = match &args.range {

@@ -180,7 +180,7 @@ fn pre_commit(invocation: &Invocation) -> Result<ExitStatus, Error> {
         .as_deref()
         .map_or(RulesSource::Head, RulesSource::File);
     let mut checker = Checker::for_repository(&repo, freeze::load_rules(&repo, source)?)?;
-    let report = checker.check_staged()?;
+    let report = checker.check_staged(&repo::index_file(&repo, true))?;
     Ok(refuse_if_violations(&repo, &report, checker.rules()))
 }
 

@@ -1,15 +1,33 @@
 //! The two sides `check --staged` compares, read without building a tree of the
 //! whole index: for each folder that can hold frozen paths, HEAD's tree there and a
-//! tree of the index entries under it (a range of the sorted index), each side
-//! keeping of the rest only the `.gitattributes` files on the way to those folders.
-//! The walk then compares exactly what the freeze reads, at a cost that grows with
-//! the entries under the frozen folders, not with the repository. The trees are
-//! written to memory: the check leaves no object behind.
+//! tree of the index entries under it, each side keeping of the rest only the
+//! `.gitattributes` files on the way to those folders. The index file is read by
+//! [`super::index`], which keeps only those entries; the walk then compares exactly
+//! what the freeze reads, at a cost that grows with the entries under the frozen
+//! folders, not with the repository. The trees are written to memory: the check
+//! leaves no object behind.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use git2::{Index, ObjectType, Oid, Repository, Tree};
+
+use super::index::{self, IndexError};
+
+/// Why the two sides could not be read.
+#[derive(Debug)]
+pub(super) enum SidesError {
+    /// An entry has a merge stage.
+    Conflicts,
+    /// The index file or an object could not be read or written.
+    Git(git2::Error),
+}
+
+impl From<git2::Error> for SidesError {
+    fn from(error: git2::Error) -> Self {
+        SidesError::Git(error)
+    }
+}
 
 /// A folder of a pruned tree: its entries by name.
 #[derive(Default)]
@@ -25,11 +43,11 @@ enum Slot {
 
 impl Folder {
     /// Puts `object` at `path` (`a/b/c`), making the folders on the way.
-    fn put(&mut self, path: &str, object: (Oid, i32)) {
+    fn put(&mut self, path: &[u8], object: (Oid, i32)) {
         let mut folder = self;
-        let mut parts = path.split('/').peekable();
+        let mut parts = path.split(|&byte| byte == b'/').peekable();
         while let Some(name) = parts.next() {
-            let name = name.as_bytes().to_vec();
+            let name = name.to_vec();
             if parts.peek().is_none() {
                 folder
                     .entries
@@ -89,49 +107,111 @@ fn join(folder: &str, name: &str) -> String {
     }
 }
 
+/// What `check --staged` reads of the index: every entry when a glob starts at the
+/// top, else the entries at and under each frozen folder and the `.gitattributes`
+/// files on the way to them.
+struct Wanted {
+    everything: bool,
+    exact: Vec<Vec<u8>>,
+    under: Vec<Vec<u8>>,
+}
+
+impl Wanted {
+    fn new(folders: &[String]) -> Wanted {
+        let mut exact = Vec::new();
+        for folder in folders {
+            exact.push(folder.as_bytes().to_vec());
+            exact.extend(ancestors(folder).map(|above| join(above, ".gitattributes").into_bytes()));
+        }
+        Wanted {
+            everything: folders.iter().any(String::is_empty),
+            exact,
+            under: folders
+                .iter()
+                .map(|folder| format!("{folder}/").into_bytes())
+                .collect(),
+        }
+    }
+
+    fn keeps(&self, path: &[u8]) -> bool {
+        self.everything
+            || self.exact.iter().any(|exact| exact == path)
+            || self.under.iter().any(|under| path.starts_with(under))
+            // A folder of a sparse index holding a frozen folder.
+            || path.ends_with(b"/") && self.under.iter().any(|under| under.starts_with(path))
+    }
+
+    /// The frozen folders and `.gitattributes` files inside the folder `above/`
+    /// (ending in `/`).
+    fn inside<'a>(&'a self, above: &'a [u8]) -> impl Iterator<Item = &'a [u8]> + 'a {
+        self.exact
+            .iter()
+            .map(Vec::as_slice)
+            .filter(move |path| path.starts_with(above))
+    }
+}
+
 /// HEAD's side and the index's side (tree ids) for `folders` (none inside another;
-/// `""` is the whole tree). Fails on an index with conflicts.
+/// `""` is the whole tree), the index read from `index_file`.
 pub(super) fn sides(
     repo: &Repository,
     head: &Tree<'_>,
-    index: &Index,
+    index_file: &Path,
     folders: &[String],
-) -> Result<(Oid, Oid), git2::Error> {
-    // Every object written from here on stays in memory.
-    repo.odb()?.add_new_mempack_backend(1000)?;
-    if folders.iter().any(String::is_empty) {
-        let mut whole = Index::new()?;
-        for entry in index.iter() {
-            whole.add(&entry)?;
-        }
-        return Ok((head.id(), whole.write_tree_to(repo)?));
-    }
+) -> Result<(Oid, Oid), SidesError> {
+    let wanted = Wanted::new(folders);
     let (mut old, mut new) = (Folder::default(), Folder::default());
-    for folder in folders {
+    for entry in staged_entries(repo, index_file, &wanted)? {
+        match entry.path.strip_suffix(b"/") {
+            // A folder of a sparse index: whole when it is (or is in) a frozen
+            // folder; else it holds some, taken from its tree.
+            Some(folder)
+                if wanted.everything
+                    || wanted
+                        .under
+                        .iter()
+                        .any(|under| entry.path.starts_with(under)) =>
+            {
+                new.put(folder, (entry.id, 0o040000));
+            }
+            Some(_) => {
+                let tree = repo.find_tree(entry.id)?;
+                for path in wanted.inside(&entry.path) {
+                    // Wanted paths come from the configuration: UTF-8.
+                    let Ok(relative) = std::str::from_utf8(&path[entry.path.len()..]) else {
+                        continue;
+                    };
+                    if let Ok(inner) = tree.get_path(Path::new(relative)) {
+                        new.put(path, (inner.id(), inner.filemode_raw()));
+                    }
+                }
+            }
+            None => new.put(&entry.path, (entry.id, mode(entry.mode))),
+        }
+    }
+    for folder in folders.iter().filter(|_| !wanted.everything) {
         for above in ancestors(folder) {
             let attributes = join(above, ".gitattributes");
             if let Ok(entry) = head.get_path(Path::new(&attributes))
                 && entry.kind() == Some(ObjectType::Blob)
             {
-                old.put(&attributes, (entry.id(), entry.filemode_raw()));
-            }
-            if let Some(entry) = index.get_path(Path::new(&attributes), 0) {
-                new.put(&attributes, (entry.id, mode(entry.mode)));
+                old.put(attributes.as_bytes(), (entry.id(), entry.filemode_raw()));
             }
         }
         if let Ok(entry) = head.get_path(Path::new(folder)) {
-            old.put(folder, (entry.id(), entry.filemode_raw()));
-        }
-        if let Some(entry) = index.get_path(Path::new(folder), 0) {
-            new.put(folder, (entry.id, mode(entry.mode)));
-        } else if let Some(tree) = staged_folder(repo, index, folder)? {
-            new.put(folder, (tree, 0o040000));
+            old.put(folder.as_bytes(), (entry.id(), entry.filemode_raw()));
         }
     }
+    // Every object written from here on stays in memory.
+    repo.odb()?.add_new_mempack_backend(1000)?;
     let empty = || repo.treebuilder(None).and_then(|builder| builder.write());
-    let old = match old.write(repo)? {
-        Some(id) => id,
-        None => empty()?,
+    let old = if wanted.everything {
+        head.id()
+    } else {
+        match old.write(repo)? {
+            Some(id) => id,
+            None => empty()?,
+        }
     };
     let new = match new.write(repo)? {
         Some(id) => id,
@@ -140,35 +220,51 @@ pub(super) fn sides(
     Ok((old, new))
 }
 
-/// A tree of the index entries under `folder`, found by their range in the sorted
-/// index; `None` when there are none.
-fn staged_folder(
+/// The staged entries `wanted` keeps, read by [`index::read`], or by libgit2 when
+/// that reader leaves the file to it (a split or sparse index).
+fn staged_entries(
     repo: &Repository,
-    index: &Index,
-    folder: &str,
-) -> Result<Option<Oid>, git2::Error> {
-    let prefix = format!("{folder}/");
-    let start = match index.find_prefix(prefix.as_str()) {
-        Ok(start) => start,
-        Err(error) if error.code() == git2::ErrorCode::NotFound => return Ok(None),
-        Err(error) => return Err(error),
+    index_file: &Path,
+    wanted: &Wanted,
+) -> Result<Vec<index::Entry>, SidesError> {
+    let bytes = match std::fs::read(index_file) {
+        Ok(bytes) => bytes,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(error) => {
+            return Err(SidesError::Git(git2::Error::from_str(&format!(
+                "cannot read {}: {error}",
+                index_file.display()
+            ))));
+        }
     };
-    let mut staged = Index::new()?;
-    for position in start..index.len() {
-        let Some(mut entry) = index.get(position) else {
-            break;
-        };
-        let Some(relative) = entry.path.strip_prefix(prefix.as_bytes()) else {
-            break;
-        };
-        entry.path = relative.to_vec();
-        staged.add(&entry)?;
+    let id_length = match repo.object_format() {
+        git2::ObjectFormat::Sha256 => 32,
+        _ => 20,
+    };
+    // A split index's shared part is in the git folder, whatever the index file.
+    let shared = |id: Oid| std::fs::read(repo.path().join(format!("sharedindex.{id}"))).ok();
+    match index::read(&bytes, id_length, |path| wanted.keeps(path), shared) {
+        Ok(entries) => return Ok(entries),
+        Err(IndexError::Conflicts) => return Err(SidesError::Conflicts),
+        Err(IndexError::NotRead(_)) => {}
     }
-    if staged.is_empty() {
-        return Ok(None);
+    let index = Index::open_ext(index_file, repo.object_format())?;
+    if index.has_conflicts() {
+        return Err(SidesError::Conflicts);
     }
-    staged.write_tree_to(repo).map(Some)
+    Ok(index
+        .iter()
+        .filter(|entry| entry.flags_extended & INTENT_TO_ADD == 0 && wanted.keeps(&entry.path))
+        .map(|entry| index::Entry {
+            path: entry.path,
+            id: entry.id,
+            mode: entry.mode,
+        })
+        .collect())
 }
+
+/// libgit2's flag of an entry added with `git add -N` (not staged content).
+const INTENT_TO_ADD: u16 = 1 << 13;
 
 /// An index entry's mode as a tree entry's.
 fn mode(mode: u32) -> i32 {

@@ -23,6 +23,7 @@ use unicode_normalization::UnicodeNormalization;
 use super::attributes::Attributes;
 use super::input::RefUpdate;
 use super::rule::{After, ChangeKind, Rules, Verdict, is_regular_file};
+use super::staged::SidesError;
 use super::{FreezeError, RefReason, RefRefusal, Report, Violation};
 use crate::repo::Key;
 
@@ -285,8 +286,9 @@ impl<'r> Checker<'r> {
         self.rules
     }
 
-    /// Checks the index against HEAD (an unborn HEAD has nothing frozen).
-    pub fn check_staged(&mut self) -> Result<Report, FreezeError> {
+    /// Checks the index in `index_file` ([`crate::repo::index_file`]) against HEAD
+    /// (an unborn HEAD has nothing frozen).
+    pub fn check_staged(&mut self, index_file: &Path) -> Result<Report, FreezeError> {
         let repo = self.repo;
         let head = match repo.head() {
             Ok(head) => head
@@ -298,21 +300,23 @@ impl<'r> Checker<'r> {
             }
             Err(error) => return Err(FreezeError::git("cannot read HEAD")(error)),
         };
-        let index = repo
-            .index()
-            .map_err(FreezeError::git("cannot read the index"))?;
-        if index.has_conflicts() {
-            return Err(FreezeError::git(
-                "cannot read the index as a tree (resolve merge conflicts first)",
-            )(git2::Error::from_str(
-                "the index has conflicts",
-            )));
-        }
         let head_tree = head
             .tree()
             .map_err(FreezeError::git("cannot read HEAD's tree"))?;
-        let (old, new) = super::staged::sides(repo, &head_tree, &index, &self.rules.folders())
-            .map_err(FreezeError::git("cannot read the index as a tree"))?;
+        let (old, new) =
+            match super::staged::sides(repo, &head_tree, index_file, &self.rules.folders()) {
+                Ok(sides) => sides,
+                Err(SidesError::Conflicts) => {
+                    return Err(FreezeError::git(
+                        "cannot read the index as a tree (resolve merge conflicts first)",
+                    )(git2::Error::from_str(
+                        "the index has conflicts",
+                    )));
+                }
+                Err(SidesError::Git(error)) => {
+                    return Err(FreezeError::git("cannot read the index as a tree")(error));
+                }
+            };
         let (parent_tree, staged) = (self.tree(old)?, self.tree(new)?);
         let mut found = Vec::new();
         self.walk(&parent_tree, Some(&staged), "", &mut found)?;

@@ -14,6 +14,7 @@ mod faults;
 mod hook_limits;
 mod hook_managers;
 mod hostile;
+mod index;
 mod init;
 mod lifecycle;
 mod mcp;
