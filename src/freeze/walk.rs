@@ -145,7 +145,7 @@ pub struct Checker<'r> {
     /// Told how many commits were judged, as the walk goes.
     progress: Option<Progress>,
     /// The frozen status of each blob read so far (`None`: not frozen).
-    statuses: HashMap<Key, Option<String>>,
+    statuses: Arc<Statuses>,
     /// The verdict of each change judged so far: the same change in another commit
     /// (a parent listed again, a branch pushed twice) is not read again.
     verdicts: HashMap<Change, Verdict>,
@@ -163,6 +163,30 @@ pub(super) struct Template {
     rules: Rules,
     limits: Limits,
     spent: Arc<Spent>,
+    statuses: Arc<Statuses>,
+}
+
+/// The frozen status of each blob read so far (`None`: not frozen), shared by the
+/// threads of a walk: a document version is read once, whichever thread meets it.
+#[derive(Default)]
+struct Statuses(std::sync::Mutex<HashMap<Key, Option<String>>>);
+
+impl Statuses {
+    fn get(&self, oid: Oid) -> Option<Option<String>> {
+        self.lock().get(&Key(oid)).cloned()
+    }
+
+    fn insert(&self, oid: Oid, status: Option<String>) {
+        self.lock().insert(Key(oid), status);
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Key, Option<String>>> {
+        // A thread that panicked holding it left the map whole: entries are inserted
+        // in one step.
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
 }
 
 impl Template {
@@ -170,6 +194,7 @@ impl Template {
     pub(super) fn checker<'w>(&self, repo: &'w Repository) -> Checker<'w> {
         let mut checker = Checker::new(repo, self.rules.clone()).with_limits(self.limits);
         checker.spent = Arc::clone(&self.spent);
+        checker.statuses = Arc::clone(&self.statuses);
         checker
     }
 }
@@ -204,7 +229,7 @@ impl<'r> Checker<'r> {
             spent: Arc::default(),
             parallel: None,
             progress: None,
-            statuses: HashMap::new(),
+            statuses: Arc::default(),
             verdicts: HashMap::new(),
             roots: None,
             shallow,
@@ -257,6 +282,7 @@ impl<'r> Checker<'r> {
             rules: self.rules.clone(),
             limits: self.limits,
             spent: Arc::clone(&self.spent),
+            statuses: Arc::clone(&self.statuses),
         }
     }
 
@@ -773,10 +799,10 @@ impl<'r> Checker<'r> {
         if dir.is_empty() {
             self.roots = Some((old.id(), new.map(Tree::id)));
         }
+        // The malformed entries of `new` go first; they are looked for only when the
+        // side-by-side reading below finds the two trees differently shaped.
+        let malformed_at = found.len();
         if let Some(new) = new {
-            let rules = &self.rules;
-            let under_freeze = |path: &str| rules.covers(path) || rules.may_cover_folder(path);
-            found.extend(malformed_entries(Some(old), new, dir, &under_freeze));
             // A folder the commit adds under the frozen paths holds only new names.
             for entry in new.iter() {
                 let added = entry.kind() == Some(ObjectType::Tree)
@@ -801,16 +827,24 @@ impl<'r> Checker<'r> {
         // counterpart found by moving on, not by a search. A name not found so (gone,
         // or a file turned folder, which sorts elsewhere) is looked up.
         let mut news = new.map(Tree::iter).into_iter().flatten().peekable();
+        let mut same_shape = new.is_some_and(|new| new.len() == old.len());
         for entry in old.iter() {
             while news
                 .peek()
                 .is_some_and(|other| crate::repo::git_order(other, &entry).is_lt())
             {
                 news.next();
+                same_shape = false;
             }
             let counterpart = match news.next_if(|other| other.name_bytes() == entry.name_bytes()) {
-                Some(same) => Some(same),
-                None => new.and_then(|tree| tree.get_name_bytes(entry.name_bytes())),
+                Some(same) => {
+                    same_shape &= keeps_shape(&entry, &same);
+                    Some(same)
+                }
+                None => {
+                    same_shape = false;
+                    new.and_then(|tree| tree.get_name_bytes(entry.name_bytes()))
+                }
             };
             if counterpart.as_ref().is_some_and(|other| {
                 other.id() == entry.id() && other.filemode_raw() == entry.filemode_raw()
@@ -837,6 +871,14 @@ impl<'r> Checker<'r> {
                 _ => {}
             }
         }
+        if let Some(new) = new
+            && !same_shape
+        {
+            let rules = &self.rules;
+            let under_freeze = |path: &str| rules.covers(path) || rules.may_cover_folder(path);
+            let malformed = malformed_entries(Some(old), new, dir, &under_freeze);
+            found.splice(malformed_at..malformed_at, malformed);
+        }
         Ok(())
     }
 
@@ -856,9 +898,9 @@ impl<'r> Checker<'r> {
         let (old_root, new_root) = (self.tree(old_root)?, self.tree(new_root)?);
         let file = join(dir, ".gitattributes");
         let mut documents = Vec::new();
-        self.frozen_documents(old, dir, &mut documents)?;
+        self.covered_documents(old, dir, &mut documents)?;
         let mut parsed: HashMap<Key, Attributes> = HashMap::new();
-        for (path, blob, status) in documents {
+        for (path, blob) in documents {
             let was = self.effective_attributes(&old_root, &path, &mut parsed)?;
             let is = self.effective_attributes(&new_root, &path, &mut parsed)?;
             // Only what the change adds counts: taking such attributes away gives
@@ -868,7 +910,11 @@ impl<'r> Checker<'r> {
                 .filter(|(name, value)| was.get(*name) != Some(*value))
                 .map(|(name, value)| format!("{name} {value}"))
                 .collect();
-            if !added.is_empty() {
+            // The status is read only for a document whose attributes change.
+            if added.is_empty() {
+                continue;
+            }
+            if let Some(status) = self.frozen_status(blob)? {
                 found.push(Found {
                     path,
                     verdict: Verdict::Violation(ChangeKind::Attributes),
@@ -941,12 +987,12 @@ impl<'r> Checker<'r> {
         Ok(())
     }
 
-    /// Every document frozen in `tree` (the folder `dir`), with its blob and status.
-    fn frozen_documents(
+    /// Every document the rules cover in `tree` (the folder `dir`), with its blob.
+    fn covered_documents(
         &mut self,
         tree: &Tree<'_>,
         dir: &str,
-        documents: &mut Vec<(String, Oid, String)>,
+        documents: &mut Vec<(String, Oid)>,
     ) -> Result<(), FreezeError> {
         self.spend(0, tree.len() as u64)?;
         for entry in tree.iter() {
@@ -959,14 +1005,12 @@ impl<'r> Checker<'r> {
             match entry.kind() {
                 Some(ObjectType::Tree) if self.rules.may_cover_folder(&path) => {
                     let folder = self.tree(entry.id())?;
-                    self.frozen_documents(&folder, &path, documents)?;
+                    self.covered_documents(&folder, &path, documents)?;
                 }
                 Some(ObjectType::Blob)
                     if is_regular_file(entry.filemode()) && self.rules.covers(&path) =>
                 {
-                    if let Some(status) = self.frozen_status(entry.id())? {
-                        documents.push((path, entry.id(), status));
-                    }
+                    documents.push((path, entry.id()));
                 }
                 _ => {}
             }
@@ -1045,15 +1089,15 @@ impl<'r> Checker<'r> {
 
     /// The configured frozen status of a blob, read at most once per blob.
     fn frozen_status(&mut self, oid: Oid) -> Result<Option<String>, FreezeError> {
-        if let Some(cached) = self.statuses.get(&Key(oid)) {
-            return Ok(cached.clone());
+        if let Some(cached) = self.statuses.get(oid) {
+            return Ok(cached);
         }
         let status = self.document(oid)?.and_then(|blob| {
             self.rules
                 .frozen_status_of(blob.content())
                 .map(str::to_owned)
         });
-        self.statuses.insert(Key(oid), status.clone());
+        self.statuses.insert(oid, status.clone());
         Ok(status)
     }
 
@@ -1091,6 +1135,16 @@ impl<'r> Checker<'r> {
     }
 }
 
+/// Whether `after`, an entry of the same name as `before`, keeps the tree as it was
+/// for the malformed-entry rules: a file turned folder (or back) sorts elsewhere, and
+/// a mode git does not write is new unless the entry is unchanged.
+fn keeps_shape(before: &TreeEntry<'_>, after: &TreeEntry<'_>) -> bool {
+    let folder = |entry: &TreeEntry<'_>| entry.filemode_raw() == 0o040000;
+    folder(before) == folder(after)
+        && (CANONICAL_MODES.contains(&after.filemode_raw())
+            || (before.filemode_raw() == after.filemode_raw() && before.id() == after.id()))
+}
+
 /// The entries of a pushed tree (`new`, replacing `old`) that git's fsck rejects or a
 /// checkout would confuse, where the freeze reads: empty names, names with `/`, `.`,
 /// `..`, a git folder in any spelling, entries out of git's order or listed twice
@@ -1110,12 +1164,7 @@ fn malformed_entries(
     if let Some(old) = old
         && old.len() == new.len()
         && old.iter().zip(new.iter()).all(|(before, after)| {
-            // A file turned folder (or back) sorts elsewhere: its order is new.
-            let folder = |entry: &TreeEntry<'_>| entry.filemode_raw() == 0o040000;
-            before.name_bytes() == after.name_bytes()
-                && folder(&before) == folder(&after)
-                && (CANONICAL_MODES.contains(&after.filemode_raw())
-                    || (before.filemode_raw() == after.filemode_raw() && before.id() == after.id()))
+            before.name_bytes() == after.name_bytes() && keeps_shape(&before, &after)
         })
     {
         return Vec::new();
