@@ -155,7 +155,14 @@ pub struct Checker<'r> {
     shallow: HashSet<Key>,
     /// The document read last: a frozen one is read for its status, then judged.
     last_document: Option<git2::Blob<'r>>,
+    /// The trees read last. libgit2 keeps no tree over 4 KiB in its cache, and a
+    /// commit's trees are read again as the trees of the parent of the commit
+    /// before it.
+    trees: std::cell::RefCell<std::collections::VecDeque<Tree<'r>>>,
 }
+
+/// How many trees [`Checker`] keeps at hand.
+const TREES_KEPT: usize = 32;
 
 /// What a thread of a parallel walk needs to judge as the checker it works for: the
 /// same rules and limits, and the work it does counted with the others'.
@@ -234,6 +241,7 @@ impl<'r> Checker<'r> {
             roots: None,
             shallow,
             last_document: None,
+            trees: std::cell::RefCell::default(),
         }
     }
 
@@ -440,8 +448,7 @@ impl<'r> Checker<'r> {
                 commit: commit.id().to_string(),
             });
         }
-        let context = || format!("cannot read commit {}", commit.id());
-        let tree = commit.tree().map_err(FreezeError::git_with(context))?;
+        let tree = self.tree(commit.tree_id())?;
         let subject = || {
             commit
                 .summary_bytes()
@@ -471,7 +478,7 @@ impl<'r> Checker<'r> {
                 .map_err(FreezeError::git_with(|| {
                     format!("cannot read {parent_id}, a parent of {}", commit.id())
                 }))?;
-            let parent_tree = parent.tree().map_err(FreezeError::git_with(context))?;
+            let parent_tree = self.tree(parent.tree_id())?;
             let mut found = Vec::new();
             self.walk(&parent_tree, Some(&tree), "", &mut found)?;
             // Most commits change no frozen document: nothing to write down.
@@ -930,7 +937,7 @@ impl<'r> Checker<'r> {
     /// `.gitattributes` on its way in the tree `root` (each parsed once).
     fn effective_attributes(
         &mut self,
-        root: &Tree<'_>,
+        root: &Tree<'r>,
         path: &str,
         parsed: &mut HashMap<Key, Attributes>,
     ) -> Result<std::collections::BTreeMap<String, String>, FreezeError> {
@@ -942,13 +949,7 @@ impl<'r> Checker<'r> {
         );
         let mut files: Vec<(&str, Key)> = Vec::new();
         for folder in folders {
-            let entry = if folder.is_empty() {
-                root.get_name(".gitattributes")
-                    .map(|entry| entry.to_owned())
-            } else {
-                root.get_path(Path::new(&format!("{folder}/.gitattributes")))
-                    .ok()
-            };
+            let entry = self.entry_at(root, &join(folder, ".gitattributes"))?;
             let Some(entry) = entry.filter(|entry| entry.kind() == Some(ObjectType::Blob)) else {
                 continue;
             };
@@ -1129,9 +1130,44 @@ impl<'r> Checker<'r> {
     }
 
     fn tree(&self, oid: Oid) -> Result<Tree<'r>, FreezeError> {
-        self.repo.find_tree(oid).map_err(FreezeError::git_with(|| {
+        let mut kept = self.trees.borrow_mut();
+        if let Some(tree) = kept.iter().find(|tree| tree.id() == oid) {
+            return Ok(tree.clone());
+        }
+        let tree = self.repo.find_tree(oid).map_err(FreezeError::git_with(|| {
             format!("cannot read tree {oid} (missing object?)")
-        }))
+        }))?;
+        if kept.len() == TREES_KEPT {
+            kept.pop_front();
+        }
+        kept.push_back(tree.clone());
+        Ok(tree)
+    }
+
+    /// The entry at `path` (`a/b/c`) in `root`, its folders read through
+    /// [`Checker::tree`].
+    fn entry_at(
+        &self,
+        root: &Tree<'r>,
+        path: &str,
+    ) -> Result<Option<TreeEntry<'static>>, FreezeError> {
+        let mut folder = root.clone();
+        let mut names = path.split('/').peekable();
+        while let Some(name) = names.next() {
+            let Some(entry) = folder.get_name(name) else {
+                return Ok(None);
+            };
+            if names.peek().is_none() {
+                return Ok(Some(entry.to_owned()));
+            }
+            if entry.kind() != Some(ObjectType::Tree) {
+                return Ok(None);
+            }
+            let id = entry.id();
+            drop(entry);
+            folder = self.tree(id)?;
+        }
+        Ok(None)
     }
 }
 
