@@ -122,6 +122,7 @@ fn render_lines(
         named: Vec::new(),
         found: Vec::new(),
         all,
+        with_colon: String::new(),
     };
     let mut hidden = 0usize;
     let mut html = Html::default();
@@ -184,6 +185,8 @@ struct Lines<'f> {
     found: Vec<(usize, usize, String)>,
     /// Every line ended, when the caller wants them all.
     all: Option<&'f mut Vec<(usize, String)>>,
+    /// A line with a colon added, written here rather than allocated per line.
+    with_colon: String,
 }
 
 /// The longest line read as the value of a field named on the line before it.
@@ -243,8 +246,11 @@ impl Lines<'_> {
                 }
             }
             // The name alone: `**Status:**` with nothing after it, or a heading.
+            self.with_colon.clear();
+            self.with_colon.push_str(&visible);
+            self.with_colon.push(':');
             let alone = field_line(&visible, field).is_some_and(str::is_empty)
-                || field_line(&format!("{visible}:"), field).is_some_and(str::is_empty);
+                || field_line(&self.with_colon, field).is_some_and(str::is_empty);
             if alone {
                 self.named.push(which);
             }

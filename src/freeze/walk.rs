@@ -162,7 +162,7 @@ pub struct Checker<'r> {
 }
 
 /// How many trees [`Checker`] keeps at hand.
-const TREES_KEPT: usize = 32;
+const TREES_KEPT: usize = 8;
 
 /// What a thread of a parallel walk needs to judge as the checker it works for: the
 /// same rules and limits, and the work it does counted with the others'.
