@@ -1292,13 +1292,7 @@ fn name_collisions(
     let mut seen: HashMap<String, Vec<u8>> = HashMap::new();
     for entry in new.iter() {
         let name = entry.name_bytes();
-        let text = String::from_utf8_lossy(name);
-        // Compatibility forms fold too: `ſ` (long s) and `s` name one folder on NTFS.
-        let key: String = text
-            .nfkc()
-            .filter(|c| !crate::doc::is_invisible(*c))
-            .flat_map(char::to_lowercase)
-            .collect();
+        let key = collision_key(name);
         match seen.get(&key) {
             // Two files of one name on macOS and Windows: only where readers of
             // frozen documents would be misled.
@@ -1321,6 +1315,31 @@ fn name_collisions(
         }
     }
     found
+}
+
+/// What a case-insensitive file system makes of a name: compatibility forms folded
+/// (`ſ`, long s, and `s` name one folder on NTFS), invisible characters dropped,
+/// lower case.
+fn collision_key(name: &[u8]) -> String {
+    let visible = |c: &char| !crate::doc::is_invisible(*c);
+    if name.is_ascii() {
+        // Most names, read without normalising: NFKC leaves ASCII as it is.
+        return name
+            .iter()
+            .map(|&byte| char::from(byte))
+            .filter(visible)
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+    }
+    folded(&String::from_utf8_lossy(name))
+}
+
+/// [`collision_key`] of any text.
+fn folded(text: &str) -> String {
+    text.nfkc()
+        .filter(|c| !crate::doc::is_invisible(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// `dir/name`, or `name` at the root.
@@ -1542,4 +1561,23 @@ pub fn new_commits(
         .map_err(FreezeError::git(
             "cannot walk the pushed commits (missing objects?)",
         ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_names_fold_as_any_name(name in "[\\x00-\\x7f]{0,40}") {
+            proptest::prop_assert_eq!(collision_key(name.as_bytes()), folded(&name));
+        }
+    }
+
+    #[test]
+    fn names_fold_for_case_forms_and_invisibles() {
+        assert_eq!(collision_key(b"README.md"), "readme.md");
+        assert_eq!(collision_key(b"Spec\x07.md"), "spec.md");
+        assert_eq!(collision_key("ſpec\u{200b}.MD".as_bytes()), "spec.md");
+    }
 }
