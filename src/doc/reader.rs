@@ -552,10 +552,22 @@ pub fn field_line<'a>(line: &'a str, field: &str) -> Option<&'a str> {
     field_span(line, field).map(|span| &line[span])
 }
 
-/// How many lines [`Lines`] reads in `text`.
+/// How many lines [`Lines`] reads in `text`: one per ending (`\n`, `\r\n`, a lone
+/// `\r`), and one more for text after the last ending. Counted in one pass over the
+/// bytes, without splitting the lines.
 pub fn line_count(text: &str) -> usize {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    RawLines(text).count()
+    let bytes = text.strip_prefix('\u{feff}').unwrap_or(text).as_bytes();
+    let endings = bytes
+        .iter()
+        .enumerate()
+        .filter(|&(at, &byte)| {
+            byte == b'\n' || (byte == b'\r' && bytes.get(at + 1) != Some(&b'\n'))
+        })
+        .count();
+    let unended = bytes
+        .last()
+        .is_some_and(|&last| last != b'\n' && last != b'\r');
+    endings + usize::from(unended)
 }
 
 /// The lines where a reader finds `field`: every top-level one of the front matter,
@@ -603,6 +615,29 @@ pub fn fields_lines(text: &str, fields: &[&str]) -> Vec<Vec<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn lines_are_counted_as_they_are_read(text in "(\\PC|\r|\n){0,60}") {
+            let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+            proptest::prop_assert_eq!(line_count(text), RawLines(text).count());
+        }
+    }
+
+    #[test]
+    fn line_endings_count_once() {
+        for (text, lines) in [
+            ("", 0),
+            ("a", 1),
+            ("a\n", 1),
+            ("a\r\nb", 2),
+            ("a\r\rb\n\n", 4),
+            ("\r", 1),
+        ] {
+            assert_eq!(line_count(text), lines, "{text:?}");
+            assert_eq!(RawLines(text).count(), lines, "{text:?}");
+        }
+    }
 
     fn places(text: &str) -> Vec<Place> {
         read(text).iter().map(|line| line.place).collect()

@@ -11,6 +11,12 @@ use super::reader::{field_readings, find_field_reading, find_header_reading};
 /// UTF-8 otherwise (a leading byte-order mark dropped). What is not valid is replaced,
 /// so no input can make parsing fail.
 fn decode(bytes: &[u8]) -> Cow<'_, str> {
+    // Valid UTF-8 (nearly every document) is checked by the standard library's fast
+    // validator and borrowed; only a text that is not is read lossily.
+    let utf8 = |bytes| match std::str::from_utf8(bytes) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
+    };
     const REPLACEMENT: char = char::REPLACEMENT_CHARACTER;
     let utf32 = |rest: &[u8], read: fn([u8; 4]) -> u32| {
         let chars = rest.chunks(4).map(|unit| {
@@ -33,8 +39,8 @@ fn decode(bytes: &[u8]) -> Cow<'_, str> {
         [0, 0, 0xFE, 0xFF, rest @ ..] => utf32(rest, u32::from_be_bytes),
         [0xFF, 0xFE, rest @ ..] => utf16(rest, u16::from_le_bytes),
         [0xFE, 0xFF, rest @ ..] => utf16(rest, u16::from_be_bytes),
-        [0xEF, 0xBB, 0xBF, rest @ ..] => String::from_utf8_lossy(rest),
-        _ => String::from_utf8_lossy(bytes),
+        [0xEF, 0xBB, 0xBF, rest @ ..] => utf8(rest),
+        _ => utf8(bytes),
     }
 }
 
