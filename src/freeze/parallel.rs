@@ -21,7 +21,7 @@ pub(super) const PROBE: usize = 128;
 /// What judging a commit must cost on average for threads to pay: light commits
 /// (a history whose frozen documents rarely change) go faster on one, as the threads
 /// share the reading of one pack file.
-pub(super) const SLOW: std::time::Duration = std::time::Duration::from_micros(50);
+pub(super) const SLOW: std::time::Duration = std::time::Duration::from_micros(20);
 
 /// What a thread judged: the verdicts on the commits at these indices.
 type Judged = Vec<(usize, Result<Vec<Keyed>, FreezeError>)>;
