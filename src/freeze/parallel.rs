@@ -47,7 +47,11 @@ pub(super) fn judge(
     let threads = threads.min(commits.len().div_ceil(BATCH)).max(1);
     let mut slots: Vec<Option<Result<Vec<Keyed>, FreezeError>>> =
         (0..commits.len()).map(|_| None).collect();
-    std::thread::scope(|scope| -> Result<(), FreezeError> {
+    // Each thread's repository would keep its own copy of every commit and small
+    // tree it reads (libgit2's object cache, up to 256 MiB each); the walk reads
+    // most of them once, and keeps the trees it reads again itself.
+    git2::opts::enable_caching(false);
+    let outcome = std::thread::scope(|scope| -> Result<(), FreezeError> {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
                 let repo = open().map_err(FreezeError::git("cannot open the repository again"));
@@ -90,7 +94,9 @@ pub(super) fn judge(
             }
         }
         Ok(())
-    })?;
+    });
+    git2::opts::enable_caching(true);
+    outcome?;
     let mut judged = Vec::with_capacity(commits.len());
     for (slot, oid) in slots.into_iter().zip(commits) {
         match slot {

@@ -159,6 +159,9 @@ pub struct Checker<'r> {
     /// commit's trees are read again as the trees of the parent of the commit
     /// before it.
     trees: std::cell::RefCell<std::collections::VecDeque<Tree<'r>>>,
+    /// The tree of each commit judged: a parent is mostly judged before its
+    /// children, and its commit need not be read again for its tree.
+    tree_ids: HashMap<Key, Oid>,
 }
 
 /// How many trees [`Checker`] keeps at hand.
@@ -242,6 +245,7 @@ impl<'r> Checker<'r> {
             shallow,
             last_document: None,
             trees: std::cell::RefCell::default(),
+            tree_ids: HashMap::new(),
         }
     }
 
@@ -449,6 +453,7 @@ impl<'r> Checker<'r> {
             });
         }
         let tree = self.tree(commit.tree_id())?;
+        self.tree_ids.insert(Key(commit.id()), commit.tree_id());
         let subject = || {
             commit
                 .summary_bytes()
@@ -472,13 +477,17 @@ impl<'r> Checker<'r> {
         let mut violations = Vec::new();
         for parent_id in parents {
             self.spend(1, 0)?;
-            let parent = self
-                .repo
-                .find_commit(parent_id)
-                .map_err(FreezeError::git_with(|| {
-                    format!("cannot read {parent_id}, a parent of {}", commit.id())
-                }))?;
-            let parent_tree = self.tree(parent.tree_id())?;
+            let parent_tree_id = match self.tree_ids.get(&Key(parent_id)) {
+                Some(&id) => id,
+                None => self
+                    .repo
+                    .find_commit(parent_id)
+                    .map_err(FreezeError::git_with(|| {
+                        format!("cannot read {parent_id}, a parent of {}", commit.id())
+                    }))?
+                    .tree_id(),
+            };
+            let parent_tree = self.tree(parent_tree_id)?;
             let mut found = Vec::new();
             self.walk(&parent_tree, Some(&tree), "", &mut found)?;
             // Most commits change no frozen document: nothing to write down.
