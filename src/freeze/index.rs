@@ -70,6 +70,9 @@ pub fn read(
     // The entries of a split index that replace shared ones have no name.
     let own = parse(bytes, id_length, |path| path.is_empty() || keep(path))?;
     let Some(link) = split_link(bytes, own.end, id_length)? else {
+        if !own.staged.is_empty() {
+            return Err(IndexError::Conflicts);
+        }
         return Ok(own
             .entries
             .into_iter()
@@ -82,6 +85,14 @@ pub fn read(
     let shared_bytes = shared(link.shared).ok_or(IndexError::NotRead(
         "a split index whose shared part is missing",
     ))?;
+    // The shared file is the one named: its checksum is the name.
+    if shared_bytes.get(shared_bytes.len().saturating_sub(id_length)..)
+        != Some(link.shared.as_bytes())
+    {
+        return Err(IndexError::NotRead(
+            "a split index whose shared part does not match",
+        ));
+    }
     let base = parse(&shared_bytes, id_length, &keep)?;
     if split_link(&shared_bytes, base.end, id_length)?.is_some() {
         return Err(MALFORMED);
@@ -99,9 +110,25 @@ pub fn read(
     if !in_place || added.iter().any(|raw| raw.entry.path.is_empty()) {
         return Err(MALFORMED);
     }
+    // A conflict is one the merged index still holds: a shared entry neither
+    // deleted nor replaced, or an entry of this file that is not replacing a
+    // deleted one (`git add` of a resolved file leaves the shared file as it was).
+    let kept_in_merge = |position: usize| deleted.binary_search(&position).is_err();
+    let shared_conflict = base
+        .staged
+        .iter()
+        .any(|&position| kept_in_merge(position) && replaced.binary_search(&position).is_err());
+    let own_conflict = own.staged.iter().any(|&position| {
+        replaced
+            .get(position)
+            .is_none_or(|&replacing| kept_in_merge(replacing))
+    });
+    if shared_conflict || own_conflict {
+        return Err(IndexError::Conflicts);
+    }
     let mut merged = std::collections::BTreeMap::new();
     for raw in base.entries {
-        if deleted.binary_search(&raw.position).is_ok() {
+        if !kept_in_merge(raw.position) {
             continue;
         }
         let raw = match replaced.binary_search(&raw.position) {
@@ -137,12 +164,13 @@ struct Raw {
     intent_to_add: bool,
 }
 
-/// One index file's entries (those kept), how many it holds in all, and where its
-/// extensions start.
+/// One index file's entries (those kept), how many it holds in all, where its
+/// extensions start, and the positions of its entries with a merge stage.
 struct File {
     entries: Vec<Raw>,
     count: usize,
     end: usize,
+    staged: Vec<usize>,
 }
 
 /// The entries of one index file whose path `keep` accepts.
@@ -159,6 +187,7 @@ fn parse(bytes: &[u8], id_length: usize, keep: impl Fn(&[u8]) -> bool) -> Result
     }
     let count = usize::try_from(at.u32()?).map_err(|_| MALFORMED)?;
     let mut kept = Vec::new();
+    let mut staged = Vec::new();
     // Version 4 stores each path as a change of the one before.
     let mut path: Vec<u8> = Vec::new();
     for position in 0..count {
@@ -175,13 +204,24 @@ fn parse(bytes: &[u8], id_length: usize, keep: impl Fn(&[u8]) -> bool) -> Result
         } else {
             0
         };
+        let named = usize::from(flags & NAME_LENGTH);
         if version == 4 {
             let strip = at.varint()?;
             let kept_length = path.len().checked_sub(strip).ok_or(MALFORMED)?;
             path.truncate(kept_length);
-            path.extend_from_slice(at.until_nul()?);
+            // The length field is the whole path's, as git reads it, unless the path
+            // is too long for it.
+            let added = if named < usize::from(NAME_LENGTH) {
+                let added = at.take(named.checked_sub(kept_length).ok_or(MALFORMED)?)?;
+                if at.take(1)? != [0] {
+                    return Err(MALFORMED);
+                }
+                added
+            } else {
+                at.until_nul()?
+            };
+            path.extend_from_slice(added);
         } else {
-            let named = usize::from(flags & NAME_LENGTH);
             let name = if named < usize::from(NAME_LENGTH) {
                 let name = at.take(named)?;
                 if at.take(1)? != [0] {
@@ -200,7 +240,7 @@ fn parse(bytes: &[u8], id_length: usize, keep: impl Fn(&[u8]) -> bool) -> Result
             at.take(padded - length)?;
         }
         if flags & STAGE != 0 {
-            return Err(IndexError::Conflicts);
+            staged.push(position);
         }
         if keep(&path) {
             let id = Oid::from_bytes(id).map_err(|_| MALFORMED)?;
@@ -219,6 +259,7 @@ fn parse(bytes: &[u8], id_length: usize, keep: impl Fn(&[u8]) -> bool) -> Result
         entries: kept,
         count,
         end: at.at,
+        staged,
     })
 }
 
@@ -246,18 +287,35 @@ fn split_link(bytes: &[u8], start: usize, id_length: usize) -> Result<Option<Lin
             return Err(MALFORMED);
         }
         let data = at.take(size)?;
-        // Other extensions (cache tree, resolve-undo, untracked cache, the sparse
-        // index's marker, ...) say nothing about what is staged.
-        if signature == b"link" {
-            let mut data = Cursor { bytes: data, at: 0 };
-            let shared = Oid::from_bytes(data.take(id_length)?).map_err(|_| MALFORMED)?;
-            let deleted = Bitmap::read(&mut data)?;
-            let replaced = Bitmap::read(&mut data)?;
-            found = Some(Link {
-                shared,
-                deleted,
-                replaced,
-            });
+        match signature {
+            b"link" => {
+                let mut data = Cursor { bytes: data, at: 0 };
+                let shared = Oid::from_bytes(data.take(id_length)?).map_err(|_| MALFORMED)?;
+                // Without bitmaps nothing is deleted or replaced; a null id links
+                // to no shared file: the index is whole.
+                let (deleted, replaced) = if data.at == data.bytes.len() {
+                    (Bitmap::default(), Bitmap::default())
+                } else {
+                    (Bitmap::read(&mut data)?, Bitmap::read(&mut data)?)
+                };
+                found = (!shared.is_zero()).then_some(Link {
+                    shared,
+                    deleted,
+                    replaced,
+                });
+            }
+            // The sparse index's marker: its folder entries are read as such.
+            b"sdir" => {}
+            // Another extension git must understand (a lower-case first letter):
+            // git refuses the index, and so does this reader.
+            [first, ..] if first.is_ascii_lowercase() => {
+                return Err(IndexError::NotRead(
+                    "an index extension git requires and lancelot does not know",
+                ));
+            }
+            // Optional ones (cache tree, resolve-undo, untracked cache, end of
+            // index, ...) say nothing about what is staged.
+            _ => {}
         }
     }
     Ok(found)
@@ -266,14 +324,15 @@ fn split_link(bytes: &[u8], start: usize, id_length: usize) -> Result<Option<Lin
 /// An EWAH-compressed bitmap as git writes it: the number of bits, the number of
 /// 64-bit words, the words (a run-length word, then the literal words it counts,
 /// and so on), and the position of the last run-length word.
+#[derive(Default)]
 struct Bitmap {
-    bits: usize,
     words: Vec<u64>,
 }
 
 impl Bitmap {
     fn read(at: &mut Cursor<'_>) -> Result<Bitmap, IndexError> {
-        let bits = usize::try_from(at.u32()?).map_err(|_| MALFORMED)?;
+        // The number of bits: git reads every set bit whatever it says.
+        at.u32()?;
         let count = usize::try_from(at.u32()?).map_err(|_| MALFORMED)?;
         let raw = at.take(count.checked_mul(8).ok_or(MALFORMED)?)?;
         let words = raw
@@ -285,11 +344,12 @@ impl Bitmap {
             })
             .collect();
         at.u32()?;
-        Ok(Bitmap { bits, words })
+        Ok(Bitmap { words })
     }
 
     /// The set bits, in order; every one must be below `limit` (the entries of the
-    /// shared file), so a bitmap cannot ask for more than the file holds.
+    /// shared file: git stops on one past them), so a bitmap cannot ask for more
+    /// than the file holds.
     fn positions(&self, limit: usize) -> Result<Vec<usize>, IndexError> {
         let mut set = Vec::new();
         let mut bit = 0usize;
@@ -298,25 +358,25 @@ impl Bitmap {
             let running = marker & 1 == 1;
             let run = usize::try_from((marker >> 1) & 0xffff_ffff).map_err(|_| MALFORMED)?;
             let literals = usize::try_from(marker >> 33).map_err(|_| MALFORMED)?;
-            let run_bits = run.checked_mul(64).ok_or(MALFORMED)?;
-            let after = bit.checked_add(run_bits).ok_or(MALFORMED)?;
-            if running {
-                if after.min(self.bits) > limit {
+            let after = run
+                .checked_mul(64)
+                .and_then(|bits| bit.checked_add(bits))
+                .ok_or(MALFORMED)?;
+            if running && run > 0 {
+                if after > limit {
                     return Err(MALFORMED);
                 }
-                set.extend(bit..after.min(self.bits));
+                set.extend(bit..after);
             }
             bit = after;
             for _ in 0..literals {
                 let word = *words.next().ok_or(MALFORMED)?;
                 for offset in (0..64).filter(|offset| word >> offset & 1 == 1) {
                     let position = bit + offset;
-                    if position < self.bits {
-                        if position >= limit {
-                            return Err(MALFORMED);
-                        }
-                        set.push(position);
+                    if position >= limit {
+                        return Err(MALFORMED);
                     }
+                    set.push(position);
                 }
                 bit = bit.checked_add(64).ok_or(MALFORMED)?;
             }
@@ -426,9 +486,13 @@ mod tests {
             }
             previous = path.as_bytes();
         }
-        bytes.extend([0; 20]);
+        bytes.extend(CHECKSUM);
         bytes
     }
+
+    /// The checksum the test indexes end with (and a split index names its shared
+    /// file by).
+    const CHECKSUM: [u8; 20] = [0xab; 20];
 
     /// git's offset varint, written as git writes it.
     fn varint(mut value: usize) -> Vec<u8> {
@@ -515,14 +579,16 @@ mod tests {
 
     #[test]
     fn what_it_does_not_read_it_leaves_to_libgit2() {
-        let mut split = index(2, &[("a", 1, FILE, 0, 0)]);
-        let trailer = split.split_off(split.len() - 20);
-        split.extend(b"link");
-        split.extend(20u32.to_be_bytes());
-        split.extend([0; 20]);
-        split.extend(trailer);
+        // A split index whose shared file is not there.
+        let only_id = with_extension(&index(2, &[("a", 1, FILE, 0, 0)]), b"link", &CHECKSUM);
         assert!(matches!(
-            read(&split, 20, |_| true, no_shared),
+            read(&only_id, 20, |_| true, no_shared),
+            Err(IndexError::NotRead(_))
+        ));
+        // An extension git must understand and does not here.
+        let unknown = with_extension(&index(2, &[("a", 1, FILE, 0, 0)]), b"abcd", b"xyz");
+        assert!(matches!(
+            read(&unknown, 20, |_| true, no_shared),
             Err(IndexError::NotRead(_))
         ));
 
@@ -592,24 +658,33 @@ mod tests {
         }
     }
 
-    /// `own` made a split index over a shared file: a `link` extension naming it,
-    /// deleting the entries at `deleted` and replacing those at `replaced` (each a
-    /// single literal word).
-    fn split(own: &[u8], deleted: u64, replaced: u64) -> Vec<u8> {
-        let mut bytes = own[..own.len() - 20].to_vec();
-        let mut link = vec![7; 20];
+    /// `index` with the extension `signature` holding `data`.
+    fn with_extension(index: &[u8], signature: &[u8; 4], data: &[u8]) -> Vec<u8> {
+        let mut bytes = index[..index.len() - 20].to_vec();
+        bytes.extend(signature);
+        bytes.extend(u32::try_from(data.len()).unwrap_or(0).to_be_bytes());
+        bytes.extend(data);
+        bytes.extend(CHECKSUM);
+        bytes
+    }
+
+    /// `own` made a split index over the shared file whose checksum is [`CHECKSUM`]:
+    /// a `link` extension naming it, deleting the entries at `deleted` and replacing
+    /// those at `replaced` (each a single literal word; `bits` the count written).
+    fn split_with(own: &[u8], deleted: u64, replaced: u64, bits: u32) -> Vec<u8> {
+        let mut link = CHECKSUM.to_vec();
         for word in [deleted, replaced] {
-            link.extend(64u32.to_be_bytes());
+            link.extend(bits.to_be_bytes());
             link.extend(2u32.to_be_bytes());
             link.extend((1u64 << 33).to_be_bytes());
             link.extend(word.to_be_bytes());
             link.extend(0u32.to_be_bytes());
         }
-        bytes.extend(b"link");
-        bytes.extend(u32::try_from(link.len()).unwrap_or(0).to_be_bytes());
-        bytes.extend(link);
-        bytes.extend([0; 20]);
-        bytes
+        with_extension(own, b"link", &link)
+    }
+
+    fn split(own: &[u8], deleted: u64, replaced: u64) -> Vec<u8> {
+        split_with(own, deleted, replaced, 64)
     }
 
     #[test]
@@ -641,6 +716,89 @@ mod tests {
             read_fails(&missing, &shared),
             "a replacement without its entry"
         );
+    }
+
+    #[test]
+    fn a_split_index_is_in_conflict_only_where_the_merged_index_is() {
+        // git keeps a conflicted merge's stages in the shared file; `git add` of the
+        // resolved file deletes them in the split part.
+        let shared = index(
+            3,
+            &[
+                ("a", 1, FILE, 0, 0),
+                ("c", 2, FILE, 1, 0),
+                ("c", 3, FILE, 2, 0),
+                ("d", 4, FILE, 0, 0),
+            ],
+        );
+        let resolved = split(&index(3, &[("c", 5, FILE, 0, 0)]), 0b110, 0);
+        let read = read(&resolved, 20, |_| true, |_| Some(shared.clone())).unwrap();
+        assert_eq!(paths(&read), ["a", "c", "d"]);
+        // One stage left in the shared file.
+        let half = split(&index(3, &[("c", 5, FILE, 0, 0)]), 0b10, 0);
+        assert!(matches!(
+            super::read(&half, 20, |_| true, |_| Some(shared.clone())),
+            Err(IndexError::Conflicts)
+        ));
+        // A stage in the split part, replacing a kept entry.
+        let clean = index(3, &[("a", 1, FILE, 0, 0), ("b", 2, FILE, 0, 0)]);
+        let staged = split(&index(3, &[("", 9, FILE, 1, 0)]), 0, 0b1);
+        assert!(matches!(
+            super::read(&staged, 20, |_| true, |_| Some(clean.clone())),
+            Err(IndexError::Conflicts)
+        ));
+    }
+
+    #[test]
+    fn a_link_reads_as_git_reads_it() {
+        let shared = index(
+            2,
+            &[
+                ("a", 1, FILE, 0, 0),
+                ("b", 2, FILE, 0, 0),
+                ("c", 3, FILE, 0, 0),
+            ],
+        );
+        // Every set bit counts, whatever the bit count says.
+        let past_count = split_with(&index(2, &[("d", 4, FILE, 0, 0)]), 0b100, 0, 1);
+        let read = read(&past_count, 20, |_| true, |_| Some(shared.clone())).unwrap();
+        assert_eq!(paths(&read), ["a", "b", "d"]);
+        // The id alone: nothing deleted or replaced.
+        let id_only = with_extension(&index(2, &[("d", 4, FILE, 0, 0)]), b"link", &CHECKSUM);
+        let read = super::read(&id_only, 20, |_| true, |_| Some(shared.clone())).unwrap();
+        assert_eq!(paths(&read), ["a", "b", "c", "d"]);
+        // A null id: not split.
+        let not_split = with_extension(&index(2, &[("d", 4, FILE, 0, 0)]), b"link", &[0; 20]);
+        assert_eq!(
+            paths(&super::read(&not_split, 20, |_| true, no_shared).unwrap()),
+            ["d"]
+        );
+        // A shared file that is not the one named.
+        let mut other = shared.clone();
+        let last = other.len() - 1;
+        other[last] ^= 1;
+        assert!(matches!(
+            super::read(&id_only, 20, |_| true, |_| Some(other.clone())),
+            Err(IndexError::NotRead(_))
+        ));
+        // An optional extension is skipped.
+        let optional = with_extension(&shared, b"ABCD", b"anything");
+        assert_eq!(
+            paths(&super::read(&optional, 20, |_| true, no_shared).unwrap()),
+            ["a", "b", "c"]
+        );
+    }
+
+    #[test]
+    fn a_version_4_path_is_as_long_as_its_length_field_says() {
+        let mut bytes = index(4, &[("docs/a.md", 1, FILE, 0, 0)]);
+        // The length field says 8: git reads `docs/a.m` and then wants the NUL.
+        let flags_at = 12 + STAT + 20;
+        bytes[flags_at + 1] = 8;
+        assert!(matches!(
+            read(&bytes, 20, |_| true, no_shared),
+            Err(IndexError::NotRead(_))
+        ));
     }
 
     fn read_fails(own: &[u8], shared: &[u8]) -> bool {

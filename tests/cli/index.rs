@@ -439,3 +439,56 @@ fn an_intent_to_add_entry_is_not_staged_content() {
         "git records it after all: {listed}"
     );
 }
+
+#[test]
+fn a_merge_resolved_in_a_split_index_is_no_conflict() {
+    // A conflicted merge changing much of a split index writes its stages into a
+    // new shared file; `git add` of the resolved files deletes them in the split
+    // part only.
+    let repo = frozen_alpha_local();
+    repo.git(["config", "core.splitIndex", "true"]);
+    for n in 0..200 {
+        repo.file(&format!("src/f{n}.txt"), "base\n");
+    }
+    repo.commit_all("files");
+    let main = repo
+        .git(["rev-parse", "--abbrev-ref", "HEAD"])
+        .trim()
+        .to_owned();
+    repo.git(["checkout", "-q", "-b", "other"]);
+    for n in 0..80 {
+        repo.file(&format!("src/f{n}.txt"), "other\n");
+    }
+    repo.commit_all("other");
+    repo.git(["checkout", "-q", &main]);
+    for n in 0..3 {
+        repo.file(&format!("src/f{n}.txt"), "main\n");
+    }
+    repo.commit_all("main");
+    let mut merge = Command::new("git");
+    isolate(&mut merge, repo.home());
+    let merged = merge
+        .current_dir(repo.path())
+        .args(["merge", "-q", "other"])
+        .output()
+        .unwrap();
+    assert!(!merged.status.success(), "the merge should conflict");
+    repo.lancelot(["check", "--staged"])
+        .run()
+        .refused()
+        .stderr_has("resolve merge conflicts first");
+    for n in 0..3 {
+        repo.file(&format!("src/f{n}.txt"), "resolved\n");
+        repo.git(["add", &format!("src/f{n}.txt")]);
+    }
+    assert!(repo.git(["ls-files", "-u"]).is_empty());
+    let bytes = std::fs::read(repo.path().join(".git/index")).unwrap();
+    assert!(
+        bytes.windows(4).any(|window| window == b"link"),
+        "not split"
+    );
+    repo.lancelot(["check", "--staged"])
+        .run()
+        .success()
+        .stdout_has("no frozen document changed");
+}
