@@ -317,11 +317,19 @@ fn top_level_key(content: &str) -> Cow<'_, str> {
 
 /// Where each line of `text` starts (as [`Lines`] splits it).
 pub(super) fn line_starts(text: &str) -> Vec<usize> {
+    // One pass over the bytes: a line starts at the text's start and after each
+    // ending (`\n`, `\r\n`, a lone `\r`) that is not the text's end.
+    let bytes = text.as_bytes();
     let mut starts = Vec::new();
-    let mut offset = 0;
-    for raw in RawLines(text) {
-        starts.push(offset);
-        offset += raw.len();
+    if bytes.is_empty() {
+        return starts;
+    }
+    starts.push(0);
+    for (at, &byte) in bytes.iter().enumerate() {
+        let ends = byte == b'\n' || (byte == b'\r' && bytes.get(at + 1) != Some(&b'\n'));
+        if ends && at + 1 < bytes.len() {
+            starts.push(at + 1);
+        }
     }
     starts
 }
@@ -618,9 +626,18 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn lines_are_counted_as_they_are_read(text in "(\\PC|\r|\n){0,60}") {
+        fn lines_are_counted_and_found_as_they_are_read(text in "(\\PC|\r|\n){0,60}") {
             let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
             proptest::prop_assert_eq!(line_count(text), RawLines(text).count());
+            let mut offset = 0;
+            let starts: Vec<usize> = RawLines(text)
+                .map(|raw| {
+                    let start = offset;
+                    offset += raw.len();
+                    start
+                })
+                .collect();
+            proptest::prop_assert_eq!(line_starts(text), starts);
         }
     }
 
