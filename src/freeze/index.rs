@@ -44,7 +44,7 @@ const EXTENDED: u16 = 0x4000;
 const STAGE: u16 = 0x3000;
 const NAME_LENGTH: u16 = 0x0fff;
 /// Extended flags (versions 3 and 4): added with `git add -N`, not yet staged.
-const INTENT_TO_ADD: u16 = 0x2000;
+pub(super) const INTENT_TO_ADD: u16 = 0x2000;
 /// The stat data before the id: ctime, mtime (seconds, nanoseconds), dev, ino,
 /// mode, uid, gid, size.
 const STAT: usize = 40;
@@ -80,11 +80,22 @@ pub fn read(
             .map(|raw| raw.entry)
             .collect());
     };
-    // A split index: its own entries replace, delete and add to those of the
-    // shared file, whose positions its two bitmaps name.
     let shared_bytes = shared(link.shared).ok_or(IndexError::NotRead(
         "a split index whose shared part is missing",
     ))?;
+    merge_split(own, &link, &shared_bytes, id_length, &keep)
+}
+
+/// The entries of a split index: its own entries (`own`) replace, delete and add to
+/// those of the shared file (`shared_bytes`), whose positions the `link`'s two
+/// bitmaps name.
+fn merge_split(
+    own: File,
+    link: &Link,
+    shared_bytes: &[u8],
+    id_length: usize,
+    keep: impl Fn(&[u8]) -> bool,
+) -> Result<Vec<Entry>, IndexError> {
     // The shared file is the one named: its checksum is the name.
     if shared_bytes.get(shared_bytes.len().saturating_sub(id_length)..)
         != Some(link.shared.as_bytes())
@@ -93,8 +104,8 @@ pub fn read(
             "a split index whose shared part does not match",
         ));
     }
-    let base = parse(&shared_bytes, id_length, &keep)?;
-    if split_link(&shared_bytes, base.end, id_length)?.is_some() {
+    let base = parse(shared_bytes, id_length, keep)?;
+    if split_link(shared_bytes, base.end, id_length)?.is_some() {
         return Err(MALFORMED);
     }
     let deleted = link.deleted.positions(base.count)?;
@@ -704,7 +715,7 @@ mod tests {
             0b100,
             0b10,
         );
-        let read = read(&own, 20, |_| true, |_| Some(shared.clone())).unwrap();
+        let read = read_split(&own, &shared).unwrap();
         assert_eq!(paths(&read), ["a", "b", "d", "e"]);
         assert_eq!(read[1].id, Oid::from_bytes(&[9; 20]).unwrap());
         assert_eq!(read[1].mode, 0o100755);
@@ -732,19 +743,19 @@ mod tests {
             ],
         );
         let resolved = split(&index(3, &[("c", 5, FILE, 0, 0)]), 0b110, 0);
-        let read = read(&resolved, 20, |_| true, |_| Some(shared.clone())).unwrap();
+        let read = read_split(&resolved, &shared).unwrap();
         assert_eq!(paths(&read), ["a", "c", "d"]);
         // One stage left in the shared file.
         let half = split(&index(3, &[("c", 5, FILE, 0, 0)]), 0b10, 0);
         assert!(matches!(
-            super::read(&half, 20, |_| true, |_| Some(shared.clone())),
+            read_split(&half, &shared),
             Err(IndexError::Conflicts)
         ));
         // A stage in the split part, replacing a kept entry.
         let clean = index(3, &[("a", 1, FILE, 0, 0), ("b", 2, FILE, 0, 0)]);
         let staged = split(&index(3, &[("", 9, FILE, 1, 0)]), 0, 0b1);
         assert!(matches!(
-            super::read(&staged, 20, |_| true, |_| Some(clean.clone())),
+            read_split(&staged, &clean),
             Err(IndexError::Conflicts)
         ));
     }
@@ -761,11 +772,11 @@ mod tests {
         );
         // Every set bit counts, whatever the bit count says.
         let past_count = split_with(&index(2, &[("d", 4, FILE, 0, 0)]), 0b100, 0, 1);
-        let read = read(&past_count, 20, |_| true, |_| Some(shared.clone())).unwrap();
+        let read = read_split(&past_count, &shared).unwrap();
         assert_eq!(paths(&read), ["a", "b", "d"]);
         // The id alone: nothing deleted or replaced.
         let id_only = with_extension(&index(2, &[("d", 4, FILE, 0, 0)]), b"link", &CHECKSUM);
-        let read = super::read(&id_only, 20, |_| true, |_| Some(shared.clone())).unwrap();
+        let read = read_split(&id_only, &shared).unwrap();
         assert_eq!(paths(&read), ["a", "b", "c", "d"]);
         // A null id: not split.
         let not_split = with_extension(&index(2, &[("d", 4, FILE, 0, 0)]), b"link", &[0; 20]);
@@ -778,7 +789,7 @@ mod tests {
         let last = other.len() - 1;
         other[last] ^= 1;
         assert!(matches!(
-            super::read(&id_only, 20, |_| true, |_| Some(other.clone())),
+            read_split(&id_only, &other),
             Err(IndexError::NotRead(_))
         ));
         // An optional extension is skipped.
@@ -801,11 +812,13 @@ mod tests {
         ));
     }
 
+    /// Everything in the split index `own` over the shared file `shared`.
+    fn read_split(own: &[u8], shared: &[u8]) -> Result<Vec<Entry>, IndexError> {
+        read(own, 20, |_| true, |_| Some(shared.to_vec()))
+    }
+
     fn read_fails(own: &[u8], shared: &[u8]) -> bool {
-        matches!(
-            read(own, 20, |_| true, |_| Some(shared.to_vec())),
-            Err(IndexError::NotRead(_))
-        )
+        matches!(read_split(own, shared), Err(IndexError::NotRead(_)))
     }
 
     proptest::proptest! {

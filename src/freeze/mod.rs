@@ -315,46 +315,50 @@ pub fn covered_documents(
         Err(error) if error.code() == git2::ErrorCode::UnbornBranch => return Ok(Vec::new()),
         Err(error) => return Err(FreezeError::git("cannot read HEAD")(error)),
     };
+    let mut files = Vec::new();
+    let mut open = |oid: Oid, path: &str| {
+        repo.find_tree(oid)
+            .map_err(FreezeError::git(format!("cannot read the folder {path}")))
+    };
+    walk::covered_files(rules, &tree, "", &mut open, &mut files)?;
     let mut documents = Vec::new();
-    let mut folders = vec![(tree, String::new())];
-    while let Some((tree, dir)) = folders.pop() {
-        for entry in tree.iter() {
-            let name = String::from_utf8_lossy(entry.name_bytes());
-            let path = if dir.is_empty() {
-                name.into_owned()
-            } else {
-                format!("{dir}/{name}")
-            };
-            match entry.kind() {
-                Some(git2::ObjectType::Tree) if rules.may_cover_folder(&path) => {
-                    let subtree = repo
-                        .find_tree(entry.id())
-                        .map_err(FreezeError::git(format!("cannot read the folder {path}")))?;
-                    folders.push((subtree, path));
-                }
-                Some(git2::ObjectType::Blob)
-                    if rule::is_regular_file(entry.filemode()) && rules.covers(&path) =>
-                {
-                    let small = repo
-                        .odb()
-                        .and_then(|odb| odb.read_header(entry.id()))
-                        .is_ok_and(|(size, _)| size as u64 <= walk::DOCUMENT_LIMIT);
-                    let statuses = if small {
-                        let blob = repo
-                            .find_blob(entry.id())
-                            .map_err(FreezeError::git(format!("cannot read {path}")))?;
-                        rules.status_values(blob.content())
-                    } else {
-                        Vec::new()
-                    };
-                    documents.push(CoveredDocument { path, statuses });
-                }
-                _ => {}
-            }
-        }
+    for (path, id) in files {
+        let small = repo
+            .odb()
+            .and_then(|odb| odb.read_header(id))
+            .is_ok_and(|(size, _)| size as u64 <= walk::DOCUMENT_LIMIT);
+        let statuses = if small {
+            let blob = repo
+                .find_blob(id)
+                .map_err(FreezeError::git(format!("cannot read {path}")))?;
+            rules.status_values(blob.content())
+        } else {
+            Vec::new()
+        };
+        documents.push(CoveredDocument { path, statuses });
     }
     documents.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(documents)
+}
+
+/// `dir/name`, or `name` at the root (`dir` empty).
+fn join(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{dir}/{name}")
+    }
+}
+
+/// The folders strictly above `path` (`a/b/c`: ``, `a`, `a/b`); none above the root.
+fn ancestors(path: &str) -> impl Iterator<Item = &str> {
+    let above = path
+        .char_indices()
+        .filter(|(_, c)| *c == '/')
+        .map(|(at, _)| &path[..at]);
+    std::iter::once("")
+        .chain(above)
+        .take_while(move |_| !path.is_empty())
 }
 
 /// Whether a file may be edited, and why.

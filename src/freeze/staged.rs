@@ -13,6 +13,7 @@ use std::path::Path;
 use git2::{Index, ObjectType, Oid, Repository, Tree};
 
 use super::index::{self, IndexError};
+use super::{ancestors, join};
 
 /// Why the two sides could not be read.
 #[derive(Debug)]
@@ -85,25 +86,6 @@ impl Folder {
             return Ok(None);
         }
         builder.write().map(Some)
-    }
-}
-
-/// The folders strictly above `folder` (`a/b/c`: ``, `a`, `a/b`).
-fn ancestors(folder: &str) -> impl Iterator<Item = &str> {
-    let above = folder
-        .char_indices()
-        .filter(|(_, c)| *c == '/')
-        .map(|(at, _)| &folder[..at]);
-    std::iter::once("")
-        .chain(above)
-        .take_while(move |_| !folder.is_empty())
-}
-
-fn join(folder: &str, name: &str) -> String {
-    if folder.is_empty() {
-        name.to_owned()
-    } else {
-        format!("{folder}/{name}")
     }
 }
 
@@ -254,7 +236,9 @@ fn staged_entries(
     }
     Ok(index
         .iter()
-        .filter(|entry| entry.flags_extended & INTENT_TO_ADD == 0 && wanted.keeps(&entry.path))
+        .filter(|entry| {
+            entry.flags_extended & index::INTENT_TO_ADD == 0 && wanted.keeps(&entry.path)
+        })
         .map(|entry| index::Entry {
             path: entry.path,
             id: entry.id,
@@ -262,9 +246,6 @@ fn staged_entries(
         })
         .collect())
 }
-
-/// libgit2's flag of an entry added with `git add -N` (not staged content).
-const INTENT_TO_ADD: u16 = 1 << 13;
 
 /// An index entry's mode as a tree entry's.
 fn mode(mode: u32) -> i32 {

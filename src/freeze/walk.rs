@@ -24,7 +24,7 @@ use super::attributes::Attributes;
 use super::input::RefUpdate;
 use super::rule::{After, ChangeKind, Rules, Verdict, is_regular_file};
 use super::staged::SidesError;
-use super::{FreezeError, RefReason, RefRefusal, Report, Violation};
+use super::{FreezeError, RefReason, RefRefusal, Report, Violation, ancestors, join};
 use crate::repo::Key;
 
 /// How much work one check may do. Set on the server (or any clone) with git config:
@@ -304,7 +304,7 @@ impl<'r> Checker<'r> {
     }
 
     /// Counts `pairs` and `entries` more work, refusing past a limit.
-    fn spend(&mut self, pairs: u64, entries: u64) -> Result<(), FreezeError> {
+    fn spend(&self, pairs: u64, entries: u64) -> Result<(), FreezeError> {
         if Spent::add(&self.spent.pairs, pairs) > self.limits.pairs {
             return Err(limit_error(1, self.limits.pairs, None));
         }
@@ -914,7 +914,13 @@ impl<'r> Checker<'r> {
         let (old_root, new_root) = (self.tree(old_root)?, self.tree(new_root)?);
         let file = join(dir, ".gitattributes");
         let mut documents = Vec::new();
-        self.covered_documents(old, dir, &mut documents)?;
+        self.spend(0, old.len() as u64)?;
+        let mut open = |oid: Oid, _: &str| {
+            let folder = self.tree(oid)?;
+            self.spend(0, folder.len() as u64)?;
+            Ok(folder)
+        };
+        covered_files(&self.rules, old, dir, &mut open, &mut documents)?;
         let mut parsed: HashMap<Key, Attributes> = HashMap::new();
         for (path, blob) in documents {
             let was = self.effective_attributes(&old_root, &path, &mut parsed)?;
@@ -950,14 +956,8 @@ impl<'r> Checker<'r> {
         path: &str,
         parsed: &mut HashMap<Key, Attributes>,
     ) -> Result<std::collections::BTreeMap<String, String>, FreezeError> {
-        let mut folders = vec![""];
-        folders.extend(
-            path.char_indices()
-                .filter(|(_, c)| *c == '/')
-                .map(|(at, _)| &path[..at]),
-        );
         let mut files: Vec<(&str, Key)> = Vec::new();
-        for folder in folders {
+        for folder in ancestors(path) {
             let entry = self.entry_at(root, &join(folder, ".gitattributes"))?;
             let Some(entry) = entry.filter(|entry| entry.kind() == Some(ObjectType::Blob)) else {
                 continue;
@@ -992,37 +992,6 @@ impl<'r> Checker<'r> {
             if entry.kind() == Some(ObjectType::Tree) && self.rules.may_cover_folder(&path) {
                 let folder = self.tree(entry.id())?;
                 self.check_new_folder(&folder, &path, found)?;
-            }
-        }
-        Ok(())
-    }
-
-    /// Every document the rules cover in `tree` (the folder `dir`), with its blob.
-    fn covered_documents(
-        &mut self,
-        tree: &Tree<'_>,
-        dir: &str,
-        documents: &mut Vec<(String, Oid)>,
-    ) -> Result<(), FreezeError> {
-        self.spend(0, tree.len() as u64)?;
-        for entry in tree.iter() {
-            let name = String::from_utf8_lossy(entry.name_bytes());
-            let path = if dir.is_empty() {
-                name.into_owned()
-            } else {
-                format!("{dir}/{name}")
-            };
-            match entry.kind() {
-                Some(ObjectType::Tree) if self.rules.may_cover_folder(&path) => {
-                    let folder = self.tree(entry.id())?;
-                    self.covered_documents(&folder, &path, documents)?;
-                }
-                Some(ObjectType::Blob)
-                    if is_regular_file(entry.filemode()) && self.rules.covers(&path) =>
-                {
-                    documents.push((path, entry.id()));
-                }
-                _ => {}
             }
         }
         Ok(())
@@ -1215,14 +1184,7 @@ fn malformed_entries(
         return Vec::new();
     }
     let mut found = Vec::new();
-    let path_of = |name: &[u8]| {
-        let name = String::from_utf8_lossy(name);
-        if dir.is_empty() {
-            name.into_owned()
-        } else {
-            format!("{dir}/{name}")
-        }
-    };
+    let path_of = |name: &[u8]| join(dir, &String::from_utf8_lossy(name));
     let refuse_found = |name: &[u8], reason: String| Found {
         path: path_of(name),
         verdict: Verdict::Violation(ChangeKind::Malformed),
@@ -1351,13 +1313,29 @@ fn folded(text: &str) -> String {
         .collect()
 }
 
-/// `dir/name`, or `name` at the root.
-fn join(dir: &str, name: &str) -> String {
-    if dir.is_empty() {
-        name.to_owned()
-    } else {
-        format!("{dir}/{name}")
+/// Every regular file `rules` cover in `tree` (the folder `dir`, `""` the root), as
+/// (path, blob) in git's order, each folder on the way opened by `open`.
+pub(super) fn covered_files<'t>(
+    rules: &Rules,
+    tree: &Tree<'_>,
+    dir: &str,
+    open: &mut dyn FnMut(Oid, &str) -> Result<Tree<'t>, FreezeError>,
+    files: &mut Vec<(String, Oid)>,
+) -> Result<(), FreezeError> {
+    for entry in tree.iter() {
+        let path = join(dir, &String::from_utf8_lossy(entry.name_bytes()));
+        match entry.kind() {
+            Some(ObjectType::Tree) if rules.may_cover_folder(&path) => {
+                let folder = open(entry.id(), &path)?;
+                covered_files(rules, &folder, &path, open, files)?;
+            }
+            Some(ObjectType::Blob) if is_regular_file(entry.filemode()) && rules.covers(&path) => {
+                files.push((path, entry.id()));
+            }
+            _ => {}
+        }
     }
+    Ok(())
 }
 
 /// The blob of a folder's `.gitattributes`, a regular file or a link.

@@ -100,6 +100,38 @@ fn assert_same(read: &[Entry], expected: &[Entry], context: &str) {
     );
 }
 
+/// Asserts that reading `bytes` keeping only `docs/specs/` gives those of `all`, and
+/// returns how many.
+#[track_caller]
+fn reads_only_the_specs(
+    bytes: &[u8],
+    format: ObjectFormat,
+    shared: impl FnOnce(git2::Oid) -> Option<Vec<u8>>,
+    all: &[Entry],
+) -> usize {
+    let under = |path: &[u8]| path.starts_with(b"docs/specs/");
+    let specs = index::read(bytes, id_length(format), under, shared).unwrap();
+    let expected: Vec<Entry> = all
+        .iter()
+        .filter(|entry| under(&entry.path))
+        .cloned()
+        .collect();
+    assert_eq!(specs, expected);
+    specs.len()
+}
+
+/// Asserts that `check --staged` finds the Alpha spec `change`d (and refuses).
+#[track_caller]
+fn staged_check_finds(repo: &TestRepo, change: &str) {
+    let outcome = repo.lancelot(["check", "--staged"]).run();
+    assert_eq!(outcome.code, 1, "{}{}", outcome.stdout, outcome.stderr);
+    assert!(
+        outcome.stdout.contains(&format!("{ALPHA}: {change}")),
+        "{}",
+        outcome.stdout
+    );
+}
+
 fn object_format(repo: &TestRepo) -> ObjectFormat {
     git2::Repository::open(repo.path()).unwrap().object_format()
 }
@@ -200,19 +232,8 @@ fn the_reader_reads_what_git_writes_in_every_version_and_format() {
             }
             assert!(read.iter().any(|entry| entry.path.len() > 0xfff));
 
-            let specs = index::read(
-                &bytes,
-                id_length(format),
-                |path| path.starts_with(b"docs/specs/"),
-                |_| None,
-            )
-            .unwrap();
-            let expected: Vec<Entry> = by_git
-                .into_iter()
-                .filter(|entry| entry.path.starts_with(b"docs/specs/"))
-                .collect();
-            assert_eq!(specs, expected);
-            assert_eq!(specs.len(), 31, "{:?}", specs);
+            let specs = reads_only_the_specs(&bytes, format, |_| None, &by_git);
+            assert_eq!(specs, 31);
         }
     }
 }
@@ -259,18 +280,7 @@ fn the_reader_merges_a_split_index_as_git_does() {
             assert_same(&read, &listed_by_git(&repo, b""), &context);
             assert!(read.iter().all(|entry| entry.path != spec.as_bytes()));
 
-            let specs = index::read(
-                &bytes,
-                id_length(format),
-                |path| path.starts_with(b"docs/specs/"),
-                shared,
-            )
-            .unwrap();
-            let expected: Vec<Entry> = read
-                .into_iter()
-                .filter(|entry| entry.path.starts_with(b"docs/specs/"))
-                .collect();
-            assert_eq!(specs, expected);
+            reads_only_the_specs(&bytes, format, shared, &read);
             // Without its shared part the split index is not read.
             assert!(matches!(
                 index::read(&bytes, id_length(format), |_| true, |_| None),
@@ -301,30 +311,15 @@ fn the_reader_reads_version_2_as_git_writes_it() {
 /// The staged check of an edit of the frozen Alpha spec (refused), then of an
 /// unrelated change (accepted), in `repo` as it is set up.
 #[track_caller]
-fn judges_alike(repo: &TestRepo, how: &str) {
+fn judges_alike(repo: &TestRepo) {
     repo.edit_spec("Alpha");
     repo.git(["add", ALPHA]);
-    let outcome = repo.lancelot(["check", "--staged"]).run();
-    assert_eq!(
-        outcome.code, 1,
-        "{how}: {}{}",
-        outcome.stdout, outcome.stderr
-    );
-    assert!(
-        outcome.stdout.contains(&format!("{ALPHA}: modified")),
-        "{how}: {}",
-        outcome.stdout
-    );
+    staged_check_finds(repo, "modified");
     repo.git(["reset", "-q", "--", ALPHA]);
     repo.git(["checkout", "--", ALPHA]);
     repo.file("notes.txt", "unrelated\n");
     repo.git(["add", "notes.txt"]);
-    let outcome = repo.lancelot(["check", "--staged"]).run();
-    assert_eq!(
-        outcome.code, 0,
-        "{how}: {}{}",
-        outcome.stdout, outcome.stderr
-    );
+    repo.lancelot(["check", "--staged"]).run().success();
     repo.git(["reset", "-q", "--", "notes.txt"]);
 }
 
@@ -333,16 +328,16 @@ fn the_staged_check_judges_alike_whatever_the_index_looks_like() {
     let repo = frozen_alpha_local();
     for version in ["2", "3", "4"] {
         repo.git(["update-index", "--index-version", version]);
-        judges_alike(&repo, &format!("index version {version}"));
+        judges_alike(&repo);
     }
     // No checksum (index.skipHash): git does not check it, and neither does lancelot.
     repo.git(["config", "index.skipHash", "true"]);
     repo.git(["update-index", "--index-version", "2"]);
-    judges_alike(&repo, "index.skipHash");
+    judges_alike(&repo);
     repo.git(["config", "--unset", "index.skipHash"]);
     // Split index: most entries in a shared file (libgit2 refuses it).
     repo.git(["update-index", "--split-index"]);
-    judges_alike(&repo, "split index");
+    judges_alike(&repo);
     repo.git(["update-index", "--no-split-index"]);
     // Sparse index, the frozen folder checked out.
     repo.file("src/lib.rs", "pub fn f() {}\n")
@@ -353,7 +348,7 @@ fn the_staged_check_judges_alike_whatever_the_index_looks_like() {
         repo.git(["ls-files", "--sparse"]).contains("src/\n"),
         "not sparse"
     );
-    judges_alike(&repo, "sparse index");
+    judges_alike(&repo);
 }
 
 #[test]
@@ -388,13 +383,7 @@ fn a_frozen_folder_outside_a_sparse_checkout_is_read_from_its_tree() {
         repo.git(["ls-files", "--sparse"]).contains("docs/\n"),
         "not sparse"
     );
-    let outcome = repo.lancelot(["check", "--staged"]).run();
-    assert_eq!(outcome.code, 1, "{}{}", outcome.stdout, outcome.stderr);
-    assert!(
-        outcome.stdout.contains(&format!("{ALPHA}: deleted")),
-        "{}",
-        outcome.stdout
-    );
+    staged_check_finds(&repo, "deleted");
 }
 
 #[test]
@@ -425,13 +414,7 @@ fn an_intent_to_add_entry_is_not_staged_content() {
     let repo = frozen_alpha_local();
     repo.git(["rm", "-q", "--cached", ALPHA]);
     repo.git(["add", "-N", ALPHA]);
-    let outcome = repo.lancelot(["check", "--staged"]).run();
-    assert_eq!(outcome.code, 1, "{}{}", outcome.stdout, outcome.stderr);
-    assert!(
-        outcome.stdout.contains(&format!("{ALPHA}: deleted")),
-        "{}",
-        outcome.stdout
-    );
+    staged_check_finds(&repo, "deleted");
     let committed = repo.git(["write-tree"]);
     let listed = repo.git(["ls-tree", "-r", "--name-only", committed.trim()]);
     assert!(
