@@ -38,7 +38,7 @@ lint:
 	$(CARGO) clippy --all-targets --locked -- -D warnings
 
 # The freeze tests run a second time on SHA-256 repositories.
-FREEZE_TESTS := baseline:: check:: index:: push:: rewrite:: objects:: spoofing:: hook_limits:: overrides:: sha256:: parallel::
+FREEZE_TESTS := baseline:: blobs:: check:: index:: push:: rewrite:: objects:: spoofing:: hook_limits:: overrides:: sha256:: parallel::
 
 test: lint $(PYENV)/.ready
 	LANCELOT_TEST_PYTHON=$(abspath $(PYENV))/bin/python $(CARGO) test --locked

@@ -7,6 +7,7 @@
 //! Violations are data, not errors: an error means the check itself could not run.
 
 pub mod attributes;
+pub mod blobs;
 pub mod index;
 pub mod input;
 mod parallel;

@@ -13,6 +13,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -21,6 +22,7 @@ use globset::GlobSet;
 use unicode_normalization::UnicodeNormalization;
 
 use super::attributes::Attributes;
+use super::blobs::Blobs;
 use super::input::RefUpdate;
 use super::rule::{After, ChangeKind, Rules, Verdict, is_regular_file};
 use super::staged::SidesError;
@@ -153,8 +155,10 @@ pub struct Checker<'r> {
     roots: Option<(Oid, Option<Oid>)>,
     /// Commits whose parents were cut off by a shallow clone.
     shallow: HashSet<Key>,
+    /// Reads the documents.
+    blobs: Blobs,
     /// The document read last: a frozen one is read for its status, then judged.
-    last_document: Option<git2::Blob<'r>>,
+    last_document: Option<(Oid, Rc<[u8]>)>,
     /// The trees read last. libgit2 keeps no tree over 4 KiB in its cache, and a
     /// commit's trees are read again as the trees of the parent of the commit
     /// before it.
@@ -174,6 +178,7 @@ pub(super) struct Template {
     limits: Limits,
     spent: Arc<Spent>,
     statuses: Arc<Statuses>,
+    blobs: Blobs,
 }
 
 /// The frozen status of each blob read so far (`None`: not frozen), shared by the
@@ -201,8 +206,9 @@ impl Statuses {
 
 impl Template {
     /// A checker of the thread's own handle on the repository.
-    pub(super) fn checker<'w>(&self, repo: &'w Repository) -> Checker<'w> {
-        let mut checker = Checker::new(repo, self.rules.clone()).with_limits(self.limits);
+    pub(super) fn checker<'w>(self, repo: &'w Repository) -> Checker<'w> {
+        let mut checker =
+            Checker::reading(repo, self.rules.clone(), self.blobs).with_limits(self.limits);
         checker.spent = Arc::clone(&self.spent);
         checker.statuses = Arc::clone(&self.statuses);
         checker
@@ -222,6 +228,11 @@ struct Found {
 impl<'r> Checker<'r> {
     /// A checker for `repo` with `rules`.
     pub fn new(repo: &'r Repository, rules: Rules) -> Checker<'r> {
+        Checker::reading(repo, rules, Blobs::open(repo))
+    }
+
+    /// A checker for `repo` with `rules`, reading documents with `blobs`.
+    fn reading(repo: &'r Repository, rules: Rules, blobs: Blobs) -> Checker<'r> {
         // libgit2 hashes every object it reads again, to catch a corrupt object
         // database; that was a third of a range check's time. git itself does not:
         // it hashed every object when it wrote or received it (index-pack,
@@ -243,6 +254,7 @@ impl<'r> Checker<'r> {
             verdicts: HashMap::new(),
             roots: None,
             shallow,
+            blobs,
             last_document: None,
             trees: std::cell::RefCell::default(),
             tree_ids: HashMap::new(),
@@ -295,6 +307,7 @@ impl<'r> Checker<'r> {
             limits: self.limits,
             spent: Arc::clone(&self.spent),
             statuses: Arc::clone(&self.statuses),
+            blobs: self.blobs.for_thread(),
         }
     }
 
@@ -768,7 +781,7 @@ impl<'r> Checker<'r> {
                     let Some(target) = self.document(entry.id())?.filter(|_| links <= 40) else {
                         return Ok(None);
                     };
-                    let target = String::from_utf8_lossy(target.content()).into_owned();
+                    let target = String::from_utf8_lossy(&target).into_owned();
                     if target.starts_with('/') {
                         return Ok(None);
                     }
@@ -795,10 +808,10 @@ impl<'r> Checker<'r> {
         let (Some(ours), Some(theirs)) = (self.document(ours)?, self.document(theirs)?) else {
             return Ok(true);
         };
-        if self.rules.frozen_status_of(theirs.content()).is_none() {
+        if self.rules.frozen_status_of(&theirs).is_none() {
             return Ok(false);
         }
-        let (ours, theirs) = (ours.content(), theirs.content());
+        let (ours, theirs) = (&*ours, &*theirs);
         Ok(!(self.rules.transition_only(ours, theirs) || self.rules.transition_only(theirs, ours)))
     }
 
@@ -965,7 +978,7 @@ impl<'r> Checker<'r> {
             let key = Key(entry.id());
             if let std::collections::hash_map::Entry::Vacant(slot) = parsed.entry(key) {
                 let blob = self.document(entry.id())?;
-                slot.insert(Attributes::parse(blob.as_ref().map(git2::Blob::content)));
+                slot.insert(Attributes::parse(blob.as_deref()));
             }
             files.push((folder, key));
         }
@@ -1056,14 +1069,12 @@ impl<'r> Checker<'r> {
         let after = match (&new_blob, counterpart) {
             (Some((mode, blob)), _) => After::File {
                 mode: *mode,
-                text: blob.content(),
+                text: blob,
             },
             (None, None) => After::Absent,
             (None, Some(_)) => After::Other,
         };
-        Ok(self
-            .rules
-            .judge(entry.filemode(), old_blob.content(), after))
+        Ok(self.rules.judge(entry.filemode(), &old_blob, after))
     }
 
     /// The configured frozen status of a blob, read at most once per blob.
@@ -1071,28 +1082,24 @@ impl<'r> Checker<'r> {
         if let Some(cached) = self.statuses.get(oid) {
             return Ok(cached);
         }
-        let status = self.document(oid)?.and_then(|blob| {
-            self.rules
-                .frozen_status_of(blob.content())
-                .map(str::to_owned)
-        });
+        let status = self
+            .document(oid)?
+            .and_then(|blob| self.rules.frozen_status_of(&blob).map(str::to_owned));
         self.statuses.insert(oid, status.clone());
         Ok(status)
     }
 
     /// A blob read as a document, counted against the byte limit; `None` when it is
     /// larger than [`DOCUMENT_LIMIT`] (its size is read without reading it).
-    fn document(&mut self, oid: Oid) -> Result<Option<git2::Blob<'r>>, FreezeError> {
-        if let Some(blob) = self.last_document.as_ref().filter(|blob| blob.id() == oid) {
-            return Ok(Some(blob.clone()));
+    fn document(&mut self, oid: Oid) -> Result<Option<Rc<[u8]>>, FreezeError> {
+        if let Some((_, blob)) = self.last_document.as_ref().filter(|(id, _)| *id == oid) {
+            return Ok(Some(Rc::clone(blob)));
         }
         let missing = || format!("cannot read blob {oid} (missing object?)");
-        let (size, _) = self
-            .repo
-            .odb()
-            .and_then(|odb| odb.read_header(oid))
+        let size = self
+            .blobs
+            .size(self.repo, oid)
             .map_err(FreezeError::git_with(missing))?;
-        let size = size as u64;
         if size > DOCUMENT_LIMIT {
             return Ok(None);
         }
@@ -1100,10 +1107,10 @@ impl<'r> Checker<'r> {
             return Err(limit_error(3, self.limits.bytes, None));
         }
         let blob = self
-            .repo
-            .find_blob(oid)
+            .blobs
+            .read(self.repo, oid)
             .map_err(FreezeError::git_with(missing))?;
-        self.last_document = Some(blob.clone());
+        self.last_document = Some((oid, Rc::clone(&blob)));
         Ok(Some(blob))
     }
 

@@ -7,6 +7,7 @@
 mod action;
 mod adoption;
 mod baseline;
+mod blobs;
 mod branches;
 mod check;
 mod concurrency;
