@@ -315,6 +315,12 @@ fn top_level_key(content: &str) -> Cow<'_, str> {
     Cow::Borrowed(content)
 }
 
+/// Where each line ending of `bytes` ends: a `\n`, or a `\r` not followed by one.
+fn line_ends(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    memchr::memchr2_iter(b'\n', b'\r', bytes)
+        .filter(|&at| bytes[at] == b'\n' || bytes.get(at + 1) != Some(&b'\n'))
+}
+
 /// Where each line of `text` starts (as [`Lines`] splits it).
 pub(super) fn line_starts(text: &str) -> Vec<usize> {
     // One pass over the bytes: a line starts at the text's start and after each
@@ -325,12 +331,11 @@ pub(super) fn line_starts(text: &str) -> Vec<usize> {
         return starts;
     }
     starts.push(0);
-    for (at, &byte) in bytes.iter().enumerate() {
-        let ends = byte == b'\n' || (byte == b'\r' && bytes.get(at + 1) != Some(&b'\n'));
-        if ends && at + 1 < bytes.len() {
-            starts.push(at + 1);
-        }
-    }
+    starts.extend(
+        line_ends(bytes)
+            .map(|at| at + 1)
+            .filter(|&next| next < bytes.len()),
+    );
     starts
 }
 
@@ -382,7 +387,7 @@ impl<'a> Iterator for RawLines<'a> {
             return None;
         }
         let bytes = self.0.as_bytes();
-        let end = match bytes.iter().position(|&b| b == b'\n' || b == b'\r') {
+        let end = match memchr::memchr2(b'\n', b'\r', bytes) {
             Some(at) if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') => at + 2,
             Some(at) => at + 1,
             None => bytes.len(),
@@ -565,13 +570,7 @@ pub fn field_line<'a>(line: &'a str, field: &str) -> Option<&'a str> {
 /// bytes, without splitting the lines.
 pub fn line_count(text: &str) -> usize {
     let bytes = text.strip_prefix('\u{feff}').unwrap_or(text).as_bytes();
-    let endings = bytes
-        .iter()
-        .enumerate()
-        .filter(|&(at, &byte)| {
-            byte == b'\n' || (byte == b'\r' && bytes.get(at + 1) != Some(&b'\n'))
-        })
-        .count();
+    let endings = line_ends(bytes).count();
     let unended = bytes
         .last()
         .is_some_and(|&last| last != b'\n' && last != b'\r');
