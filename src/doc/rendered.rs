@@ -232,11 +232,13 @@ impl Lines<'_> {
             _ => None,
         };
         for (which, field) in self.fields.iter().enumerate() {
-            let line = [Some(visible.as_str()), as_field.as_deref()];
-            let value = line
-                .iter()
-                .flatten()
-                .find_map(|text| field_line(text, field).filter(|value| !value.is_empty()));
+            let on_line = field_line(&visible, field);
+            let value = on_line.filter(|value| !value.is_empty()).or_else(|| {
+                as_field
+                    .as_deref()
+                    .and_then(|row| field_line(row, field))
+                    .filter(|value| !value.is_empty())
+            });
             if let Some(value) = value {
                 self.found.push((which, at, value.to_owned()));
             } else if named.contains(&which) {
@@ -245,12 +247,18 @@ impl Lines<'_> {
                     self.found.push((which, at, value.to_owned()));
                 }
             }
-            // The name alone: `**Status:**` with nothing after it, or a heading.
-            self.with_colon.clear();
-            self.with_colon.push_str(&visible);
-            self.with_colon.push(':');
-            let alone = field_line(&visible, field).is_some_and(str::is_empty)
-                || field_line(&self.with_colon, field).is_some_and(str::is_empty);
+            // The name alone: `**Status:**` with nothing after it, or a heading. (A
+            // line with the field's colon and a value keeps that colon and value
+            // with one more colon after it: only a line without is read again so.)
+            let alone = match on_line {
+                Some(value) => value.is_empty(),
+                None => {
+                    self.with_colon.clear();
+                    self.with_colon.push_str(&visible);
+                    self.with_colon.push(':');
+                    field_line(&self.with_colon, field).is_some_and(str::is_empty)
+                }
+            };
             if alone {
                 self.named.push(which);
             }
