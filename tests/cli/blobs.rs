@@ -8,7 +8,7 @@ use std::path::Path;
 
 use lancelot::freeze::blobs::Blobs;
 
-use crate::support::{ALPHA, TestRepo, accepted, frozen_alpha, refused};
+use crate::support::{TestRepo, edit_refused_then_done_accepted, frozen_alpha, refused};
 
 /// A repository with many versions of one document, packed so that most are deltas
 /// on others, then more versions left loose.
@@ -154,16 +154,7 @@ fn frozen_alpha_keeping_packs() -> TestRepo {
 #[test]
 fn a_push_kept_as_a_pack_in_the_quarantine_is_judged_on_its_objects() {
     let repo = frozen_alpha_keeping_packs();
-    repo.edit_spec("Alpha").commit_all("edit");
-    let outcome = refused(repo.push(["HEAD:refs/heads/main"]));
-    assert!(
-        outcome.stderr.contains(&format!("{ALPHA}: modified")),
-        "{}",
-        outcome.stderr
-    );
-    repo.git(["reset", "-q", "--hard", "HEAD~1"]);
-    repo.set_status("Alpha", "Done").commit_all("done");
-    accepted(repo.push(["HEAD:refs/heads/main"]));
+    edit_refused_then_done_accepted(&repo);
     // The accepted pack is the repository's own now: the next push's old document is
     // read there, its new one in the quarantine.
     repo.edit_spec("Alpha").commit_all("edit when done");

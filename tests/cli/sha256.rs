@@ -4,7 +4,7 @@
 
 use git2::ObjectFormat::Sha256;
 
-use crate::support::{ALPHA, TestRepo, accepted, frozen_alpha_in, refused};
+use crate::support::{ALPHA, TestRepo, edit_refused_then_done_accepted, frozen_alpha_in, refused};
 
 /// A SHA-256 server whose `main` has the Alpha spec In Progress.
 fn frozen_alpha() -> TestRepo {
@@ -16,17 +16,7 @@ fn frozen_alpha() -> TestRepo {
 #[test]
 fn the_server_hook_judges_sha256_pushes() {
     let repo = frozen_alpha();
-    repo.edit_spec("Alpha").commit_all("edit");
-    let outcome = refused(repo.push(["HEAD:refs/heads/main"]));
-    assert!(
-        outcome.stderr.contains(&format!("{ALPHA}: modified")),
-        "{}",
-        outcome.stderr
-    );
-
-    repo.git(["reset", "-q", "--hard", "HEAD~1"]);
-    repo.set_status("Alpha", "Done").commit_all("done");
-    accepted(repo.push(["HEAD:refs/heads/main"]));
+    edit_refused_then_done_accepted(&repo);
 
     repo.git(["checkout", "-q", "--orphan", "fresh"]);
     repo.edit_spec("Alpha").commit_all("new root");

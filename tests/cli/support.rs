@@ -591,6 +591,21 @@ pub fn refused(outcome: Outcome) -> Outcome {
     outcome
 }
 
+/// On a [`frozen_alpha`] server: a push editing the frozen Alpha is refused as
+/// modifying it; with the edit dropped, a push moving Alpha to Done is accepted.
+pub fn edit_refused_then_done_accepted(repo: &TestRepo) {
+    repo.edit_spec("Alpha").commit_all("edit");
+    let outcome = refused(repo.push(["HEAD:refs/heads/main"]));
+    assert!(
+        outcome.stderr.contains(&format!("{ALPHA}: modified")),
+        "{}",
+        outcome.stderr
+    );
+    repo.git(["reset", "-q", "--hard", "HEAD~1"]);
+    repo.set_status("Alpha", "Done").commit_all("done");
+    accepted(repo.push(["HEAD:refs/heads/main"]));
+}
+
 /// A repository (no server) whose Alpha spec went Draft, then In Progress.
 pub fn frozen_alpha_local() -> TestRepo {
     let repo = TestRepo::new();
