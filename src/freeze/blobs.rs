@@ -21,6 +21,11 @@ use gix_odb::Header;
 /// document's versions.
 const DELTA_BASES: usize = 16;
 
+/// The most memory a thread's delta bases and its inflating buffer keep between
+/// reads. A pusher may store a small document as a delta on a huge blob: reading it
+/// inflates the huge one (as libgit2 does), but it is not kept.
+const KEPT_BYTES: usize = 4 << 20;
+
 /// Reads blobs of one repository on one thread.
 pub struct Blobs {
     /// gitoxide's handle on the repository's object folder (SHA-1 repositories).
@@ -41,7 +46,9 @@ impl Blobs {
                 // written since, on every object of a push's quarantine.
                 handle.refresh_never();
                 handle.set_pack_cache(|| {
-                    Box::new(gix_pack::cache::lru::StaticLinkedList::<DELTA_BASES>::default())
+                    Box::new(gix_pack::cache::lru::StaticLinkedList::<DELTA_BASES>::new(
+                        KEPT_BYTES,
+                    ))
                 });
                 handle
             });
@@ -74,14 +81,20 @@ impl Blobs {
 
     /// The content of blob `oid`.
     pub fn read(&mut self, repo: &Repository, oid: Oid) -> Result<Rc<[u8]>, git2::Error> {
-        if let Some(fast) = &self.fast
-            && let Some(id) = to_gix(oid)
-            && let Ok(Some(data)) = fast.try_find(&id, &mut self.buffer)
-            && data.kind == gix_object::Kind::Blob
-        {
-            return Ok(Rc::from(data.data));
+        let found = match (&self.fast, to_gix(oid)) {
+            (Some(fast), Some(id)) => match fast.try_find(&id, &mut self.buffer) {
+                Ok(Some(data)) if data.kind == gix_object::Kind::Blob => Some(Rc::from(data.data)),
+                _ => None,
+            },
+            _ => None,
+        };
+        if self.buffer.capacity() > KEPT_BYTES {
+            self.buffer = Vec::new();
         }
-        Ok(Rc::from(repo.find_blob(oid)?.content()))
+        match found {
+            Some(content) => Ok(content),
+            None => Ok(Rc::from(repo.find_blob(oid)?.content())),
+        }
     }
 }
 
