@@ -8,7 +8,10 @@ use std::path::Path;
 
 use lancelot::freeze::blobs::Blobs;
 
-use crate::support::{TestRepo, edit_refused_then_done_accepted, frozen_alpha, refused};
+use crate::support::{
+    TestRepo, accepted, edit_refused_then_done_accepted, frozen_alpha, refused, spec_path,
+    spec_text,
+};
 
 /// A repository with many versions of one document, packed so that most are deltas
 /// on others, then more versions left loose.
@@ -169,4 +172,23 @@ fn a_push_of_loose_objects_in_the_quarantine_is_judged_on_them() {
     repo.edit_spec("Alpha").commit_all("and edited");
     let outcome = refused(repo.push(["HEAD:refs/heads/main"]));
     assert!(outcome.stderr.contains("modified"), "{}", outcome.stderr);
+}
+
+#[test]
+fn a_text_over_the_document_limit_in_the_repository_is_never_read() {
+    // Its size is read from the server's own objects, without inflating it: a text
+    // over 32 MiB is no document, whatever status it writes.
+    let repo = frozen_alpha();
+    let huge = spec_text("Bravo", "In Progress") + &"a".repeat(33 << 20);
+    repo.file(&spec_path("Bravo"), &huge).commit_all("huge");
+    accepted(repo.push(["HEAD:refs/heads/main"]));
+    repo.file(&spec_path("Bravo"), &(huge + "more"))
+        .commit_all("edit it");
+    accepted(repo.push(["HEAD:refs/heads/main"]));
+    // The same text within the limit is frozen.
+    repo.file(&spec_path("Bravo"), &spec_text("Bravo", "In Progress"))
+        .commit_all("small");
+    accepted(repo.push(["HEAD:refs/heads/main"]));
+    repo.edit_spec("Bravo").commit_all("edit the small one");
+    refused(repo.push(["HEAD:refs/heads/main"]));
 }
