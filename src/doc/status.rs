@@ -144,6 +144,10 @@ impl Status {
 /// spaces and joiners, bidirectional controls, the byte-order mark, soft hyphens,
 /// tags), variation selectors, the combining grapheme joiner and the Hangul fillers.
 pub fn is_invisible(c: char) -> bool {
+    // Most characters read are printable ASCII: answered before the list.
+    if (' '..='~').contains(&c) {
+        return false;
+    }
     matches!(
         c,
         '\u{0}'..='\u{8}'
