@@ -1267,7 +1267,7 @@ fn name_collisions(
     let refuse = |found: &mut Vec<Found>, name: &[u8], reason: String| {
         found.push(refused(name, reason));
     };
-    let mut seen: HashMap<String, Vec<u8>> = HashMap::new();
+    let mut seen: HashMap<String, Vec<u8>> = HashMap::with_capacity(new.len());
     for entry in new.iter() {
         let name = entry.name_bytes();
         let key = collision_key(name);
@@ -1302,12 +1302,14 @@ fn collision_key(name: &[u8]) -> String {
     let visible = |c: &char| !crate::doc::is_invisible(*c);
     if name.is_ascii() {
         // Most names, read without normalising: NFKC leaves ASCII as it is.
-        return name
-            .iter()
-            .map(|&byte| char::from(byte))
-            .filter(visible)
-            .map(|c| c.to_ascii_lowercase())
-            .collect();
+        let mut key = String::with_capacity(name.len());
+        key.extend(
+            name.iter()
+                .map(|&byte| char::from(byte))
+                .filter(visible)
+                .map(|c| c.to_ascii_lowercase()),
+        );
+        return key;
     }
     folded(&String::from_utf8_lossy(name))
 }
