@@ -117,7 +117,8 @@ fn render_lines(
         | Options::ENABLE_FOOTNOTES;
     let mut lines = Lines {
         fields,
-        current: None,
+        start: None,
+        line: String::new(),
         cells: Vec::new(),
         named: Vec::new(),
         found: Vec::new(),
@@ -176,7 +177,10 @@ fn render_lines(
 /// The rendered lines being read.
 struct Lines<'f> {
     fields: &'f [&'f str],
-    current: Option<(usize, String)>,
+    /// Where the line being read starts, while one is.
+    start: Option<usize>,
+    /// The text of the line being read (one buffer for every line).
+    line: String,
     /// Where each table cell of the current line starts in its text.
     cells: Vec<usize>,
     /// The fields the line before named with no value (`**Status:**` alone, a
@@ -195,26 +199,30 @@ const VALUE_BELOW_LIMIT: usize = 64;
 impl Lines<'_> {
     /// Adds visible text that starts at byte `at`.
     fn push(&mut self, at: usize, text: &str) {
-        match &mut self.current {
-            Some((_, visible)) => visible.push_str(text),
-            None => self.current = Some((at, text.to_owned())),
+        if self.start.is_none() {
+            self.start = Some(at);
+            self.line.clear();
         }
+        self.line.push_str(text);
     }
 
     /// A table cell starts here.
     fn cell(&mut self) {
-        let at = self
-            .current
-            .as_ref()
-            .map_or(0, |(_, visible)| visible.len());
+        let at = if self.start.is_some() {
+            self.line.len()
+        } else {
+            0
+        };
         self.cells.push(at);
     }
 
     /// Ends the rendered line.
     fn end(&mut self) {
-        let Some((at, visible)) = self.current.take() else {
+        let Some(at) = self.start.take() else {
             return;
         };
+        // Read from here while the line's buffer is free, and given back below.
+        let visible = std::mem::take(&mut self.line);
         let cells = std::mem::take(&mut self.cells);
         let named = std::mem::take(&mut self.named);
         if let Some(all) = self.all.as_deref_mut() {
@@ -263,6 +271,7 @@ impl Lines<'_> {
                 self.named.push(which);
             }
         }
+        self.line = visible;
     }
 }
 
