@@ -426,7 +426,10 @@ fn closes_fence(content: &str, marker: char, length: usize) -> bool {
 /// The content without its HTML comments, whether a comment is still open at the end
 /// of the line, and whether the line had a comment marker at all.
 fn strip_comments(content: &str, mut in_comment: bool) -> (Cow<'_, str>, bool, bool) {
-    if !in_comment && !content.contains("<!--") {
+    // Most lines hold no `<` at all: found so before looking for the marker.
+    if !in_comment
+        && (memchr::memchr(b'<', content.as_bytes()).is_none() || !content.contains("<!--"))
+    {
         return (Cow::Borrowed(content), false, false);
     }
     let mut visible = String::new();
