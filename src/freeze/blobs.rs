@@ -27,51 +27,29 @@ const DELTA_BASES: usize = 16;
 const KEPT_BYTES: usize = 4 << 20;
 
 /// Reads blobs of one repository on one thread.
+#[derive(Default)]
 pub struct Blobs {
-    /// gitoxide's handle on the repository's object folder (SHA-1 repositories).
-    fast: Option<gix_odb::HandleArc>,
+    /// gitoxide's handle on the repository's object folder (SHA-1 repositories),
+    /// opened at the first read: most checks read no document, and opening lists
+    /// the folder's packs.
+    fast: std::cell::OnceCell<Option<gix_odb::HandleArc>>,
     /// Where gitoxide inflates an object.
     buffer: Vec<u8>,
 }
 
 impl Blobs {
-    /// A reader of `repo`'s blobs.
-    pub fn open(repo: &Repository) -> Blobs {
-        let fast = (repo.object_format() == git2::ObjectFormat::Sha1)
-            .then(|| gix_odb::at(repo.commondir().join("objects"), gix_hash::Kind::Sha1))
-            .and_then(Result::ok)
-            .and_then(|handle| handle.into_arc().ok())
-            .map(|mut handle| {
-                // A miss is read by libgit2: the folder is not read again for packs
-                // written since, on every object of a push's quarantine.
-                handle.refresh_never();
-                handle.set_pack_cache(|| {
-                    Box::new(gix_pack::cache::lru::StaticLinkedList::<DELTA_BASES>::new(
-                        KEPT_BYTES,
-                    ))
-                });
-                handle
-            });
-        Blobs {
-            fast,
-            buffer: Vec::new(),
-        }
-    }
-
     /// A reader of the same store for another thread, with caches of its own.
-    pub fn for_thread(&self) -> Blobs {
+    pub fn for_thread(&self, repo: &Repository) -> Blobs {
         Blobs {
-            fast: self.fast.clone(),
+            fast: fast(&self.fast, repo).cloned().into(),
             buffer: Vec::new(),
         }
     }
 
     /// The size of the object `oid`, read without inflating it.
     pub fn size(&self, repo: &Repository, oid: Oid) -> Result<u64, git2::Error> {
-        let found = self
-            .fast
-            .as_ref()
-            .and_then(|fast| fast.try_header(&to_gix(oid)?).ok().flatten());
+        let found =
+            fast(&self.fast, repo).and_then(|fast| fast.try_header(&to_gix(oid)?).ok().flatten());
         if let Some(header) = found {
             return Ok(header.size());
         }
@@ -81,7 +59,7 @@ impl Blobs {
 
     /// The content of blob `oid`.
     pub fn read(&mut self, repo: &Repository, oid: Oid) -> Result<Rc<[u8]>, git2::Error> {
-        let found = match (&self.fast, to_gix(oid)) {
+        let found = match (fast(&self.fast, repo), to_gix(oid)) {
             (Some(fast), Some(id)) => match fast.try_find(&id, &mut self.buffer) {
                 Ok(Some(data)) if data.kind == gix_object::Kind::Blob => Some(Rc::from(data.data)),
                 _ => None,
@@ -96,6 +74,35 @@ impl Blobs {
             None => Ok(Rc::from(repo.find_blob(oid)?.content())),
         }
     }
+}
+
+/// gitoxide's handle on `repo`'s object folder, opened into `cell` on first use;
+/// `None` where libgit2 reads everything (a SHA-256 repository, a folder gitoxide
+/// cannot open).
+fn fast<'c>(
+    cell: &'c std::cell::OnceCell<Option<gix_odb::HandleArc>>,
+    repo: &Repository,
+) -> Option<&'c gix_odb::HandleArc> {
+    cell.get_or_init(|| {
+        if repo.object_format() != git2::ObjectFormat::Sha1 {
+            return None;
+        }
+        let objects = repo.commondir().join("objects");
+        let mut handle = gix_odb::at(objects, gix_hash::Kind::Sha1)
+            .ok()?
+            .into_arc()
+            .ok()?;
+        // A miss is read by libgit2: the folder is not read again for packs written
+        // since, on every object of a push's quarantine.
+        handle.refresh_never();
+        handle.set_pack_cache(|| {
+            Box::new(gix_pack::cache::lru::StaticLinkedList::<DELTA_BASES>::new(
+                KEPT_BYTES,
+            ))
+        });
+        Some(handle)
+    })
+    .as_ref()
 }
 
 /// `oid` as gitoxide names it (`None` for an id of another length).

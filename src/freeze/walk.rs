@@ -228,7 +228,7 @@ struct Found {
 impl<'r> Checker<'r> {
     /// A checker for `repo` with `rules`.
     pub fn new(repo: &'r Repository, rules: Rules) -> Checker<'r> {
-        Checker::reading(repo, rules, Blobs::open(repo))
+        Checker::reading(repo, rules, Blobs::default())
     }
 
     /// A checker for `repo` with `rules`, reading documents with `blobs`.
@@ -307,7 +307,7 @@ impl<'r> Checker<'r> {
             limits: self.limits,
             spent: Arc::clone(&self.spent),
             statuses: Arc::clone(&self.statuses),
-            blobs: self.blobs.for_thread(),
+            blobs: self.blobs.for_thread(self.repo),
         }
     }
 

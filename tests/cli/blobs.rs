@@ -63,8 +63,8 @@ fn objects(repo: &TestRepo, dir: &Path) -> Vec<(String, String, String)> {
 fn assert_reads_as_libgit2(dir: &Path, objects: &[(String, String, String)]) {
     let repo = git2::Repository::open(dir).unwrap();
     let odb = repo.odb().unwrap();
-    let mut blobs = Blobs::open(&repo);
-    let mut other_thread = blobs.for_thread();
+    let mut blobs = Blobs::default();
+    let mut other_thread = blobs.for_thread(&repo);
     for (id, kind, _) in objects {
         let oid = git2::Oid::from_str_ext(id, repo.object_format()).unwrap();
         let expected = odb.read(oid).unwrap();
@@ -119,22 +119,11 @@ fn objects_borrowed_through_alternates_read_as_libgit2_reads_them() {
         &path.display().to_string(),
     ]);
     std::fs::write(path.join("own.txt"), "only in the borrower\n").unwrap();
-    origin.git(["-C", &path.display().to_string(), "add", "own.txt"]);
-    origin.git([
-        "-C",
-        &path.display().to_string(),
-        "commit",
-        "-q",
-        "-m",
-        "own",
-    ]);
+    let clone = path.display().to_string();
+    origin.git(["-C", &clone, "add", "own.txt"]);
+    origin.git(["-C", &clone, "commit", "-q", "-m", "own"]);
     let all = objects(&origin, &path);
-    let own = origin.git([
-        "-C",
-        &path.display().to_string(),
-        "rev-parse",
-        "HEAD:own.txt",
-    ]);
+    let own = origin.git(["-C", &clone, "rev-parse", "HEAD:own.txt"]);
     assert!(all.iter().any(|(id, _, _)| *id == own.trim()));
     assert!(all.len() > 250, "the alternates were not listed");
     assert_reads_as_libgit2(&path, &all);
@@ -144,13 +133,7 @@ fn objects_borrowed_through_alternates_read_as_libgit2_reads_them() {
 /// objects are in the quarantine's pack while the hook runs.
 fn frozen_alpha_keeping_packs() -> TestRepo {
     let repo = frozen_alpha();
-    repo.git([
-        "--git-dir",
-        &repo.remote().display().to_string(),
-        "config",
-        "receive.unpackLimit",
-        "1",
-    ]);
+    repo.server_config("receive.unpackLimit", "1");
     repo
 }
 
