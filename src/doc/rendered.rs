@@ -179,7 +179,8 @@ struct Lines<'f> {
     fields: &'f [&'f str],
     /// Where the line being read starts, while one is.
     start: Option<usize>,
-    /// The text of the line being read (one buffer for every line).
+    /// The text of the line being read, empty between lines (one buffer for every
+    /// line).
     line: String,
     /// Where each table cell of the current line starts in its text.
     cells: Vec<usize>,
@@ -199,21 +200,13 @@ const VALUE_BELOW_LIMIT: usize = 64;
 impl Lines<'_> {
     /// Adds visible text that starts at byte `at`.
     fn push(&mut self, at: usize, text: &str) {
-        if self.start.is_none() {
-            self.start = Some(at);
-            self.line.clear();
-        }
+        self.start.get_or_insert(at);
         self.line.push_str(text);
     }
 
     /// A table cell starts here.
     fn cell(&mut self) {
-        let at = if self.start.is_some() {
-            self.line.len()
-        } else {
-            0
-        };
-        self.cells.push(at);
+        self.cells.push(self.line.len());
     }
 
     /// Ends the rendered line.
@@ -272,6 +265,7 @@ impl Lines<'_> {
             }
         }
         self.line = visible;
+        self.line.clear();
     }
 }
 
