@@ -4,10 +4,8 @@
 //! `lancelot.maxParents`, `lancelot.maxPairs`, `lancelot.maxEntries`), refusing past
 //! a cap with a message naming it.
 
-use std::process::Command;
-
+use crate::support::TestRepo;
 use crate::support::{ALPHA, accepted, frozen_alpha, refused};
-use crate::support::{TestRepo, isolate};
 
 /// Writes a commit object as given (git itself would drop duplicate parents).
 fn raw_commit(repo: &TestRepo, tree: &str, parents: &[String]) -> String {
@@ -26,18 +24,6 @@ fn raw_commit(repo: &TestRepo, tree: &str, parents: &[String]) -> String {
 }
 
 /// Sets a git config value in the server's bare repository.
-fn server_config(repo: &TestRepo, key: &str, value: &str) {
-    let mut command = Command::new("git");
-    isolate(&mut command, repo.home());
-    let status = command
-        .arg("--git-dir")
-        .arg(repo.remote())
-        .args(["config", key, value])
-        .status()
-        .unwrap();
-    assert!(status.success());
-}
-
 /// `count` commits, each a child of HEAD adding its own file; returns their ids.
 fn side_commits(repo: &TestRepo, count: usize) -> Vec<String> {
     let git = git2::Repository::open(repo.path()).unwrap();
@@ -108,7 +94,7 @@ fn a_commit_with_more_parents_than_the_limit_is_refused_until_the_limit_is_raise
     );
     assert_eq!(repo.remote_refs(), before);
 
-    server_config(&repo, "lancelot.maxParents", "200");
+    repo.server_config("lancelot.maxParents", "200");
     accepted(repo.push([format!("{octopus}:refs/heads/main")]));
 }
 
@@ -141,7 +127,7 @@ fn the_work_of_one_push_is_capped_and_the_cap_named() {
         repo.file(&format!("note-{n}.txt"), "x")
             .commit_all(&format!("note {n}"));
     }
-    server_config(&repo, "lancelot.maxPairs", "3");
+    repo.server_config("lancelot.maxPairs", "3");
     let outcome = refused(repo.push(["HEAD:refs/heads/main"]));
     assert!(
         outcome.stderr.contains("limit of 3 commit-parent pairs"),
@@ -154,8 +140,8 @@ fn the_work_of_one_push_is_capped_and_the_cap_named() {
         outcome.stderr
     );
 
-    server_config(&repo, "lancelot.maxPairs", "10");
-    server_config(&repo, "lancelot.maxEntries", "4");
+    repo.server_config("lancelot.maxPairs", "10");
+    repo.server_config("lancelot.maxEntries", "4");
     let outcome = refused(repo.push(["HEAD:refs/heads/main"]));
     assert!(
         outcome.stderr.contains("limit of 4 tree entries visited"),
@@ -163,10 +149,10 @@ fn the_work_of_one_push_is_capped_and_the_cap_named() {
         outcome.stderr
     );
 
-    server_config(&repo, "lancelot.maxEntries", "not-a-number");
+    repo.server_config("lancelot.maxEntries", "not-a-number");
     refused(repo.push(["HEAD:refs/heads/main"]));
 
-    server_config(&repo, "lancelot.maxEntries", "1000");
+    repo.server_config("lancelot.maxEntries", "1000");
     accepted(repo.push(["HEAD:refs/heads/main"]));
 }
 
@@ -174,7 +160,7 @@ fn the_work_of_one_push_is_capped_and_the_cap_named() {
 fn the_bytes_of_documents_read_are_capped_and_huge_ones_never_read() {
     let repo = frozen_alpha();
     repo.edit_spec("Alpha").commit_all("edit");
-    server_config(&repo, "lancelot.maxBytes", "64");
+    repo.server_config("lancelot.maxBytes", "64");
     let outcome = refused(repo.push(["HEAD:refs/heads/main"]));
     assert!(
         outcome
@@ -183,7 +169,7 @@ fn the_bytes_of_documents_read_are_capped_and_huge_ones_never_read() {
         "{}",
         outcome.stderr
     );
-    server_config(&repo, "lancelot.maxBytes", "100000");
+    repo.server_config("lancelot.maxBytes", "100000");
     let outcome = refused(repo.push(["HEAD:refs/heads/main"]));
     assert!(
         outcome.stderr.contains(&format!("{ALPHA}: modified")),

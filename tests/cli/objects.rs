@@ -27,18 +27,6 @@ fn raw_tree(repo: &TestRepo, entries: &[(&str, &str, &str)]) -> String {
         .to_string()
 }
 
-fn server_config(repo: &TestRepo, key: &str, value: &str) {
-    let mut command = Command::new("git");
-    isolate(&mut command, repo.home());
-    let status = command
-        .arg("--git-dir")
-        .arg(repo.remote())
-        .args(["config", key, value])
-        .status()
-        .unwrap();
-    assert!(status.success());
-}
-
 /// A commit on main whose specs folder holds the frozen Alpha twice: the original
 /// first (what a lookup by name finds), an edited copy second (what a checkout
 /// writes last).
@@ -71,7 +59,7 @@ fn a_tree_with_two_entries_of_one_name_is_refused() {
     let outcome = refused_by_git(repo.push([format!("{commit}:refs/heads/main")]));
     assert!(outcome.contains("duplicate"), "{outcome}");
     // Without them, the hook refuses it.
-    server_config(&repo, "receive.fsckObjects", "false");
+    repo.server_config("receive.fsckObjects", "false");
     let outcome = refused(repo.push([format!("{commit}:refs/heads/main")]));
     assert!(
         outcome.stderr.contains(&format!(
@@ -114,7 +102,7 @@ fn a_file_turned_folder_out_of_git_order_is_refused() {
         .git(["commit-tree", &after, "-p", &first, "-m", "z a folder"])
         .trim()
         .to_owned();
-    server_config(&repo, "receive.fsckObjects", "false");
+    repo.server_config("receive.fsckObjects", "false");
     let outcome = refused(repo.push([format!("{second}:refs/heads/main")]));
     assert!(
         outcome.stderr.contains("out of git's order"),
@@ -156,7 +144,7 @@ fn a_file_and_a_folder_of_one_name_are_refused() {
         .git(["commit-tree", &root, "-p", "HEAD", "-m", "a twin folder"])
         .trim()
         .to_owned();
-    server_config(&repo, "receive.fsckObjects", "false");
+    repo.server_config("receive.fsckObjects", "false");
     let outcome = refused(repo.push([format!("{commit}:refs/heads/main")]));
     assert!(
         outcome.stderr.contains("a second entry of the same name"),
@@ -269,7 +257,7 @@ fn doctor_on_the_server_checks_what_the_hook_relies_on() {
             doctor.stdout
         );
     }
-    server_config(&repo, "receive.fsckObjects", "false");
+    repo.server_config("receive.fsckObjects", "false");
     let doctor = repo.lancelot(["-C", &remote, "doctor"]).run();
     assert_eq!(doctor.code, 1, "{}", doctor.stdout);
     assert!(

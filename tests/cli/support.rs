@@ -120,6 +120,19 @@ impl TestRepo {
         self.remote.as_ref().expect("no remote").path()
     }
 
+    /// Sets `key` to `value` in the bare remote's git config, as its admin would.
+    pub fn server_config(&self, key: &str, value: &str) {
+        let mut command = Command::new("git");
+        isolate(&mut command, self.home());
+        let status = command
+            .arg("--git-dir")
+            .arg(self.remote())
+            .args(["config", key, value])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
     /// Runs `git push origin <args>` and reports what happened, without asserting.
     pub fn push<I, S>(&self, args: I) -> Outcome
     where
